@@ -1,0 +1,73 @@
+/* app.c -- see app.h */
+#include "app.h"
+#include "db/pool.h"
+#include "http/metrics.h"
+#include "http/response.h"
+#include "http/router.h"
+#include "util/log.h"
+
+#include <civetweb.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Civetweb's own errors (a malformed request line, headers over the limit) as problems. */
+static int on_http_error(struct mg_connection *conn, int status, const char *msg)
+{
+	return reply_bare_problem(conn, status, msg);
+}
+
+static int on_log_message(const struct mg_connection *conn, const char *message)
+{
+	(void)conn;
+	log_line(LOG_WARN, message, "\"source\":\"civetweb\"");
+	return 1;
+}
+
+struct mg_context *app_start(const struct config *cfg)
+{
+	struct mg_callbacks cb;
+	struct mg_context *ctx;
+	char threads[16], timeout[16];
+	const char *options[] = {
+		"listening_ports", cfg->listen,
+		"num_threads", threads,
+		"request_timeout_ms", timeout,
+		"enable_keep_alive", "yes",
+		"keep_alive_timeout_ms", "2000",
+		"tcp_nodelay", "1",
+		/* empty: civetweb must not answer CORS itself with '*' (libraries.md, danger 3) */
+		"access_control_allow_origin", "",
+		"access_control_allow_methods", "",
+		"access_control_allow_headers", "",
+		"max_request_size", "16384",
+		"linger_timeout_ms", "500",
+		NULL,
+	};
+
+	snprintf(threads, sizeof(threads), "%d", cfg->threads);
+	snprintf(timeout, sizeof(timeout), "%d", cfg->request_timeout_ms);
+	/* jansson's hash seed must be set before threads exist (jansson threadsafety.rst) */
+	json_object_seed(0);
+	pool_init(cfg->database_url, cfg->db_pool_size);
+	metrics_init(routes_count());
+	memset(&cb, 0, sizeof(cb));
+	cb.http_error = on_http_error;
+	cb.log_message = on_log_message;
+	ctx = mg_start(&cb, NULL, options);
+	if (!ctx) {
+		pool_shutdown();
+		metrics_free();
+		return NULL;
+	}
+	/* one handler for everything: we match routes ourselves, exactly (libraries.md C2) */
+	mg_set_request_handler(ctx, "/", router_handle, (void *)cfg);
+	return ctx;
+}
+
+void app_stop(struct mg_context *ctx)
+{
+	mg_stop(ctx); /* waits for the workers: requests in flight finish */
+	pool_shutdown();
+	metrics_free();
+}

@@ -1,0 +1,114 @@
+/*
+ * statements.c -- the SQL text of every statement, indexed by enum stmt_id. Writes are single
+ * calls of plpgsql functions in db/migrations (one round trip, one transaction, the audit row
+ * included); reads build their JSON in SQL through the api.*_json functions.
+ */
+#include "db/statements.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct stmt {
+	const char *name;
+	int nparams;
+	const char *sql;
+};
+
+#define LIST_PAGE(row_type, row_json, from_where)                                               \
+	"WITH page AS (SELECT t AS r, t.created_at, t.id, row_number() OVER (ORDER BY "         \
+	"t.created_at, t.id) AS n FROM " from_where " AND ($2::timestamptz IS NULL OR "          \
+	"(t.created_at, t.id) > ($2::timestamptz, $3::uuid)) ORDER BY t.created_at, t.id "       \
+	"LIMIT $1::int + 1) "                                                                    \
+	"SELECT json_build_object('items', coalesce((SELECT json_agg(" row_json "(p.r) ORDER BY " \
+	"p.n) FROM page p WHERE p.n <= $1::int), '[]'::json), 'next_cursor', (SELECT "          \
+	"api.cursor(p.created_at, p.id) FROM page p WHERE p.n = $1::int AND EXISTS (SELECT 1 "   \
+	"FROM page q WHERE q.n = $1::int + 1)))::text"
+
+static const struct stmt stmts[STMT_COUNT] = {
+	[STMT_SCHEMA_VERSION] = {"schema_version", 0,
+				 "SELECT coalesce(max(version), '') FROM schema_migration"},
+	[STMT_PRINCIPAL_USER] = {"principal_user", 1,
+				 "SELECT role FROM app_user WHERE id = $1::uuid AND NOT disabled"},
+	[STMT_PRINCIPAL_CLIENT] = {"principal_client", 1,
+				   "SELECT array_to_string(scopes, ' ') FROM api_client "
+				   "WHERE id = $1::uuid AND deleted_at IS NULL"},
+	[STMT_USER_REGISTER] = {"user_register", 4,
+				"SELECT id, version, body FROM api.user_register($1, $2, $3, $4)"},
+	[STMT_USER_FOR_LOGIN] = {"user_for_login", 1,
+				 "SELECT id, password_hash, disabled, role FROM app_user "
+				 "WHERE lower(email) = lower($1)"},
+	[STMT_LOGIN_THROTTLE] = {"login_throttle", 2, "SELECT api.login_retry_after($1, $2)"},
+	[STMT_LOGIN_FAILED] = {"login_failed", 2, "SELECT api.login_failed($1, $2)"},
+	[STMT_LOGIN_SUCCEEDED] = {"login_succeeded", 3,
+				  "SELECT body FROM api.login_succeeded($1::uuid, $2, $3::int)"},
+	[STMT_REFRESH] = {"refresh", 3,
+			  "SELECT outcome, user_id, role, body FROM api.refresh($1, $2, $3::int)"},
+	[STMT_LOGOUT] = {"logout", 1, "SELECT api.logout($1)"},
+	[STMT_CLIENT_FOR_GRANT] = {"client_for_grant", 2,
+				   "SELECT array_to_string(scopes, ' ') FROM api_client "
+				   "WHERE id = $1::uuid AND deleted_at IS NULL "
+				   "AND secret_hash = sha256(convert_to($2, 'UTF8'))"},
+	[STMT_ME] = {"me", 1, "SELECT api.me_json($1::uuid)::text"},
+	[STMT_USER_GET] = {"user_get", 1,
+			   "SELECT u.version, api.user_json(u)::text FROM app_user u "
+			   "WHERE u.id = $1::uuid"},
+	[STMT_USER_LIST] = {"user_list", 4,
+			    LIST_PAGE(app_user, "api.user_json",
+				      "app_user t WHERE ($4::text IS NULL OR t.email ILIKE "
+				      "'%' || api.like_escape($4) || '%' OR t.name ILIKE '%' || "
+				      "api.like_escape($4) || '%')")},
+	[STMT_USER_PATCH] = {"user_patch", 7,
+			     "SELECT status, version, body FROM api.user_patch($1::uuid, $2::int, "
+			     "$3, $4::boolean, $5, $6::uuid, $7)"},
+	[STMT_CLIENT_CREATE] = {"client_create", 6,
+				"SELECT id, version, body FROM api.client_create($1, $2::jsonb, $3, "
+				"$4, $5::uuid, $6)"},
+	[STMT_CLIENT_GET] = {"client_get", 1,
+			     "SELECT c.version, api.client_json(c)::text FROM api_client c "
+			     "WHERE c.id = $1::uuid AND c.deleted_at IS NULL"},
+	[STMT_CLIENT_LIST] = {"client_list", 3,
+			      LIST_PAGE(api_client, "api.client_json",
+					"api_client t WHERE t.deleted_at IS NULL")},
+	[STMT_CLIENT_DELETE] = {"client_delete", 5,
+				"SELECT api.client_delete($1::uuid, $2::int, $3, $4::uuid, $5)"},
+};
+
+int statements_prepare(PGconn *pg)
+{
+	for (int i = 0; i < STMT_COUNT; i++) {
+		PGresult *res = PQprepare(pg, stmts[i].name, stmts[i].sql, stmts[i].nparams, NULL);
+		int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+		if (!ok) {
+			char msg[300];
+
+			snprintf(msg, sizeof(msg), "cannot prepare statement %s: %.200s",
+				 stmts[i].name, PQresultErrorMessage(res));
+			log_line(LOG_WARN, msg, NULL);
+		}
+		PQclear(res);
+		if (!ok)
+			return -1;
+	}
+	return 0;
+}
+
+PGresult *db_exec(struct dbconn *c, enum stmt_id id, const char *const *params, int n)
+{
+	PGresult *res = PQexecPrepared(c->pg, stmts[id].name, n, params, NULL, NULL, 0);
+
+	/* a lost server shows as CONNECTION_BAD, often with no SQLSTATE (libraries.md C12) */
+	if (!res || PQstatus(c->pg) != CONNECTION_OK)
+		c->broken = true;
+	if (!res)
+		res = PQmakeEmptyPGresult(c->pg, PGRES_FATAL_ERROR);
+	return res;
+}
+
+int db_ok(const PGresult *res)
+{
+	ExecStatusType s = PQresultStatus(res);
+
+	return s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
+}

@@ -1,0 +1,49 @@
+/*
+ * statements.h -- every SQL statement the service runs, by name. Each is prepared once per
+ * connection (statements_prepare) and run with text parameters through db_exec; a NULL
+ * parameter is SQL NULL. SQL is never built from strings.
+ */
+#ifndef IDEKOM_STATEMENTS_H
+#define IDEKOM_STATEMENTS_H
+
+#include "db/pool.h"
+
+#include <libpq-fe.h>
+
+enum stmt_id {
+	STMT_SCHEMA_VERSION,
+	STMT_PRINCIPAL_USER,
+	STMT_PRINCIPAL_CLIENT,
+	STMT_USER_REGISTER,
+	STMT_USER_FOR_LOGIN,
+	STMT_LOGIN_THROTTLE,
+	STMT_LOGIN_FAILED,
+	STMT_LOGIN_SUCCEEDED,
+	STMT_REFRESH,
+	STMT_LOGOUT,
+	STMT_CLIENT_FOR_GRANT,
+	STMT_ME,
+	STMT_USER_GET,
+	STMT_USER_LIST,
+	STMT_USER_PATCH,
+	STMT_CLIENT_CREATE,
+	STMT_CLIENT_GET,
+	STMT_CLIENT_LIST,
+	STMT_CLIENT_DELETE,
+	STMT_COUNT
+};
+
+/* Prepares the whole table on pg. Returns 0, or -1 (the schema may not be migrated yet). */
+int statements_prepare(PGconn *pg);
+
+/*
+ * Runs statement id with n text parameters on c. Returns the result (the caller PQclears it;
+ * never NULL). When the connection turned out to be lost, marks c broken so that the pool
+ * resets it (libraries.md C12).
+ */
+PGresult *db_exec(struct dbconn *c, enum stmt_id id, const char *const *params, int n);
+
+/* True when res is a successful command or query result. */
+int db_ok(const PGresult *res);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * clients.c -- API clients: other city systems (such as Idrotts- och föreningsförvaltningen)
+ * that authenticate with the client-credentials grant (api.md section 1).
+ */
+#include "domain/fields.h"
+#include "handlers/common.h"
+#include "handlers/handlers.h"
+#include "util/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const known_scopes[] = {"organisations:read", "organisations:write",
+					   "changes:read", "webhooks:manage"};
+
+static const struct field_spec client_fields[] = {
+	{"name", FIELD_STRING, FIELD_REQUIRED | FIELD_TRIM, 1, 200},
+	{"scopes", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 4},
+	{NULL, 0, 0, 0, 0},
+};
+
+static bool scope_known(const char *s)
+{
+	for (size_t i = 0; i < sizeof(known_scopes) / sizeof(known_scopes[0]); i++)
+		if (strcmp(known_scopes[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* POST /api/v1/clients (openapi: createClient) -- the secret is shown once, here */
+int clients_create(struct req *rq)
+{
+	struct problem pb = PROBLEM_INIT;
+	unsigned char raw[32];
+	char secret[3 + 44], encoded[44], name[801], location[80];
+	const json_t *scopes;
+	const json_t *item;
+	const char *params[6];
+	char *scopes_text;
+	json_t *doc;
+	PGresult *res;
+	size_t i;
+	int rc;
+
+	if (fields_check(rq->body, client_fields, &pb))
+		return reply_problem(rq, &pb);
+	scopes = json_object_get(rq->body, "scopes");
+	json_array_foreach(scopes, i, item) if (!scope_known(json_string_value(item)))
+	{
+		problem_add_error(&pb, "/scopes", "names a scope that does not exist");
+		return reply_problem(rq, &pb);
+	}
+	if (random_bytes(raw, sizeof(raw)))
+		return reply_error(rq, 500, "no randomness for a secret");
+	base64url_encode(raw, sizeof(raw), encoded);
+	snprintf(secret, sizeof(secret), "cs_%s", encoded);
+	scopes_text = json_dumps(scopes, JSON_COMPACT);
+	params[0] = fields_trimmed(rq->body, "name", name, sizeof(name));
+	params[1] = scopes_text;
+	params[2] = secret;
+	params[3] = actor_type(rq);
+	params[4] = rq->principal.id;
+	params[5] = rq->request_id;
+	res = db_exec(rq->db, STMT_CLIENT_CREATE, params, 6);
+	free(scopes_text);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	doc = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
+	if (!doc || json_object_set_new(doc, "client_secret", json_string(secret))) {
+		PQclear(res);
+		json_decref(doc);
+		return reply_error(rq, 500, "the client could not be described");
+	}
+	snprintf(location, sizeof(location), "/api/v1/clients/%s", PQgetvalue(res, 0, 0));
+	req_add_header(rq, "Location", location);
+	reply_add_etag(rq, PQgetvalue(res, 0, 1));
+	rc = reply_json(rq, 201, doc);
+	json_decref(doc);
+	PQclear(res);
+	return rc;
+}
+
+/* GET /api/v1/clients (openapi: listClients) */
+int clients_list(struct req *rq)
+{
+	struct list_params lp;
+	const char *params[3];
+	PGresult *res;
+	int rc;
+
+	if ((rc = list_params_read(rq, &lp)))
+		return rc;
+	params[0] = lp.limit;
+	params[1] = lp.after_ts[0] ? lp.after_ts : NULL;
+	params[2] = lp.after_id[0] ? lp.after_id : NULL;
+	res = db_exec(rq->db, STMT_CLIENT_LIST, params, 3);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* GET /api/v1/clients/{id} (openapi: getClient) */
+int clients_get(struct req *rq)
+{
+	const char *params[1] = {req_param(rq, 0)};
+	PGresult *res = db_exec(rq->db, STMT_CLIENT_GET, params, 1);
+	int rc;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return reply_error(rq, 404, "there is no such client");
+	}
+	rc = reply_resource(rq, 200, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return rc;
+}
+
+/* DELETE /api/v1/clients/{id} (openapi: deleteClient) -- its tokens stop working at once */
+int clients_delete(struct req *rq)
+{
+	const char *params[5];
+	char version[16];
+	PGresult *res;
+	int status, rc;
+
+	rc = if_match_version(rq, version);
+	if (rc < 0)
+		return reply_error(rq, 412, "If-Match does not match the client's current ETag");
+	params[0] = req_param(rq, 0);
+	params[1] = rc == 1 ? version : NULL;
+	params[2] = actor_type(rq);
+	params[3] = rq->principal.id;
+	params[4] = rq->request_id;
+	res = db_exec(rq->db, STMT_CLIENT_DELETE, params, 5);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	status = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (status == 404)
+		return reply_error(rq, 404, "there is no such client");
+	if (status == 412)
+		return reply_error(rq, 412, "the client changed since you read it; read it again");
+	return reply_empty(rq, 204);
+}

@@ -1,0 +1,43 @@
+/*
+ * common.h -- what handlers share: turning a failed statement into a problem (the SQLSTATE
+ * table), list parameters (limit, cursor), If-Match versions, the actor of a write, and
+ * replying with a resource and its ETag.
+ */
+#ifndef IDEKOM_HANDLERS_COMMON_H
+#define IDEKOM_HANDLERS_COMMON_H
+
+#include "db/statements.h"
+#include "http/request.h"
+#include "http/response.h"
+
+#include <libpq-fe.h>
+
+/*
+ * Answers the problem for a failed result (style.md D4: 23505 → 409, 23514 → 422 naming
+ * the field, 40001 → 503, a lost connection → 503, anything else → 500 with the details
+ * only in the log) and PQclears res.
+ */
+int reply_db_failure(struct req *rq, PGresult *res);
+
+struct list_params {
+	char limit[8];      /* "1".."100" */
+	char after_ts[40];  /* cursor: created_at of the last item seen, or "" */
+	char after_id[37];  /* cursor: id of the last item seen, or "" */
+};
+
+/* Reads limit and cursor from the query. Returns 0, or the 400 already replied. */
+int list_params_read(struct req *rq, struct list_params *lp);
+
+/*
+ * Reads If-Match as one of our strong ETags ("<version>"). Returns 1 with the version in
+ * out, 0 for "*" (any version), or -1 when it cannot match any version (then answer 412).
+ */
+int if_match_version(const struct req *rq, char out[16]);
+
+/* "user" or "client": the actor type the audit log records for this request. */
+const char *actor_type(const struct req *rq);
+
+/* Replies with a resource's JSON text and its ETag (version). */
+int reply_resource(struct req *rq, int status, const char *version, const char *json);
+
+#endif

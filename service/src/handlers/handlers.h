@@ -1,0 +1,37 @@
+/*
+ * handlers.h -- one function per API operation, named <resource>_<action>. Each starts with
+ * a comment "METHOD /path (openapi: operationId)". The router has already done the shared
+ * checks (auth, body, If-Match presence, DB connection) when a handler runs.
+ */
+#ifndef IDEKOM_HANDLERS_H
+#define IDEKOM_HANDLERS_H
+
+#include "http/request.h"
+
+/* ops.c */
+int ops_health(struct req *rq);
+int ops_ready(struct req *rq);
+int ops_metrics(struct req *rq);
+int ops_openapi(struct req *rq);
+
+/* auth.c */
+int auth_register(struct req *rq);
+int auth_login(struct req *rq);
+int auth_refresh(struct req *rq);
+int auth_logout(struct req *rq);
+int auth_client_token(struct req *rq);
+int auth_me(struct req *rq);
+
+/* users.c */
+int users_list(struct req *rq);
+int users_get(struct req *rq);
+int users_patch(struct req *rq);
+
+/* clients.c */
+int clients_create(struct req *rq);
+int clients_list(struct req *rq);
+int clients_get(struct req *rq);
+int clients_delete(struct req *rq);
+
+
+#endif

@@ -1,0 +1,74 @@
+/* ops.c -- health, readiness, metrics and the OpenAPI description (api.md section 6). */
+#include "embedded.h"
+#include "handlers/common.h"
+#include "handlers/handlers.h"
+#include "http/metrics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define READY_DB_WAIT_MS 1000
+
+/* GET /healthz (openapi: getHealth) -- the process runs; says nothing of the database */
+int ops_health(struct req *rq)
+{
+	return reply_json_text(rq, 200, "{\"status\":\"ok\"}");
+}
+
+static const char *expected_schema(void)
+{
+	return embedded_migration_count ? embedded_migrations[embedded_migration_count - 1].name
+					: "";
+}
+
+/* GET /readyz (openapi: getReadiness) -- the database answers and the schema is current */
+int ops_ready(struct req *rq)
+{
+	struct problem pb = PROBLEM_INIT;
+	struct dbconn *db = pool_checkout(READY_DB_WAIT_MS);
+	PGresult *res;
+	char body[96];
+	int rc;
+
+	pb.retry_after = 1;
+	if (!db) {
+		problem_set(&pb, 503, "the database is not reachable or not migrated");
+		return reply_problem(rq, &pb);
+	}
+	res = db_exec(db, STMT_SCHEMA_VERSION, NULL, 0);
+	if (!db_ok(res) || strcmp(PQgetvalue(res, 0, 0), expected_schema()) != 0) {
+		PQclear(res);
+		pool_checkin(db);
+		problem_set(&pb, 503, "the database schema is not at %s yet", expected_schema());
+		return reply_problem(rq, &pb);
+	}
+	PQclear(res);
+	pool_checkin(db);
+	/* the version's number: "0002_auth_functions" -> "0002" */
+	snprintf(body, sizeof(body), "{\"status\":\"ready\",\"schema_version\":\"%.*s\"}",
+		 (int)strspn(expected_schema(), "0123456789"), expected_schema());
+	rc = reply_json_text(rq, 200, body);
+	return rc;
+}
+
+/* GET /metrics (openapi: getMetrics) -- Prometheus text format 0.0.4 */
+int ops_metrics(struct req *rq)
+{
+	struct buf out = BUF_INIT;
+	int rc;
+
+	metrics_render(&out);
+	rc = reply_raw(rq, 200, "text/plain; version=0.0.4; charset=utf-8", out.data, out.len);
+	buf_release(&out);
+	return rc;
+}
+
+/* GET /api/v1/openapi.json (openapi: getOpenApi) */
+int ops_openapi(struct req *rq)
+{
+	if (!rq->token_given)
+		req_add_header(rq, "Cache-Control", "public, max-age=300");
+	return reply_raw(rq, 200, "application/json", embedded_openapi_json,
+			 embedded_openapi_json_len);
+}

@@ -1,0 +1,154 @@
+/* metrics.c -- see metrics.h */
+#include "http/metrics.h"
+#include "db/pool.h"
+#include "http/router.h"
+#include "util/xalloc.h"
+
+#include <stdatomic.h>
+#include <string.h>
+#include <stdlib.h>
+
+static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412,
+			       413, 415, 422, 428, 429, 431, 500, 503};
+#define STATUS_SLOTS (sizeof(statuses) / sizeof(statuses[0]) + 1) /* + "other" */
+
+static const double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+				0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
+#define BUCKETS (sizeof(bounds) / sizeof(bounds[0]))
+
+static const char *const other_methods[] = {"GET", "POST", "PUT", "PATCH",
+					    "DELETE", "OPTIONS", "HEAD", "OTHER"};
+#define OTHER_METHODS (sizeof(other_methods) / sizeof(other_methods[0]))
+
+struct series {
+	atomic_ulong count[STATUS_SLOTS];
+	atomic_ulong bucket[BUCKETS]; /* not cumulative; summed when rendered */
+	atomic_ulong observations;
+	atomic_ullong micros_sum;
+};
+
+static struct series *by_route;  /* [route_count] */
+static struct series unmatched[OTHER_METHODS];
+static size_t routes_n;
+
+void metrics_init(size_t route_count)
+{
+	routes_n = route_count;
+	by_route = xcalloc(route_count, sizeof(*by_route));
+}
+
+void metrics_free(void)
+{
+	free(by_route);
+	by_route = NULL;
+}
+
+static size_t status_slot(int status)
+{
+	for (size_t i = 0; i < STATUS_SLOTS - 1; i++)
+		if (statuses[i] == status)
+			return i;
+	return STATUS_SLOTS - 1;
+}
+
+static size_t method_slot(const char *method)
+{
+	for (size_t i = 0; i < OTHER_METHODS - 1; i++)
+		if (strcmp(other_methods[i], method) == 0)
+			return i;
+	return OTHER_METHODS - 1;
+}
+
+void metrics_record(int route, const char *method, int status, double seconds)
+{
+	struct series *s;
+	size_t b = 0;
+
+	if (!by_route)
+		return;
+	s = route >= 0 && (size_t)route < routes_n ? &by_route[route]
+						   : &unmatched[method_slot(method)];
+	atomic_fetch_add_explicit(&s->count[status_slot(status)], 1, memory_order_relaxed);
+	while (b < BUCKETS && seconds > bounds[b])
+		b++;
+	if (b < BUCKETS)
+		atomic_fetch_add_explicit(&s->bucket[b], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->observations, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->micros_sum, (unsigned long long)(seconds * 1e6),
+				  memory_order_relaxed);
+}
+
+static void render_counts(struct buf *out, const struct series *s, const char *route,
+			  const char *method)
+{
+	for (size_t i = 0; i < STATUS_SLOTS; i++) {
+		unsigned long n = atomic_load_explicit(&s->count[i], memory_order_relaxed);
+
+		if (!n)
+			continue;
+		if (i < STATUS_SLOTS - 1)
+			buf_addf(out,
+				 "idekom_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %lu\n",
+				 route, method, statuses[i], n);
+		else
+			buf_addf(out,
+				 "idekom_http_requests_total{route=\"%s\",method=\"%s\",status=\"other\"} %lu\n",
+				 route, method, n);
+	}
+}
+
+static void render_histogram(struct buf *out, const struct series *s, const char *route,
+			     const char *method)
+{
+	unsigned long total = atomic_load_explicit(&s->observations, memory_order_relaxed);
+	unsigned long cumulative = 0;
+
+	if (!total)
+		return;
+	for (size_t b = 0; b < BUCKETS; b++) {
+		cumulative += atomic_load_explicit(&s->bucket[b], memory_order_relaxed);
+		buf_addf(out,
+			 "idekom_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %lu\n",
+			 route, method, bounds[b], cumulative);
+	}
+	buf_addf(out,
+		 "idekom_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %lu\n",
+		 route, method, total);
+	buf_addf(out,
+		 "idekom_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n",
+		 route, method,
+		 (double)atomic_load_explicit(&s->micros_sum, memory_order_relaxed) / 1e6);
+	buf_addf(out, "idekom_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %lu\n",
+		 route, method, total);
+}
+
+void metrics_render(struct buf *out)
+{
+	struct pool_stats ps;
+
+	buf_adds(out, "# HELP idekom_http_requests_total HTTP requests answered, by route "
+		      "template, method and status.\n# TYPE idekom_http_requests_total counter\n");
+	for (size_t r = 0; r < routes_n; r++)
+		render_counts(out, &by_route[r], routes[r].pattern, routes[r].method);
+	for (size_t m = 0; m < OTHER_METHODS; m++)
+		render_counts(out, &unmatched[m], "unmatched", other_methods[m]);
+
+	buf_adds(out, "# HELP idekom_http_request_duration_seconds Time to answer a request.\n"
+		      "# TYPE idekom_http_request_duration_seconds histogram\n");
+	for (size_t r = 0; r < routes_n; r++)
+		render_histogram(out, &by_route[r], routes[r].pattern, routes[r].method);
+	for (size_t m = 0; m < OTHER_METHODS; m++)
+		render_histogram(out, &unmatched[m], "unmatched", other_methods[m]);
+
+	pool_get_stats(&ps);
+	buf_addf(out,
+		 "# HELP idekom_db_pool_size Database connections the pool may hold.\n"
+		 "# TYPE idekom_db_pool_size gauge\nidekom_db_pool_size %d\n"
+		 "# HELP idekom_db_pool_in_use Database connections checked out now.\n"
+		 "# TYPE idekom_db_pool_in_use gauge\nidekom_db_pool_in_use %d\n"
+		 "# HELP idekom_db_pool_waits_total Checkouts that had to wait for a connection.\n"
+		 "# TYPE idekom_db_pool_waits_total counter\nidekom_db_pool_waits_total %lu\n"
+		 "# HELP idekom_db_pool_timeouts_total Checkouts that gave up (answered 503).\n"
+		 "# TYPE idekom_db_pool_timeouts_total counter\nidekom_db_pool_timeouts_total %lu\n",
+		 ps.size, ps.in_use, ps.waits, ps.timeouts);
+}

@@ -1,0 +1,417 @@
+/* router.c -- see router.h */
+#include "http/router.h"
+#include "auth/jwt.h"
+#include "db/statements.h"
+#include "http/metrics.h"
+#include "http/response.h"
+#include "http/static_files.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define DB_WAIT_MS 2000
+#define API_PREFIX "/api/v1"
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* X-Request-Id: the client's own when it is safe to echo, otherwise a fresh UUID. */
+static void set_request_id(struct req *rq)
+{
+	const char *given = req_header(rq, "X-Request-Id");
+	size_t n = given ? strspn(given, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					 "0123456789._-")
+			 : 0;
+
+	if (given && n > 0 && n <= 128 && given[n] == '\0')
+		snprintf(rq->request_id, sizeof(rq->request_id), "%s", given);
+	else if (uuid_generate_v4(rq->request_id))
+		snprintf(rq->request_id, sizeof(rq->request_id), "unknown");
+}
+
+/*
+ * The client's address for rate limits: the TCP peer, or, when the peer is a trusted proxy,
+ * the right-most X-Forwarded-For entry that is not itself a trusted proxy.
+ */
+static void set_client_addr(struct req *rq)
+{
+	const char *xff = req_header(rq, "X-Forwarded-For");
+	const char *end;
+
+	snprintf(rq->client_addr, sizeof(rq->client_addr), "%s", rq->ri->remote_addr);
+	if (!xff || !config_proxy_trusted(rq->cfg, rq->client_addr))
+		return;
+	/* walk the list from the right: each hop we trust vouches for the one before it */
+	end = xff + strlen(xff);
+	while (end > xff) {
+		const char *start = end;
+		char one[48];
+		size_t len;
+
+		while (start > xff && start[-1] != ',')
+			start--;
+		len = (size_t)(end - start);
+		while (len && (*start == ' ' || *start == '\t')) {
+			start++;
+			len--;
+		}
+		while (len && (start[len - 1] == ' ' || start[len - 1] == '\t'))
+			len--;
+		if (len == 0 || len >= sizeof(one) || strspn(start, "0123456789abcdefABCDEF.:") < len)
+			return; /* malformed: keep the last address we could trust */
+		memcpy(one, start, len);
+		one[len] = '\0';
+		snprintf(rq->client_addr, sizeof(rq->client_addr), "%s", one);
+		if (!config_proxy_trusted(rq->cfg, one))
+			return;
+		while (start > xff && start[-1] != ',')
+			start--;
+		end = start > xff ? start - 1 : xff; /* before the comma */
+	}
+}
+
+static void add_cors_headers(struct req *rq)
+{
+	if (!rq->origin || !config_origin_allowed(rq->cfg, rq->origin))
+		return;
+	req_add_header(rq, "Access-Control-Allow-Origin", rq->origin);
+	req_add_header(rq, "Access-Control-Expose-Headers",
+		       "ETag, Location, X-Request-Id, Retry-After");
+	req_add_header(rq, "Vary", "Origin");
+}
+
+static int preflight(struct req *rq, const char *path)
+{
+	char allow[128];
+
+	route_allow(path, allow, sizeof(allow));
+	if (rq->origin && config_origin_allowed(rq->cfg, rq->origin) &&
+	    req_header(rq, "Access-Control-Request-Method")) {
+		req_add_header(rq, "Access-Control-Allow-Methods", allow);
+		req_add_header(rq, "Access-Control-Allow-Headers",
+			       "Authorization, Content-Type, If-Match, X-Request-Id");
+		req_add_header(rq, "Access-Control-Max-Age", "600");
+	}
+	req_add_header(rq, "Allow", allow);
+	return reply_empty(rq, 204);
+}
+
+/* True when the media type (before any ';') equals want, ignoring case. */
+static bool media_type_is(const char *ctype, const char *want)
+{
+	size_t n = strcspn(ctype, "; \t");
+
+	return n == strlen(want) && strncasecmp(ctype, want, n) == 0;
+}
+
+/* A charset parameter, when present, must be UTF-8 (api.md section 0: bodies are UTF-8). */
+static bool charset_ok(const char *ctype)
+{
+	const char *cs = strcasestr(ctype, "charset=");
+
+	if (!cs)
+		return true;
+	cs += 8;
+	if (*cs == '"')
+		cs++;
+	return strncasecmp(cs, "utf-8", 5) == 0 || strncasecmp(cs, "utf8", 4) == 0;
+}
+
+static int mg_reader(void *ctx, char *buf, size_t len)
+{
+	return mg_read((struct mg_connection *)ctx, buf, len);
+}
+
+/* Content type, size and syntax of the body. Returns 0 or the status already replied. */
+static int read_body(struct req *rq)
+{
+	const char *ctype = req_header(rq, "Content-Type");
+	bool json = ctype && (media_type_is(ctype, "application/json") ||
+			      (strcmp(rq->route->method, "PATCH") == 0 &&
+			       media_type_is(ctype, "application/merge-patch+json")));
+	bool form = ctype && (rq->route->flags & ROUTE_FORM) &&
+		    media_type_is(ctype, "application/x-www-form-urlencoded");
+	char why[200];
+	int rc;
+
+	if ((!json && !form) || !charset_ok(ctype))
+		return reply_error(rq, 415, "send the body as application/json (UTF-8)%s",
+				   rq->route->flags & ROUTE_FORM
+					   ? " or application/x-www-form-urlencoded"
+					   : "");
+	rc = body_read_all(mg_reader, rq->conn, rq->ri->content_length, rq->cfg->max_body_bytes,
+			   &rq->raw_body, &rq->raw_len);
+	if (rc == 413)
+		return reply_error(rq, 413, "the body is larger than %zu bytes",
+				   rq->cfg->max_body_bytes);
+	if (rc)
+		return reply_error(rq, 400, "the body ended before its declared Content-Length");
+	rq->close_connection = false; /* the body was read whole */
+	if (form) {
+		rq->body_kind = BODY_FORM;
+		if (memchr(rq->raw_body, '\0', rq->raw_len))
+			return reply_error(rq, 400, "the form body contains a NUL byte");
+		return 0;
+	}
+	rq->body = body_parse_json(rq->raw_body, rq->raw_len, why, sizeof(why));
+	if (!rq->body)
+		return reply_error(rq, 400, "%s", why);
+	rq->body_kind = BODY_JSON;
+	return 0;
+}
+
+/* Bearer token → principal (signature and claims). Returns 0 or the status replied. */
+static int authenticate(struct req *rq)
+{
+	const char *auth = req_header(rq, "Authorization");
+	char why[160];
+
+	if (!auth)
+		return 0;
+	rq->token_given = true;
+	if (strncasecmp(auth, "Bearer ", 7) != 0 || !auth[7]) {
+		struct problem pb = PROBLEM_INIT;
+
+		problem_set(&pb, 401, "use the Bearer scheme (RFC 6750)");
+		return reply_problem(rq, &pb);
+	}
+	if (jwt_verify_token(rq->cfg, auth + 7, time(NULL), &rq->principal, why, sizeof(why))) {
+		struct problem pb = PROBLEM_INIT;
+
+		problem_set(&pb, 401, "%s", why);
+		pb.www_authenticate = "Bearer realm=\"idekom\", error=\"invalid_token\"";
+		return reply_problem(rq, &pb);
+	}
+	return 0;
+}
+
+/*
+ * Re-reads the principal from the database, so that a disabled user, a deleted client or
+ * a changed role takes effect at once. Returns 0 or the status replied.
+ */
+static int reload_principal(struct req *rq)
+{
+	const char *params[1] = {rq->principal.id};
+	struct problem pb = PROBLEM_INIT;
+	bool user = rq->principal.kind == PRINCIPAL_USER;
+	PGresult *res;
+
+	res = db_exec(rq->db, user ? STMT_PRINCIPAL_USER : STMT_PRINCIPAL_CLIENT, params, 1);
+	if (!db_ok(res)) {
+		PQclear(res);
+		problem_set(&pb, 503, "the database is not reachable");
+		return reply_problem(rq, &pb);
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		memset(&rq->principal, 0, sizeof(rq->principal));
+		problem_set(&pb, 401, "the account behind this token is disabled or gone");
+		pb.www_authenticate = "Bearer realm=\"idekom\", error=\"invalid_token\"";
+		return reply_problem(rq, &pb);
+	}
+	if (user) {
+		snprintf(rq->principal.role, sizeof(rq->principal.role), "%s",
+			 PQgetvalue(res, 0, 0));
+	} else {
+		/* a token's scopes can only narrow what the client holds now */
+		char held[sizeof(rq->principal.scopes)];
+		char kept[sizeof(rq->principal.scopes)] = "";
+		char *save = NULL;
+
+		snprintf(held, sizeof(held), "%s", PQgetvalue(res, 0, 0));
+		for (char *s = strtok_r(rq->principal.scopes, " ", &save); s;
+		     s = strtok_r(NULL, " ", &save)) {
+			char padded[sizeof(held) + 2];
+			char want[64];
+
+			snprintf(padded, sizeof(padded), " %s ", held);
+			snprintf(want, sizeof(want), " %s ", s);
+			if (strstr(padded, want))
+				snprintf(kept + strlen(kept), sizeof(kept) - strlen(kept), "%s%s",
+					 kept[0] ? " " : "", s);
+		}
+		snprintf(rq->principal.scopes, sizeof(rq->principal.scopes), "%s", kept);
+	}
+	PQclear(res);
+	return 0;
+}
+
+static bool has_scope(const struct principal *p, const char *scope)
+{
+	size_t n = strlen(scope);
+
+	for (const char *s = p->scopes; (s = strstr(s, scope)) != NULL; s += n)
+		if ((s == p->scopes || s[-1] == ' ') && (s[n] == '\0' || s[n] == ' '))
+			return true;
+	return false;
+}
+
+/* Role and scope rules of the route. Returns 0 or the status replied. */
+static int authorise(struct req *rq)
+{
+	const struct route *rt = rq->route;
+	const struct principal *p = &rq->principal;
+
+	if (p->kind == PRINCIPAL_ANONYMOUS) {
+		if (rt->flags & ROUTE_PUBLIC)
+			return 0;
+		struct problem pb = PROBLEM_INIT;
+
+		problem_set(&pb, 401, "sign in: this needs a bearer token");
+		return reply_problem(rq, &pb);
+	}
+	if ((rt->flags & ROUTE_PEOPLE) && p->kind != PRINCIPAL_USER)
+		return reply_error(rq, 403, "this is for people signed in, not API clients");
+	if (rt->flags & ROUTE_ADMIN) {
+		if (p->kind == PRINCIPAL_USER && strcmp(p->role, "admin") == 0)
+			return 0;
+		if (p->kind == PRINCIPAL_CLIENT && rt->scope && has_scope(p, rt->scope))
+			return 0;
+		if (rt->scope)
+			return reply_error(rq, 403, "this needs the admin role or the scope %s",
+					   rt->scope);
+		return reply_error(rq, 403, "this needs the admin role");
+	}
+	if (p->kind == PRINCIPAL_CLIENT && rt->scope && !has_scope(p, rt->scope))
+		return reply_error(rq, 403, "this needs the scope %s", rt->scope);
+	return 0;
+}
+
+static int dispatch_api(struct req *rq, const char *path)
+{
+	const struct route *match = NULL;
+	bool path_known = false;
+	size_t count;
+	int rc;
+
+	for (const struct route *r = routes; r->method; r++) {
+		char params[REQ_MAX_PARAMS][64];
+
+		if (!route_match(r->pattern, path, params, &count))
+			continue;
+		path_known = true;
+		if (strcmp(r->method, rq->ri->request_method) == 0) {
+			match = r;
+			memcpy(rq->params, params, sizeof(params));
+			rq->param_count = count;
+			break;
+		}
+	}
+	if (!path_known)
+		return reply_error(rq, 404, "there is nothing at this path");
+	if (strcmp(rq->ri->request_method, "OPTIONS") == 0)
+		return preflight(rq, path);
+	add_cors_headers(rq);
+	if (!match) {
+		char allow[128];
+
+		route_allow(path, allow, sizeof(allow));
+		req_add_header(rq, "Allow", allow);
+		return reply_error(rq, 405, "%s is not allowed here", rq->ri->request_method);
+	}
+	rq->route = match;
+	/* probes (healthz, readyz, metrics) ignore tokens: they must answer whatever is sent */
+	if (match->flags & ROUTE_NO_DB)
+		return match->handler(rq);
+	if ((rc = authenticate(rq)))
+		return rc;
+	if (rq->principal.kind == PRINCIPAL_ANONYMOUS && !(match->flags & ROUTE_PUBLIC))
+		return authorise(rq);
+	if ((match->flags & ROUTE_BODY) && (rc = read_body(rq)))
+		return rc;
+	if (!(match->flags & ROUTE_NO_DB)) {
+		rq->db = pool_checkout(DB_WAIT_MS);
+		if (!rq->db)
+			return reply_error(rq, 503, "the database is not reachable; try again shortly");
+	}
+	if (rq->principal.kind != PRINCIPAL_ANONYMOUS && rq->db && (rc = reload_principal(rq)))
+		return rc;
+	if ((rc = authorise(rq)))
+		return rc;
+	if ((match->flags & ROUTE_IF_MATCH) && !req_header(rq, "If-Match"))
+		return reply_error(rq, 428, "send If-Match with the ETag you last read");
+	return match->handler(rq);
+}
+
+static void log_request(const struct req *rq, double seconds)
+{
+	struct buf f = BUF_INIT;
+
+	buf_adds(&f, "\"method\":\"");
+	buf_add_json_escaped(&f, rq->ri->request_method);
+	buf_adds(&f, "\",\"route\":");
+	if (rq->route)
+		buf_addf(&f, "\"%s\"", rq->route->pattern);
+	else
+		buf_adds(&f, "null");
+	buf_addf(&f, ",\"status\":%d,\"duration_ms\":%.3f,\"request_id\":\"%s\"", rq->status,
+		 seconds * 1000.0, rq->request_id);
+	if (rq->principal.kind != PRINCIPAL_ANONYMOUS)
+		buf_addf(&f, ",\"principal\":\"%s:%s\"",
+			 rq->principal.kind == PRINCIPAL_USER ? "user" : "client", rq->principal.id);
+	log_line(LOG_INFO, "request", f.data);
+	buf_release(&f);
+}
+
+static bool is_api_path(const char *path)
+{
+	size_t n = strlen(API_PREFIX);
+
+	/* civetweb matches handlers by prefix; /api/v1xyz is not ours (libraries.md C2) */
+	if (strncmp(path, API_PREFIX, n) == 0 && (path[n] == '\0' || path[n] == '/'))
+		return true;
+	return strcmp(path, "/healthz") == 0 || strcmp(path, "/readyz") == 0 ||
+	       strcmp(path, "/metrics") == 0 || strncmp(path, "/api/", 5) == 0 ||
+	       strcmp(path, "/api") == 0;
+}
+
+int router_handle(struct mg_connection *conn, void *cbdata)
+{
+	struct req rq;
+	double started = now_seconds();
+	const char *te;
+	const char *path;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.conn = conn;
+	rq.ri = mg_get_request_info(conn);
+	rq.cfg = cbdata;
+	path = rq.ri->local_uri ? rq.ri->local_uri : "/";
+	set_request_id(&rq);
+	set_client_addr(&rq);
+	rq.origin = req_header(&rq, "Origin");
+	te = req_header(&rq, "Transfer-Encoding");
+	/* until the body is read whole, an early answer must close the connection: civetweb
+	 * would otherwise try to skip a body we refused */
+	rq.close_connection = rq.ri->content_length > 0 || te != NULL;
+
+	if (is_api_path(path))
+		dispatch_api(&rq, path);
+	else if (rq.cfg->static_dir[0])
+		static_files_serve(&rq, path);
+	else
+		reply_error(&rq, 404, "there is nothing at this path");
+
+	if (!rq.status) /* a handler that forgot to answer is a bug; never leave the client hanging */
+		reply_error(&rq, 500, "no response was produced");
+	if (rq.db)
+		pool_checkin(rq.db);
+	metrics_record(rq.route ? (int)(rq.route - routes) : -1, rq.ri->request_method, rq.status,
+		       now_seconds() - started);
+	log_request(&rq, now_seconds() - started);
+	json_decref(rq.body);
+	free(rq.raw_body);
+	buf_release(&rq.headers);
+	return rq.status;
+}

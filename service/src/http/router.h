@@ -1,0 +1,53 @@
+/*
+ * router.h -- matches a request to a route of the table in routes.c and runs, in one place,
+ * the checks every route shares (after Redis's processCommand): request id, 404, 405 +
+ * Allow, CORS, token, body (415/413/400), database connection (503), principal, role and
+ * scope (403), If-Match (428). Then the handler runs, and one JSON log line and the metrics
+ * record the outcome. Knows no SQL beyond the principal lookup.
+ */
+#ifndef IDEKOM_ROUTER_H
+#define IDEKOM_ROUTER_H
+
+#include "http/request.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum route_flags {
+	ROUTE_PUBLIC = 1 << 0,   /* no token needed (a token that is sent is still checked) */
+	ROUTE_BODY = 1 << 1,     /* a JSON body is required */
+	ROUTE_ADMIN = 1 << 2,    /* admin, or a client holding route->scope */
+	ROUTE_IF_MATCH = 1 << 3, /* If-Match is required (428) */
+	ROUTE_NO_DB = 1 << 4,    /* the router checks out no connection */
+	ROUTE_PEOPLE = 1 << 5,   /* users only: a client token gets 403 */
+	ROUTE_FORM = 1 << 6,     /* the body may also be application/x-www-form-urlencoded */
+};
+
+typedef int (*handler_fn)(struct req *rq);
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/api/v1/users/{id}"; {id} and {*_id} must be UUIDs */
+	handler_fn handler;
+	unsigned flags;
+	const char *scope;        /* the client scope that grants access, or NULL */
+	const char *operation_id; /* the same string as the OpenAPI operationId */
+};
+
+/* The route table (routes.c), terminated by an entry whose method is NULL. */
+extern const struct route routes[];
+size_t routes_count(void);
+
+/*
+ * Matches path against one pattern, segment by segment. On a match fills params (up to
+ * REQ_MAX_PARAMS values of < 64 bytes) and returns true. Pure: unit-tested.
+ */
+bool route_match(const char *pattern, const char *path, char params[][64], size_t *count);
+
+/* Writes the methods of every route whose pattern matches path, e.g. "GET, PATCH". */
+void route_allow(const char *path, char *out, size_t outlen);
+
+/* Civetweb request handler for everything the service answers (registered on "/"). */
+int router_handle(struct mg_connection *conn, void *cbdata);
+
+#endif

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# tests/run.sh -- the README's test command: every test, from a fresh machine.
+#
+# 1. installs packages (deploy/install-deps.sh) and the pinned npm tools (npm ci);
+# 2. builds twice: release (build/) and AddressSanitizer + UBSan (build-asan/);
+# 3. lints the OpenAPI description;
+# 4. runs the Criterion unit tests of both builds (ctest);
+# 5. starts a private PostgreSQL under .run/pg-test, migrates a fresh database (two migrate
+#    processes at once, to exercise the advisory lock), and for each build starts the service
+#    and runs the HTTP suite (tests/http, every response validated against the OpenAPI
+#    description), then the database-restart test, then SIGTERM (must exit 0);
+# 6. fails when a sanitizer reported anything.
+# The last line is "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+passed=0
+failed=0
+step() { printf '\n== %s\n' "$*"; }
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
+
+step "dependencies"
+deploy/install-deps.sh test
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
+
+step "build (release and sanitizers)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j2 >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIDEKOM_SANITIZE=ON >/dev/null
+cmake --build build-asan -j2 >/dev/null
+ok "both builds compile with -Wall -Wextra -Werror"
+
+step "OpenAPI lint"
+if bash tests/lint-openapi.sh; then ok "OpenAPI lint"; else bad "OpenAPI lint"; fi
+
+asan_dir=$root/.run/sanitizers
+rm -rf "$asan_dir"
+mkdir -p "$asan_dir"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$asan_dir/asan"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$asan_dir/ubsan"
+
+step "unit tests"
+for b in build build-asan; do
+	if ctest --test-dir "$b" --output-on-failure; then ok "unit tests ($b)"; else bad "unit tests ($b)"; fi
+done
+
+step "database"
+pg_dir=$root/.run/pg-test
+pg_port=55432
+deploy/pg-local.sh "$pg_dir" "$pg_port" start
+psql_admin=(psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1)
+"${psql_admin[@]}" -c "DROP DATABASE IF EXISTS idekom_test WITH (FORCE)"
+"${psql_admin[@]}" -c "CREATE DATABASE idekom_test OWNER idekom"
+export DATABASE_URL=postgresql://idekom@127.0.0.1:$pg_port/idekom_test
+# two replicas migrating at once: the advisory lock must make that safe
+./build/idekom migrate >"$root/.run/migrate-1.log" &
+m1=$!
+./build/idekom migrate >"$root/.run/migrate-2.log" &
+m2=$!
+if wait $m1 && wait $m2 && ./build/idekom migrate >/dev/null; then
+	ok "migrate (two at once, then again: nothing to do)"
+else
+	bad "migrate"
+fi
+
+export IDEKOM_ADMIN_EMAIL=admin-$RANDOM@idekom.test
+export IDEKOM_ADMIN_PASSWORD=admin-password-$RANDOM$RANDOM
+IDEKOM_PASSWORD=$IDEKOM_ADMIN_PASSWORD ./build/idekom user add --email "$IDEKOM_ADMIN_EMAIL" \
+	--name "Test Admin" --role admin >/dev/null
+
+# The service's settings; the suite reads the same values under IDEKOM_* names.
+export JWT_KEYS="k2026:$(head -c 32 /dev/urandom | base64 | tr -d '\n'),k2025:$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+export JWT_ISSUER=idekom-test JWT_AUDIENCE=idekom-test-api
+export CORS_ORIGINS=https://idekom.example,http://localhost:5173
+export TRUSTED_PROXIES=127.0.0.1
+export THREADS=16 DB_POOL_SIZE=8 LOG_LEVEL=warn
+export IDEKOM_JWT_KEYS=$JWT_KEYS IDEKOM_JWT_ISSUER=$JWT_ISSUER IDEKOM_JWT_AUDIENCE=$JWT_AUDIENCE
+export IDEKOM_CORS_ORIGIN=https://idekom.example
+export IDEKOM_PG_CTL=$root/tests/pg-ctl.sh IDEKOM_PG_DIR=$pg_dir IDEKOM_PG_PORT=$pg_port
+
+run_suite() { # $1: build folder, $2: port
+	local b=$1 port=$2 pid rc
+	export PORT=$port IDEKOM_BASE_URL=http://127.0.0.1:$port IDEKOM_BIN=$root/$b/idekom
+	export IDEKOM_SECOND_PORT=$((port + 1))
+	"$root/$b/idekom" serve >"$root/.run/serve-$b.log" 2>&1 &
+	pid=$!
+	export IDEKOM_SERVICE_PID=$pid
+	for _ in $(seq 1 100); do
+		curl -fs "$IDEKOM_BASE_URL/readyz" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	if node --test --test-concurrency=1 tests/http/*.test.mjs; then
+		ok "HTTP suite ($b)"
+	else
+		bad "HTTP suite ($b)"
+	fi
+	if node --test tests/http/restart/*.test.mjs; then
+		ok "database restart ($b)"
+	else
+		bad "database restart ($b)"
+	fi
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	if [ "$rc" -eq 0 ]; then ok "SIGTERM: drained and exited 0 ($b)"; else bad "SIGTERM: exit $rc ($b)"; fi
+}
+
+step "HTTP suite against the release build"
+run_suite build 18180
+step "HTTP suite against the sanitizer build"
+run_suite build-asan 18190
+
+step "sanitizer reports"
+if compgen -G "$asan_dir/*" >/dev/null; then
+	cat "$asan_dir"/* | head -100
+	bad "sanitizers reported problems"
+else
+	ok "no sanitizer reports"
+fi
+
+deploy/pg-local.sh "$pg_dir" "$pg_port" stop
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
