@@ -142,8 +142,9 @@ int list_params_read(struct req *rq, struct list_params *lp)
 		*bar = '\0';
 		if (!cursor_time_ok((char *)raw) || !uuid_syntax_ok(bar + 1))
 			return reply_error(rq, 400, "cursor is not one this service gave out");
-		snprintf(lp->after_ts, sizeof(lp->after_ts), "%s", (char *)raw);
-		snprintf(lp->after_id, sizeof(lp->after_id), "%s", bar + 1);
+		/* both lengths are checked above: 27 and 36 characters */
+		memcpy(lp->after_ts, raw, strlen((char *)raw) + 1);
+		memcpy(lp->after_id, bar + 1, strlen(bar + 1) + 1);
 	}
 	return 0;
 }

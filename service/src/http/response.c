@@ -2,6 +2,7 @@
 #include "http/response.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -123,18 +124,23 @@ void reply_add_etag(struct req *rq, const char *version)
 int reply_bare_problem(struct mg_connection *conn, int status, const char *detail)
 {
 	struct buf out = BUF_INIT;
+	char request_id[37];
 	json_t *doc;
 	char *text;
 
-	doc = json_pack("{s:s, s:s, s:i, s:s}", "type", problem_type(status), "title",
-			problem_title(status), "status", status, "detail", problem_title(status));
-	(void)detail; /* civetweb's own texts may carry internals; keep to the title */
+	/* civetweb's own texts may carry internals; keep to the title */
+	(void)detail;
+	if (uuid_generate_v4(request_id))
+		snprintf(request_id, sizeof(request_id), "unknown");
+	doc = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", problem_type(status), "title",
+			problem_title(status), "status", status, "detail", problem_title(status),
+			"request_id", request_id);
 	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	buf_addf(&out,
 		 "HTTP/1.1 %d %s\r\nContent-Type: application/problem+json\r\n"
-		 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+		 "Content-Length: %zu\r\nX-Request-Id: %s\r\nConnection: close\r\n\r\n%s",
 		 status, mg_get_response_code_text(conn, status), text ? strlen(text) : 2,
-		 text ? text : "{}");
+		 request_id, text ? text : "{}");
 	mg_write(conn, out.data, out.len);
 	buf_release(&out);
 	free(text);

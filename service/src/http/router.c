@@ -98,6 +98,8 @@ static int preflight(struct req *rq, const char *path)
 	route_allow(path, allow, sizeof(allow));
 	if (rq->origin && config_origin_allowed(rq->cfg, rq->origin) &&
 	    req_header(rq, "Access-Control-Request-Method")) {
+		req_add_header(rq, "Access-Control-Allow-Origin", rq->origin);
+		req_add_header(rq, "Vary", "Origin");
 		req_add_header(rq, "Access-Control-Allow-Methods", allow);
 		req_add_header(rq, "Access-Control-Allow-Headers",
 			       "Authorization, Content-Type, If-Match, X-Request-Id");
@@ -167,6 +169,9 @@ static int read_body(struct req *rq)
 	rq->body = body_parse_json(rq->raw_body, rq->raw_len, why, sizeof(why));
 	if (!rq->body)
 		return reply_error(rq, 400, "%s", why);
+	/* every operation takes an object; anything else cannot be read as a request */
+	if (!json_is_object(rq->body))
+		return reply_error(rq, 400, "the body must be a JSON object");
 	rq->body_kind = BODY_JSON;
 	return 0;
 }
