@@ -20,7 +20,7 @@ static long env_long(const char *name, long def, long min, long max, char *err, 
 		return def;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (errno || *end || n < min || n > max) {
+	if (errno || *end || !(*v >= '0' && *v <= '9') || n < min || n > max) {
 		snprintf(err, errlen, "%s must be a whole number from %ld to %ld", name, min, max);
 		*bad = 1;
 		return def;
@@ -66,6 +66,11 @@ int config_parse_keys(struct config *cfg, const char *spec, char *err, size_t er
 		}
 		memcpy(k->kid, p, (size_t)(colon - p));
 		k->kid[colon - p] = '\0';
+		for (size_t i = 0; i < cfg->key_count; i++)
+			if (strcmp(cfg->keys[i].kid, k->kid) == 0) {
+				snprintf(err, errlen, "JWT_KEYS names kid '%s' twice", k->kid);
+				return -1;
+			}
 		k->secret_len = len - (size_t)(colon - p) - 1;
 		/* RFC 7518 §3.2: an HS256 key must be at least as long as the hash output */
 		if (k->secret_len < 32 || k->secret_len > sizeof(k->secret)) {
@@ -129,6 +134,12 @@ static int parse_proxies(struct config *cfg, const char *spec, char *err, size_t
 				 CONFIG_MAX_PROXIES);
 			return -1;
 		}
+		while (len && *p == ' ') {
+			p++;
+			len--;
+		}
+		while (len && p[len - 1] == ' ')
+			len--;
 		memcpy(one, p, len);
 		one[len] = '\0';
 		if (inet_pton(AF_INET, one, &a) != 1) {

@@ -925,3 +925,146 @@ export function tablesContaining(needle) {
      order by 1`);
   return out ? out.split('\n') : [];
 }
+
+// ------------------------------------------------------------------------------------------
+// Organisations
+
+/** The Luhn check digit of a string of digits (Swedish organisationsnummer: of the first nine). */
+export function luhnDigit(digits) {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  return String((10 - (sum % 10)) % 10);
+}
+
+const issuedOrgNumbers = new Set();
+
+/**
+ * A random valid organisationsnummer `NNNNNN-NNNN` (third digit 2..9, Luhn check digit) that
+ * is neither in the database nor issued before in this process. `first`: its first digit
+ * (default 8, ideell förening).
+ */
+export function validOrgNumber({ first = 8 } = {}) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    let nine = String(first) + crypto.randomInt(0, 10) + crypto.randomInt(2, 10);
+    while (nine.length < 9) nine += crypto.randomInt(0, 10);
+    const n = `${nine.slice(0, 6)}-${nine.slice(6)}${luhnDigit(nine)}`;
+    if (issuedOrgNumbers.has(n)) continue;
+    issuedOrgNumbers.add(n);
+    let taken = '0';
+    try {
+      taken = psql(`select count(*) from organisation where org_number = ${sqlLit(n)}`);
+    } catch {
+      taken = '0'; // no table yet: the create will say so
+    }
+    if (taken === '0') return n;
+  }
+  throw new Error('validOrgNumber: no free number found');
+}
+
+/** A random personnummer `YYMMDD-NNNN` with a valid Luhn check digit (third digit 0 or 1). */
+export function personnummer() {
+  const yy = String(crypto.randomInt(30, 100)).padStart(2, '0');
+  const mm = String(crypto.randomInt(1, 13)).padStart(2, '0');
+  const dd = String(crypto.randomInt(1, 29)).padStart(2, '0');
+  const nnn = String(crypto.randomInt(0, 1000)).padStart(3, '0');
+  const nine = `${yy}${mm}${dd}${nnn}`;
+  return `${nine.slice(0, 6)}-${nine.slice(6)}${luhnDigit(nine)}`;
+}
+
+/**
+ * A random lower-case word of consonants (no vowel, so the Swedish stemmer leaves it alone),
+ * starting with "x": unique enough to find one's own rows with full-text search.
+ */
+export function uniqueWord(length = 10) {
+  const letters = 'bcdfghjklmnpqrstvz';
+  let w = 'x';
+  while (w.length < length) w += letters[crypto.randomInt(0, letters.length)];
+  return w;
+}
+
+/** A request id the service echoes (and writes to the audit rows of the request). */
+export function newRequestId(tag = 'rid') {
+  return `${tag}-${crypto.randomBytes(8).toString('hex')}`;
+}
+
+/**
+ * POST /api/v1/organisations as `token` with a valid body (a unique name, kind
+ * ideell_forening, a fresh organisation number) merged with `fields` (a field set to
+ * undefined is left out). Asserts 201; returns {org, id, etag, res}.
+ */
+export async function createOrg(token, fields = {}, { headers } = {}) {
+  const body = { name: uniqueName('Testförening'), kind: 'ideell_forening', ...fields };
+  if (!('org_number' in fields)) body.org_number = validOrgNumber();
+  for (const [k, v] of Object.entries(body)) if (v === undefined) delete body[k];
+  const r = await api('POST', '/api/v1/organisations', { token, body, headers });
+  assert.equal(r.status, 201, `create organisation ${JSON.stringify(body)}: ${r.status} ${r.text}`);
+  assert.ok(r.headers.etag, 'POST /api/v1/organisations without ETag');
+  return { org: r.json, id: r.json.id, etag: r.headers.etag, res: r };
+}
+
+/** Admin: POST /api/v1/organisations/{id}/verify; asserts 200; returns {org, etag}. */
+export async function verifyOrg(id) {
+  const r = await api('POST', `/api/v1/organisations/${id}/verify`, { token: await adminToken() });
+  assert.equal(r.status, 200, `verify ${id}: ${r.status} ${r.text}`);
+  return { org: r.json, etag: r.headers.etag };
+}
+
+/** Admin GET of an organisation; asserts 200; returns {org, etag}. */
+export async function getOrgAsAdmin(id) {
+  const r = await api('GET', `/api/v1/organisations/${id}`, { token: await adminToken() });
+  assert.equal(r.status, 200, `GET /api/v1/organisations/${id}: ${r.status} ${r.text}`);
+  assert.ok(r.headers.etag, 'GET /api/v1/organisations/{id} without ETag');
+  return { org: r.json, etag: r.headers.etag };
+}
+
+/** PATCH of an organisation as `token` with the current ETag (read as admin). */
+export async function patchOrg(id, token, patch, opts = {}) {
+  const { etag } = await getOrgAsAdmin(id);
+  return api('PATCH', `/api/v1/organisations/${id}`, { token, body: patch, ...opts, headers: { 'if-match': etag, ...(opts.headers || {}) } });
+}
+
+/** Access token of a new API client holding `scopes`. */
+export async function clientAccess(scopes) {
+  const c = await makeClient(scopes);
+  const r = await clientToken(c.client_id, c.client_secret);
+  assert.equal(r.status, 200, `client token: ${r.status} ${r.text}`);
+  return { client: c, token: r.json.access_token };
+}
+
+let auditTableCache = null;
+/** The audit table ("schema"."name"): the one table with the audit columns. */
+export function auditTable() {
+  if (auditTableCache) return auditTableCache;
+  const t = psql(`
+    select table_schema || '.' || table_name from information_schema.columns
+     where table_schema not in ('pg_catalog', 'information_schema')
+       and column_name in ('entity_type', 'entity_id', 'request_id', 'before', 'after', 'action')
+     group by table_schema, table_name having count(*) = 6`);
+  const tables = t ? t.split('\n') : [];
+  assert.equal(tables.length, 1, `expected one audit table with entity_type, entity_id, request_id, before, after, action; found ${JSON.stringify(tables)}`);
+  const [schema, name] = tables[0].split('.');
+  auditTableCache = `"${schema}"."${name}"`;
+  return auditTableCache;
+}
+
+/**
+ * Audit rows (objects, before/after parsed) matching every given condition: entityId,
+ * requestId, entityType. Ordered by id.
+ */
+export function auditRowsWhere({ entityId, requestId, entityType } = {}) {
+  const conds = ['true'];
+  if (entityId !== undefined) conds.push(`a.entity_id::text = ${sqlLit(entityId)}`);
+  if (requestId !== undefined) conds.push(`a.request_id::text = ${sqlLit(requestId)}`);
+  if (entityType !== undefined) conds.push(`a.entity_type = ${sqlLit(entityType)}`);
+  const out = psql(`select row_to_json(a)::text from ${auditTable()} a where ${conds.join(' and ')} order by a.id`);
+  if (!out) return [];
+  return out.split('\n').map((l) => {
+    const row = JSON.parse(l);
+    for (const k of ['before', 'after']) if (typeof row[k] === 'string') row[k] = JSON.parse(row[k]);
+    return row;
+  });
+}

@@ -88,7 +88,8 @@ static int check_claims(const struct config *cfg, json_t *claims, time_t now,
 		snprintf(why, whylen, "exp must be an integer, nbf an integer when present");
 		return -1;
 	}
-	if ((json_int_t)now > json_integer_value(exp) + JWT_LEEWAY_SECONDS) {
+	/* subtract from now, never add to a claim: exp may be INT64_MAX */
+	if ((json_int_t)now - JWT_LEEWAY_SECONDS > json_integer_value(exp)) {
 		snprintf(why, whylen, "the token has expired");
 		return -1;
 	}

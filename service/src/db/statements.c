@@ -72,6 +72,33 @@ static const struct stmt stmts[STMT_COUNT] = {
 					"api_client t WHERE t.deleted_at IS NULL")},
 	[STMT_CLIENT_DELETE] = {"client_delete", 5,
 				"SELECT api.client_delete($1::uuid, $2::int, $3, $4::uuid, $5)"},
+	[STMT_ORG_LIST] = {"org_list", 5,
+			   "SELECT api.organisation_list($1::jsonb, $2, $3::uuid, $4::int, $5::jsonb)"},
+	[STMT_ORG_CREATE] = {"org_create", 5,
+			     "SELECT status, version, body, field, message FROM "
+			     "api.organisation_create($1::jsonb, $2, $3::uuid, $4, $5)"},
+	[STMT_ORG_GET] = {"org_get", 3,
+			  "SELECT version, body FROM api.organisation_get($1::uuid, $2, $3::uuid)"},
+	[STMT_ORG_PATCH] = {"org_patch", 7,
+			    "SELECT status, version, body, field, message FROM "
+			    "api.organisation_patch($1::uuid, $2::int, $3::jsonb, $4, $5::uuid, $6, $7)"},
+	[STMT_ORG_DECIDE] = {"org_decide", 6,
+			     "SELECT status, version, body, field, message FROM "
+			     "api.organisation_decide($1::uuid, $2, $3, $4, $5::uuid, $6)"},
+	[STMT_ORG_UPSERT] = {"org_upsert", 6,
+			     "SELECT status, version, body, field, message FROM "
+			     "api.organisation_upsert($1, $2::jsonb, $3, $4, $5::uuid, $6)"},
+	[STMT_ORG_MEMBERS] = {"org_members", 5,
+			      "SELECT api.organisation_members($1::uuid, $2, $3::uuid, $4::int, "
+			      "$5::jsonb)"},
+	[STMT_REPS_LIST] = {"reps_list", 3,
+			    "SELECT status, body FROM api.representatives_list($1::uuid, $2, $3::uuid)"},
+	[STMT_REP_ADD] = {"rep_add", 6,
+			  "SELECT status, user_id, body, field, message FROM "
+			  "api.representative_add($1::uuid, $2, $3, $4, $5::uuid, $6)"},
+	[STMT_REP_REMOVE] = {"rep_remove", 5,
+			     "SELECT api.representative_remove($1::uuid, $2::uuid, $3, $4::uuid, $5)"},
+	[STMT_VOCABULARIES] = {"vocabularies", 0, "SELECT api.vocabularies_json()::text"},
 };
 
 int statements_prepare(PGconn *pg)

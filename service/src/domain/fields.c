@@ -79,7 +79,10 @@ static void check_value(const struct field_spec *f, const json_t *v, struct prob
 			add(pb, f->name, "must be a whole number");
 		} else if (json_integer_value(v) < f->min ||
 			   (f->max && json_integer_value(v) > f->max)) {
-			snprintf(msg, sizeof(msg), "must be from %ld to %ld", f->min, f->max);
+			if (f->max)
+				snprintf(msg, sizeof(msg), "must be from %ld to %ld", f->min, f->max);
+			else
+				snprintf(msg, sizeof(msg), "must be %ld or more", f->min);
 			add(pb, f->name, msg);
 		}
 		break;
@@ -93,7 +96,11 @@ static void check_value(const struct field_spec *f, const json_t *v, struct prob
 		}
 		if ((long)json_array_size(v) < f->min ||
 		    (f->max && (long)json_array_size(v) > f->max)) {
-			snprintf(msg, sizeof(msg), "must hold %ld to %ld items", f->min, f->max);
+			if (f->max)
+				snprintf(msg, sizeof(msg), "must hold %ld to %ld items", f->min,
+					 f->max);
+			else
+				snprintf(msg, sizeof(msg), "must hold at least %ld items", f->min);
 			add(pb, f->name, msg);
 		}
 		json_array_foreach(v, i, item) if (!json_is_string(item))

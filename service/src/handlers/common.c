@@ -10,15 +10,30 @@
 /* Constraint names that belong to one field of the request, and what to tell the client. */
 static const struct {
 	const char *constraint;
-	const char *field;
+	const char *field;   /* NULL: a rule of the whole resource */
 	const char *message;
+	int status;          /* the answer for it */
 } constraint_fields[] = {
-	{"app_user_email_key", "/email", "is already registered"},
-	{"app_user_email_check", "/email", "must be an e-mail address"},
-	{"app_user_name_check", "/name", "must be 1 to 200 characters long"},
-	{"app_user_role_check", "/role", "must be admin or member"},
-	{"api_client_name_check", "/name", "must be 1 to 200 characters long"},
-	{"api_client_scopes_check", "/scopes", "must name known scopes"},
+	{"app_user_email_key", "/email", "is already registered", 409},
+	{"app_user_email_check", "/email", "must be an e-mail address", 422},
+	{"app_user_name_check", "/name", "must be 1 to 200 characters long", 422},
+	{"app_user_role_check", "/role", "must be admin or member", 422},
+	{"api_client_name_check", "/name", "must be 1 to 200 characters long", 422},
+	{"api_client_scopes_check", "/scopes", "must name known scopes", 422},
+	{"organisation_org_number_key", "/org_number", "is already registered", 409},
+	{"organisation_org_number_check", "/org_number", "is not an organisation number", 422},
+	{"organisation_name_check", "/name", "must be 2 to 200 characters long", 422},
+	{"organisation_kind_check", "/kind", "is not a kind of the vocabulary", 422},
+	{"organisation_areas_check", "/areas", "holds a code that is not an interest area", 422},
+	{"organisation_districts_check", "/districts", "holds a code that is not a district", 422},
+	{"organisation_umbrella_id_fkey", "/umbrella_id", "no such organisation", 422},
+	{"organisation_umbrella_cycle", "/umbrella_id",
+	 "would make the organisation its own umbrella (a cycle)", 422},
+	{"organisation_website_check", "/website", "must be an http:// or https:// address", 422},
+	{"organisation_member_count_check", "/member_count", "must be 0 or more", 422},
+	{"organisation_status_check", "/status", "is not a status", 422},
+	{"representative_last_signatory", NULL,
+	 "a verified organisation must keep at least one signatory", 409},
 };
 
 static int map_sqlstate(const char *state, int *retry_after)
@@ -28,7 +43,7 @@ static int map_sqlstate(const char *state, int *retry_after)
 		int status;
 	} table[] = {
 		{"23505", 409}, {"23P01", 409}, {"23503", 409}, {"23514", 422}, {"23502", 422},
-		{"22001", 422}, {"22007", 422}, {"22008", 422}, {"22P02", 400}, {"42501", 403},
+		{"22001", 422}, {"22007", 422}, {"22008", 422}, {"22P02", 400}, {"22023", 400}, {"42501", 403},
 		{"40001", 503}, {"40P01", 503}, {"55P03", 503}, {"57014", 503}, {"57P01", 503},
 		{"57P03", 503}, {"08006", 503}, {"08003", 503}, {"08001", 503},
 	};
@@ -58,11 +73,17 @@ int reply_db_failure(struct req *rq, PGresult *res)
 	if (constraint && (pb.status == 409 || pb.status == 422)) {
 		for (size_t i = 0; i < sizeof(constraint_fields) / sizeof(constraint_fields[0]); i++)
 			if (strcmp(constraint_fields[i].constraint, constraint) == 0) {
-				problem_add_error(&pb, constraint_fields[i].field,
-						  constraint_fields[i].message);
-				/* a duplicate is still a conflict, but says which field */
-				if (state && (strcmp(state, "23505") == 0 || strcmp(state, "23503") == 0))
-					pb.status = 409;
+				if (constraint_fields[i].field)
+					problem_add_error(&pb, constraint_fields[i].field,
+							  constraint_fields[i].message);
+				/* a duplicate is a conflict that still names its field */
+				pb.status = constraint_fields[i].status;
+				if (pb.status == 409 && !constraint_fields[i].field) {
+					snprintf(pb.detail, sizeof(pb.detail), "%s",
+						 constraint_fields[i].message);
+					PQclear(res);
+					return reply_problem(rq, &pb);
+				}
 				break;
 			}
 	}
@@ -91,6 +112,13 @@ int reply_db_failure(struct req *rq, PGresult *res)
 			 "something went wrong on our side; it has been logged");
 		break;
 	}
+	case 400:
+		/* 22023 is raised by our own functions, with a message meant for the client */
+		snprintf(pb.detail, sizeof(pb.detail), "%s",
+			 state && strcmp(state, "22023") == 0
+				 ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+				 : "a value in the request could not be read");
+		break;
 	default:
 		snprintf(pb.detail, sizeof(pb.detail), "%s", "the request could not be carried out");
 	}
@@ -111,6 +139,25 @@ static bool cursor_time_ok(const char *s)
 	return true;
 }
 
+int list_limit_read(struct req *rq, char limit[8])
+{
+	char value[200];
+	int rc = req_query(rq, "limit", value, sizeof(value));
+
+	snprintf(limit, 8, "20");
+	if (rc < 0)
+		return reply_error(rq, 400, "limit must be a whole number from 1 to 100");
+	if (rc > 0) {
+		char *end;
+		long n = strtol(value, &end, 10);
+
+		if (!value[0] || *end || n < 1 || n > 100 || value[0] < '0' || value[0] > '9')
+			return reply_error(rq, 400, "limit must be a whole number from 1 to 100");
+		snprintf(limit, 8, "%ld", n);
+	}
+	return 0;
+}
+
 int list_params_read(struct req *rq, struct list_params *lp)
 {
 	char value[200];
@@ -118,18 +165,8 @@ int list_params_read(struct req *rq, struct list_params *lp)
 	int rc;
 
 	memset(lp, 0, sizeof(*lp));
-	snprintf(lp->limit, sizeof(lp->limit), "20");
-	rc = req_query(rq, "limit", value, sizeof(value));
-	if (rc < 0)
-		return reply_error(rq, 400, "limit must be a whole number from 1 to 100");
-	if (rc > 0) {
-		char *end;
-		long n = strtol(value, &end, 10);
-
-		if (!value[0] || *end || n < 1 || n > 100)
-			return reply_error(rq, 400, "limit must be a whole number from 1 to 100");
-		snprintf(lp->limit, sizeof(lp->limit), "%ld", n);
-	}
+	if ((rc = list_limit_read(rq, lp->limit)))
+		return rc;
 	rc = req_query(rq, "cursor", value, sizeof(value));
 	if (rc < 0)
 		return reply_error(rq, 400, "cursor is not one this service gave out");
@@ -180,4 +217,82 @@ int reply_resource(struct req *rq, int status, const char *version, const char *
 {
 	reply_add_etag(rq, version);
 	return reply_json_text(rq, status, json);
+}
+
+const char *caller_kind(const struct req *rq)
+{
+	const struct principal *p = &rq->principal;
+
+	if (p->kind == PRINCIPAL_USER)
+		return strcmp(p->role, "admin") == 0 ? "admin" : "member";
+	if (p->kind == PRINCIPAL_CLIENT &&
+	    (strstr(p->scopes, "organisations:read") || strstr(p->scopes, "organisations:write")))
+		return "client";
+	return "anonymous";
+}
+
+int json_cursor_read(struct req *rq, char *out, size_t outlen)
+{
+	char value[700];
+	int rc = req_query(rq, "cursor", value, sizeof(value));
+	long n;
+
+	out[0] = '\0';
+	if (rc == 0 || (rc > 0 && !value[0])) /* cursor= with nothing: the first page */
+		return 0;
+	if (rc < 0 || strlen(value) > 512 || (strlen(value) * 3) / 4 + 2 > outlen)
+		return reply_error(rq, 400, "cursor is not one this service gave out");
+	n = base64url_decode(value, strlen(value), (unsigned char *)out);
+	if (n <= 0 || (size_t)n != strlen(out) || out[0] != '[' ||
+	    !json_depth_ok(out, (size_t)n, 2))
+		return reply_error(rq, 400, "cursor is not one this service gave out");
+	return 0;
+}
+
+int reply_write_result(struct req *rq, PGresult *res, const char *location_prefix)
+{
+	int status = atoi(PQgetvalue(res, 0, 0));
+	int rc;
+
+	switch (status) {
+	case 200:
+	case 201:
+		if (status == 201 && location_prefix) {
+			char location[160];
+			json_t *doc = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
+
+			snprintf(location, sizeof(location), "%s%s", location_prefix,
+				 json_string_value(json_object_get(doc, "id")));
+			json_decref(doc);
+			req_add_header(rq, "Location", location);
+		}
+		rc = reply_resource(rq, status, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+		break;
+	case 422: {
+		struct problem pb = PROBLEM_INIT;
+
+		problem_add_error(&pb, PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+		rc = reply_problem(rq, &pb);
+		break;
+	}
+	case 403:
+		rc = reply_error(rq, 403, "only the secretariat or the organisation's own "
+					  "representatives may do this");
+		break;
+	case 404:
+		rc = reply_error(rq, 404, "there is no such organisation");
+		break;
+	case 409:
+		rc = reply_error(rq, 409, "%s",
+				 PQgetisnull(res, 0, 4) ? "this conflicts with the current state"
+							: PQgetvalue(res, 0, 4));
+		break;
+	case 412:
+		rc = reply_error(rq, 412, "it changed since you read it; read it again");
+		break;
+	default:
+		rc = reply_error(rq, 500, "unexpected outcome %d", status);
+	}
+	PQclear(res);
+	return rc;
 }

@@ -25,6 +25,9 @@ struct list_params {
 	char after_id[37];  /* cursor: id of the last item seen, or "" */
 };
 
+/* Reads limit (1..100, default 20) into limit. Returns 0, or the 400 already replied. */
+int list_limit_read(struct req *rq, char limit[8]);
+
 /* Reads limit and cursor from the query. Returns 0, or the 400 already replied. */
 int list_params_read(struct req *rq, struct list_params *lp);
 
@@ -36,6 +39,25 @@ int if_match_version(const struct req *rq, char out[16]);
 
 /* "user" or "client": the actor type the audit log records for this request. */
 const char *actor_type(const struct req *rq);
+
+/*
+ * Who is asking, as the visibility rules of organisations see it: "admin", "member",
+ * "client" (a client holding an organisations:* scope) or "anonymous".
+ */
+const char *caller_kind(const struct req *rq);
+
+/*
+ * Reads the cursor query parameter of a JSON-cursor list (base64url of a JSON array) into
+ * out as JSON text, or "" when absent. Returns 0, or the 400 already replied.
+ */
+int json_cursor_read(struct req *rq, char *out, size_t outlen);
+
+/*
+ * Answers the result of a write function that returns (status, version, body, field,
+ * message): 200/201 with the body and ETag (and Location = prefix + id for 201), 422 naming
+ * field, or the 403/404/409/412 problem. PQclears res.
+ */
+int reply_write_result(struct req *rq, PGresult *res, const char *location_prefix);
 
 /* Replies with a resource's JSON text and its ETag (version). */
 int reply_resource(struct req *rq, int status, const char *version, const char *json);

@@ -34,4 +34,20 @@ int clients_get(struct req *rq);
 int clients_delete(struct req *rq);
 
 
+/* organisations.c */
+int organisations_list(struct req *rq);
+int organisations_create(struct req *rq);
+int organisations_get(struct req *rq);
+int organisations_patch(struct req *rq);
+int organisations_verify(struct req *rq);
+int organisations_reject(struct req *rq);
+int organisations_members(struct req *rq);
+int organisations_upsert(struct req *rq);
+int vocabularies_get(struct req *rq);
+
+/* representatives.c */
+int representatives_list(struct req *rq);
+int representatives_add(struct req *rq);
+int representatives_remove(struct req *rq);
+
 #endif

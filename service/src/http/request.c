@@ -113,7 +113,11 @@ int body_read_all(body_read_fn read_fn, void *ctx, long long content_length, siz
 			data = xrealloc(data, cap);
 		}
 		n = read_fn(ctx, data + len, cap - 1 - len);
-		if (n <= 0)
+		if (n < 0) { /* a broken connection is not the end of a body */
+			free(data);
+			return 400;
+		}
+		if (n == 0)
 			break;
 		len += (size_t)n;
 		if (content_length < 0 && len > max_bytes) {

@@ -1,0 +1,107 @@
+/*
+ * representatives.c -- who acts for an organisation: representatives, and signatories (those
+ * entitled to sign for it). Admin and the organisation's signatories manage them; a
+ * verified organisation always keeps a signatory (the database checks it).
+ */
+#include "domain/fields.h"
+#include "handlers/common.h"
+#include "handlers/handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reply_access(struct req *rq, int status)
+{
+	if (status == 404)
+		return reply_error(rq, 404, "there is no such organisation");
+	if (status == 403)
+		return reply_error(rq, 403, "only the secretariat and the organisation's signatories "
+					    "manage its representatives");
+	return reply_error(rq, 500, "unexpected outcome %d", status);
+}
+
+/* GET /api/v1/organisations/{id}/representatives (openapi: listRepresentatives) */
+int representatives_list(struct req *rq)
+{
+	const char *params[3] = {req_param(rq, 0), caller_kind(rq), rq->principal.id};
+	PGresult *res = db_exec(rq->db, STMT_REPS_LIST, params, 3);
+	int status, rc;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	status = atoi(PQgetvalue(res, 0, 0));
+	rc = status == 200 ? reply_json_text(rq, 200, PQgetvalue(res, 0, 1)) : reply_access(rq, status);
+	PQclear(res);
+	return rc;
+}
+
+/* POST /api/v1/organisations/{id}/representatives (openapi: addRepresentative) */
+int representatives_add(struct req *rq)
+{
+	static const struct field_spec fields[] = {
+		{"email", FIELD_STRING, FIELD_REQUIRED, 3, 254},
+		{"role", FIELD_STRING, FIELD_REQUIRED, 1, 20},
+		{NULL, 0, 0, 0, 0},
+	};
+	struct problem pb = PROBLEM_INIT;
+	const char *params[6];
+	const char *role;
+	PGresult *res;
+	int status, rc;
+
+	if (fields_check(rq->body, fields, &pb))
+		return reply_problem(rq, &pb);
+	role = fields_string(rq->body, "role");
+	if (strcmp(role, "representative") != 0 && strcmp(role, "signatory") != 0) {
+		problem_add_error(&pb, "/role", "must be representative or signatory");
+		return reply_problem(rq, &pb);
+	}
+	params[0] = req_param(rq, 0);
+	params[1] = fields_string(rq->body, "email");
+	params[2] = role;
+	params[3] = caller_kind(rq);
+	params[4] = rq->principal.id;
+	params[5] = rq->request_id;
+	res = db_exec(rq->db, STMT_REP_ADD, params, 6);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	status = atoi(PQgetvalue(res, 0, 0));
+	if (status == 200 || status == 201) {
+		char location[160];
+
+		if (status == 201) {
+			snprintf(location, sizeof(location),
+				 "/api/v1/organisations/%s/representatives/%s", req_param(rq, 0),
+				 PQgetvalue(res, 0, 1));
+			req_add_header(rq, "Location", location);
+		}
+		rc = reply_json_text(rq, status, PQgetvalue(res, 0, 2));
+	} else if (status == 422) {
+		problem_add_error(&pb, PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+		rc = reply_problem(rq, &pb);
+	} else {
+		rc = reply_access(rq, status);
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* DELETE /api/v1/organisations/{id}/representatives/{user_id} (openapi: removeRepresentative) */
+int representatives_remove(struct req *rq)
+{
+	const char *params[5] = {req_param(rq, 0), req_param(rq, 1), caller_kind(rq),
+				 rq->principal.id, rq->request_id};
+	PGresult *res = db_exec(rq->db, STMT_REP_REMOVE, params, 5);
+	int status;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	status = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (status == 204)
+		return reply_empty(rq, 204);
+	if (status == 404 && strcmp(caller_kind(rq), "admin") == 0)
+		return reply_error(rq, 404, "no such organisation or representative");
+	return reply_access(rq, status);
+}
