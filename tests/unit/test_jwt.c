@@ -501,7 +501,7 @@ Test(jwt, garbage_is_refused)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char label[80];
 
-		snprintf(label, sizeof(label), "case %zu: '%s'", i, cases[i].tok);
+		snprintf(label, sizeof(label), "case %zu: '%.60s'", i, cases[i].tok);
 		expect_refused(strdup(cases[i].tok), NOW, NULL, label);
 	}
 }
