@@ -128,10 +128,9 @@ BEGIN
 	RETURN QUERY SELECT 200, new.version, api.organisation_json(new)::text, NULL::text, NULL::text;
 END $$;
 
--- verify: pending -> verified; reject: pending -> rejected with a reason (admin only; the
--- router has checked the role).
+-- verify: pending -> verified; reject: pending -> rejected with a reason (admin only).
 CREATE FUNCTION api.organisation_decide(p_id uuid, p_action text, p_reason text,
-	p_actor_type text, p_user_id uuid, p_request_id text)
+	p_caller_kind text, p_user_id uuid, p_request_id text)
 RETURNS TABLE (status integer, version integer, body text, field text, message text)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -139,8 +138,13 @@ DECLARE
 	new organisation;
 BEGIN
 	SELECT * INTO old FROM organisation o WHERE o.id = p_id FOR UPDATE;
-	IF NOT FOUND THEN
+	-- what the caller may not see does not exist for them; what they see, only admin decides
+	IF NOT FOUND OR NOT api.organisation_visible(old, p_caller_kind, p_user_id) THEN
 		RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text, NULL::text;
+		RETURN;
+	END IF;
+	IF p_caller_kind <> 'admin' THEN
+		RETURN QUERY SELECT 403, NULL::integer, NULL::text, NULL::text, NULL::text;
 		RETURN;
 	END IF;
 	IF old.status <> 'pending' THEN
@@ -152,7 +156,7 @@ BEGIN
 		status_reason = CASE p_action WHEN 'verify' THEN NULL ELSE p_reason END,
 		version = o.version + 1, updated_at = now()
 	WHERE o.id = p_id RETURNING * INTO new;
-	PERFORM audit_write(p_actor_type, p_user_id, p_action, 'organisation', p_id,
+	PERFORM audit_write('user', p_user_id, p_action, 'organisation', p_id,
 		api.organisation_json(old), api.organisation_json(new), p_request_id);
 	RETURN QUERY SELECT 200, new.version, api.organisation_json(new)::text, NULL::text, NULL::text;
 END $$;

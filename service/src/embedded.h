@@ -17,5 +17,6 @@ extern const struct embedded_file embedded_migrations[];
 extern const size_t embedded_migration_count;
 extern const char embedded_openapi_json[];
 extern const size_t embedded_openapi_json_len;
+extern const char embedded_demo_sql[]; /* db/seed/demo.sql: idekom seed-demo */
 
 #endif

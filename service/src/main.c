@@ -8,6 +8,7 @@
 #include "db/migrate.h"
 #include "db/pool.h"
 #include "domain/fields.h"
+#include "embedded.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -250,9 +251,9 @@ static int cmd_client(int argc, char **argv)
 }
 
 /*
- * Demo data. For now: a demo admin, created once; its password is printed that one time
- * and written to IDEKOM_DEMO_ADMIN_FILE when set. Later issues add the agreement,
- * organisations and dialogues here.
+ * Demo data: a demo admin, created once (its password is printed that one time and written
+ * to IDEKOM_DEMO_ADMIN_FILE when set), and db/seed/demo.sql: fictitious organisations,
+ * umbrella organisations with members among them. Running it again changes nothing.
  */
 static int cmd_seed_demo(int argc, char **argv)
 {
@@ -272,6 +273,15 @@ static int cmd_seed_demo(int argc, char **argv)
 	if (!pg)
 		return 1;
 	rc = create_user(pg, email, "Demo Admin", "admin", password, false);
+	if (rc == 0 || rc == 3) {
+		PGresult *res = PQexec(pg, embedded_demo_sql);
+
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+			fprintf(stderr, "idekom: cannot load the demo data: %s", PQerrorMessage(pg));
+			rc = 1;
+		}
+		PQclear(res);
+	}
 	PQfinish(pg);
 	if (rc == 3) {
 		fprintf(stderr, "idekom: demo admin %s exists already (password shown when it was "

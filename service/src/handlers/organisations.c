@@ -246,7 +246,7 @@ int organisations_patch(struct req *rq)
 
 static int decide(struct req *rq, const char *action, const char *reason)
 {
-	const char *params[6] = {req_param(rq, 0), action, reason, actor_type(rq),
+	const char *params[6] = {req_param(rq, 0), action, reason, caller_kind(rq),
 				 rq->principal.id, rq->request_id};
 	PGresult *res = db_exec(rq->db, STMT_ORG_DECIDE, params, 6);
 
