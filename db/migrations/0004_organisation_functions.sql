@@ -183,12 +183,11 @@ BEGIN
 	END IF;
 	SELECT * INTO old FROM organisation o WHERE o.org_number = p_org_number FOR UPDATE;
 	IF NOT FOUND THEN
-		IF p_body->>'name' IS NULL THEN
-			RETURN QUERY SELECT 422, NULL::integer, NULL::text, '/name',
-				'is required to register a new organisation';
-			RETURN;
-		ELSIF p_body->>'kind' IS NULL THEN
-			RETURN QUERY SELECT 422, NULL::integer, NULL::text, '/kind',
+		IF p_body->>'name' IS NULL OR p_body->>'kind' IS NULL THEN
+			-- every missing field at once: '|' separates field pointers (see reply_write_result)
+			RETURN QUERY SELECT 422, NULL::integer, NULL::text,
+				concat_ws('|', CASE WHEN p_body->>'name' IS NULL THEN '/name' END,
+					CASE WHEN p_body->>'kind' IS NULL THEN '/kind' END),
 				'is required to register a new organisation';
 			RETURN;
 		END IF;

@@ -40,7 +40,8 @@ SELECT 'Bänkföreningen ' || i, (ARRAY['ideell_forening','stiftelse','trossamfu
 	'En förening för test nummer ' || i, CASE WHEN i % 10 = 0 THEN 'pending' ELSE 'verified' END, NULL
 FROM generate_series(1, :n) i;
 CREATE TABLE bench_ids AS SELECT row_number() OVER () AS n, id FROM organisation WHERE status = 'verified';
-ANALYZE;
+ALTER TABLE bench_ids ADD PRIMARY KEY (n);
+ANALYZE organisation, bench_ids;
 SQL
 "${psql_db[@]}" -c "SELECT id FROM bench_ids" >"$work/ids.txt"
 ids=$(wc -l <"$work/ids.txt")

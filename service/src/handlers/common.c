@@ -271,7 +271,13 @@ int reply_write_result(struct req *rq, PGresult *res, const char *location_prefi
 	case 422: {
 		struct problem pb = PROBLEM_INIT;
 
-		problem_add_error(&pb, PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+		char fields[200];
+		char *save = NULL;
+
+		/* one message for one or more fields, separated by '|' */
+		snprintf(fields, sizeof(fields), "%s", PQgetvalue(res, 0, 3));
+		for (char *f = strtok_r(fields, "|", &save); f; f = strtok_r(NULL, "|", &save))
+			problem_add_error(&pb, f, PQgetvalue(res, 0, 4));
 		rc = reply_problem(rq, &pb);
 		break;
 	}
