@@ -10,7 +10,7 @@ build_pkgs=(build-essential cmake pkg-config libcivetweb-dev libjansson-dev libp
 	libjwt-dev libargon2-dev libssl-dev)
 runtime_pkgs=(libcivetweb1 libjansson4 libpq5 libjwt0 libargon2-1 postgresql-15
 	postgresql-client-15)
-test_pkgs=(libcriterion-dev postgresql-contrib wrk curl procps bc chromium)
+test_pkgs=(libcriterion-dev postgresql-contrib wrk curl procps bc chromium nginx)
 
 what=${1:-all}
 case "$what" in

@@ -1068,3 +1068,73 @@ export function auditRowsWhere({ entityId, requestId, entityType } = {}) {
     return row;
   });
 }
+
+// ------------------------------------------------------------------------------------------
+// Small generic helpers (dialogues, agreements and endorsements tests)
+
+/** RFC 3339 in UTC with `Z` (optional fraction). */
+export const RFC3339_Z_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** `count` new member sessions, made five at a time. */
+export async function newSessions(count) {
+  const out = [];
+  for (let i = 0; i < count; i += 5) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(5, count - i) }, () => newSession()))));
+  }
+  return out;
+}
+
+/**
+ * Follows `next_cursor` from GET `listPath` (which may carry a query) as `token`; asserts each
+ * page is 200 and that no item repeats (by `key`); returns every item in order.
+ */
+export async function collectPages(listPath, token, { limit = 100, key = 'id', maxPages = 1000 } = {}) {
+  const items = [];
+  const seen = new Set();
+  let cursor = null;
+  for (let page = 0; page < maxPages; page++) {
+    const sep = listPath.includes('?') ? '&' : '?';
+    const url = `${listPath}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const r = await api('GET', url, { token });
+    assert.equal(r.status, 200, `GET ${url}: ${r.status} ${r.text}`);
+    assert.ok(Array.isArray(r.json?.items), `GET ${url}: no items[]`);
+    for (const it of r.json.items) {
+      const k = typeof key === 'function' ? key(it) : it[key];
+      assert.ok(!seen.has(k), `GET ${listPath}: item ${k} repeated across pages`);
+      seen.add(k);
+      items.push(it);
+    }
+    cursor = r.json.next_cursor ?? null;
+    if (!cursor) return items;
+  }
+  throw new AssertionError({ message: `GET ${listPath}: more than ${maxPages} pages` });
+}
+
+/** A 422 problem whose errors[] names `field` or a pointer below it (e.g. /decision/date). */
+export function assertFieldNamed(res, field, what = '') {
+  const p = assertProblem(res, 422, what);
+  assert.ok(Array.isArray(p.errors), `${what}: 422 without errors[]: ${res.text}`);
+  const named = p.errors.map((e) => e.field);
+  assert.ok(
+    named.some((f) => f === field || f.startsWith(`${field}/`)),
+    `${what}: 422 should name ${field}; it names ${JSON.stringify(named)}`,
+  );
+  return p;
+}
+
+/** The version number in a strong ETag `"<n>"` (asserts the form). */
+export function etagVersion(etag) {
+  assert.match(etag || '', /^"\d+"$/, `ETag ${etag} is not a strong "<version>"`);
+  return Number(etag.slice(1, -1));
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in Europe/Stockholm. */
+export function stockholmDate(instant) {
+  const d = instant instanceof Date ? instant : new Date(instant);
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/** An RFC 3339 UTC time `ms` milliseconds from now (whole seconds). */
+export function isoFromNow(ms) {
+  return new Date(Math.floor((Date.now() + ms) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const struct field_spec *find_spec(const struct field_spec *specs, const char *name)
 {
@@ -38,6 +39,81 @@ static size_t trimmed_length(const char *s)
 	return n;
 }
 
+static bool digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int num(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+bool fields_date_ok(const char *s)
+{
+	return strlen(s) >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
+	       digits(s + 8, 2) && num(s + 5, 2) >= 1 && num(s + 5, 2) <= 12 &&
+	       num(s + 8, 2) >= 1 && num(s + 8, 2) <= 31 && s[10] == '\0';
+}
+
+bool fields_timestamp_ok(const char *s)
+{
+	const char *p = s + 19;
+
+	if (strlen(s) < 20 || !(digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
+				 digits(s + 8, 2) && (s[10] == 'T' || s[10] == 't') &&
+				 digits(s + 11, 2) && s[13] == ':' && digits(s + 14, 2) &&
+				 s[16] == ':' && digits(s + 17, 2)))
+		return false;
+	if (num(s + 5, 2) < 1 || num(s + 5, 2) > 12 || num(s + 8, 2) < 1 || num(s + 8, 2) > 31 ||
+	    num(s + 11, 2) > 23 || num(s + 14, 2) > 59 || num(s + 17, 2) > 60)
+		return false;
+	if (*p == '.') {
+		int n = 0;
+
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			n++;
+		if (n == 0 || n > 9)
+			return false;
+	}
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		return true;
+	return (*p == '+' || *p == '-') && digits(p + 1, 2) && p[3] == ':' && digits(p + 4, 2) &&
+	       p[6] == '\0' && num(p + 1, 2) <= 23 && num(p + 4, 2) <= 59;
+}
+
+bool fields_url_ok(const char *s)
+{
+	const char *host;
+
+	if (strncasecmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else if (strncasecmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else
+		return false;
+	if (!*host || *host == '/' || *host == '?' || *host == '#')
+		return false;
+	/* RFC 3986 characters only (an international domain is written in punycode) */
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			 "-._~:/?#[]@!$&'()*+,;=%") == strlen(s);
+}
+
+bool fields_one_of(const char *s, const char *const *choices)
+{
+	for (; *choices; choices++)
+		if (strcmp(*choices, s) == 0)
+			return true;
+	return false;
+}
+
 static void check_string(const struct field_spec *f, const json_t *v, struct problem *pb)
 {
 	const char *s = json_string_value(v);
@@ -51,6 +127,8 @@ static void check_string(const struct field_spec *f, const json_t *v, struct pro
 		else
 			snprintf(msg, sizeof(msg), "must be at least %ld characters long", f->min);
 		add(pb, f->name, msg);
+	} else if (f->choices && !fields_one_of(s, f->choices)) {
+		add(pb, f->name, "is not one of the allowed values");
 	}
 }
 
@@ -103,13 +181,27 @@ static void check_value(const struct field_spec *f, const json_t *v, struct prob
 				snprintf(msg, sizeof(msg), "must hold at least %ld items", f->min);
 			add(pb, f->name, msg);
 		}
-		json_array_foreach(v, i, item) if (!json_is_string(item))
+		json_array_foreach(v, i, item)
 		{
-			add(pb, f->name, "must be an array of strings");
-			break;
+			if (!json_is_string(item)) {
+				add(pb, f->name, "must be an array of strings");
+				break;
+			}
+			if (f->choices && !fields_one_of(json_string_value(item), f->choices)) {
+				add(pb, f->name, "holds a value that is not allowed");
+				break;
+			}
 		}
 		break;
 	}
+	case FIELD_TIMESTAMP:
+		if (!json_is_string(v) || !fields_timestamp_ok(json_string_value(v)))
+			add(pb, f->name, "must be an RFC 3339 date-time, e.g. 2026-03-12T18:00:00+01:00");
+		break;
+	case FIELD_DATE:
+		if (!json_is_string(v) || !fields_date_ok(json_string_value(v)))
+			add(pb, f->name, "must be a date, YYYY-MM-DD");
+		break;
 	case FIELD_OBJECT:
 		if (!json_is_object(v))
 			add(pb, f->name, "must be an object");

@@ -14,8 +14,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum field_type { FIELD_STRING, FIELD_BOOLEAN, FIELD_INTEGER, FIELD_STRING_ARRAY, FIELD_OBJECT,
-		  FIELD_ARRAY };
+enum field_type {
+	FIELD_STRING,
+	FIELD_BOOLEAN,
+	FIELD_INTEGER,
+	FIELD_STRING_ARRAY,
+	FIELD_OBJECT,
+	FIELD_ARRAY,
+	FIELD_TIMESTAMP, /* an RFC 3339 date-time with Z or an offset */
+	FIELD_DATE,      /* YYYY-MM-DD */
+};
 
 enum field_flags {
 	FIELD_REQUIRED = 1 << 0,
@@ -30,6 +38,7 @@ struct field_spec {
 	unsigned flags;
 	long min; /* string: min characters; integer: min value; array: min items */
 	long max; /* string: max characters; integer: max value; array: max items; 0: none */
+	const char *const *choices; /* NULL-terminated allowed values of a string or its items */
 };
 
 /* A spec table ends with an entry whose name is NULL. */
@@ -49,6 +58,18 @@ const char *fields_string(const json_t *body, const char *name);
  * out, or NULL when the field is absent or null.
  */
 char *fields_trimmed(const json_t *body, const char *name, char *out, size_t outlen);
+
+/* True for an RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
+bool fields_timestamp_ok(const char *s);
+
+/* True for a calendar date YYYY-MM-DD (month 1..12, day 1..31). */
+bool fields_date_ok(const char *s);
+
+/* True for an http:// or https:// URL with a host, in RFC 3986 characters. */
+bool fields_url_ok(const char *s);
+
+/* True when s is in the NULL-terminated list choices. */
+bool fields_one_of(const char *s, const char *const *choices);
 
 /* True when s looks like an e-mail address: local@domain.tld, no spaces, at most 254 bytes. */
 bool fields_email_ok(const char *s);

@@ -48,19 +48,7 @@ static const struct field_spec admin_patch_fields[] = {
 
 bool organisation_website_ok(const char *s)
 {
-	const char *host;
-
-	if (strncasecmp(s, "https://", 8) == 0)
-		host = s + 8;
-	else if (strncasecmp(s, "http://", 7) == 0)
-		host = s + 7;
-	else
-		return false;
-	if (!*host || *host == '/' || *host == '?' || *host == '#')
-		return false;
-	/* RFC 3986 characters only (an international domain is written in punycode) */
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-			 "-._~:/?#[]@!$&'()*+,;=%") == strlen(s);
+	return fields_url_ok(s);
 }
 
 bool organisation_phone_ok(const char *s)

@@ -34,6 +34,18 @@ static const struct {
 	{"organisation_status_check", "/status", "is not a status", 422},
 	{"representative_last_signatory", NULL,
 	 "a verified organisation must keep at least one signatory", 409},
+	{"dialogue_title_check", "/title", "must be 2 to 200 characters long", 422},
+	{"dialogue_ends_at_check", "/ends_at", "must be after starts_at", 422},
+	{"dialogue_capacity_check", "/capacity", "must be 1 to 100000", 422},
+	{"dialogue_online_url_check", "/online_url", "must be an http:// or https:// address", 422},
+	{"dialogue_minutes_check", "/minutes", "minutes are published after the meeting", 422},
+	{"agreement_slug_key", "/slug", "is already taken", 409},
+	{"agreement_slug_check", "/slug", "must be 3 to 80 characters of a-z, 0-9 and -", 422},
+	{"agreement_title_check", "/title", "must be 2 to 300 characters long", 422},
+	{"agreement_one_adopted", NULL, "another agreement was adopted at the same time", 409},
+	{"endorsement_active_key", NULL,
+	 "the organisation already has an active endorsement of this agreement", 409},
+	{"registration_active_key", NULL, "the organisation is already registered", 409},
 };
 
 static int map_sqlstate(const char *state, int *retry_after)
@@ -282,11 +294,14 @@ int reply_write_result(struct req *rq, PGresult *res, const char *location_prefi
 		break;
 	}
 	case 403:
-		rc = reply_error(rq, 403, "only the secretariat or the organisation's own "
-					  "representatives may do this");
+		rc = reply_error(rq, 403, "%s",
+				 PQgetisnull(res, 0, 4) ? "only the secretariat or the organisation's "
+							  "own representatives may do this"
+							: PQgetvalue(res, 0, 4));
 		break;
 	case 404:
-		rc = reply_error(rq, 404, "there is no such organisation");
+		rc = reply_error(rq, 404, "%s", PQgetisnull(res, 0, 4) ? "there is nothing with this id"
+								     : PQgetvalue(res, 0, 4));
 		break;
 	case 409:
 		rc = reply_error(rq, 409, "%s",

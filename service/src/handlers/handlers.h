@@ -50,4 +50,36 @@ int representatives_list(struct req *rq);
 int representatives_add(struct req *rq);
 int representatives_remove(struct req *rq);
 
+/* dialogues.c */
+int dialogues_list(struct req *rq);
+int dialogues_create(struct req *rq);
+int dialogues_get(struct req *rq);
+int dialogues_patch(struct req *rq);
+int dialogues_cancel(struct req *rq);
+
+/* registrations.c */
+int registrations_list(struct req *rq);
+int registrations_create(struct req *rq);
+int registrations_delete(struct req *rq);
+int registrations_patch(struct req *rq);
+
+/* calendar.c */
+int calendar_all(struct req *rq);
+int calendar_one(struct req *rq);
+int calendar_organisation(struct req *rq);
+
+/* agreements.c */
+int agreements_list(struct req *rq);
+int agreements_create(struct req *rq);
+int agreements_get(struct req *rq);
+int agreements_patch(struct req *rq);
+int agreements_adopt(struct req *rq);
+
+/* endorsements.c */
+int endorsements_list(struct req *rq);
+int endorsements_csv(struct req *rq);
+int endorsements_create(struct req *rq);
+int endorsements_withdraw(struct req *rq);
+int endorsements_of_organisation(struct req *rq);
+
 #endif

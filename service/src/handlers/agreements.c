@@ -1,0 +1,123 @@
+/*
+ * agreements.c -- the agreement (överenskommelse) in its versions (api.md section 4): list,
+ * create, read by id or slug, edit while draft or in consultation, adopt.
+ */
+#include "domain/agreement.h"
+#include "handlers/common.h"
+#include "handlers/handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CURSOR_MAX 520
+
+/* GET /api/v1/agreements (openapi: listAgreements) */
+int agreements_list(struct req *rq)
+{
+	char limit[8], cursor[CURSOR_MAX];
+	const char *params[3];
+	PGresult *res;
+	int rc;
+
+	if ((rc = list_limit_read(rq, limit)) || (rc = json_cursor_read(rq, cursor, sizeof(cursor))))
+		return rc;
+	params[0] = caller_kind(rq);
+	params[1] = limit;
+	params[2] = cursor[0] ? cursor : NULL;
+	res = db_exec(rq->db, STMT_AGREEMENT_LIST, params, 3);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* POST /api/v1/agreements (openapi: createAgreement) */
+int agreements_create(struct req *rq)
+{
+	struct problem pb = PROBLEM_INIT;
+	const char *params[3];
+	char *text;
+	PGresult *res;
+
+	if (agreement_input_check(rq->body, true, &pb))
+		return reply_problem(rq, &pb);
+	text = json_dumps(rq->body, JSON_COMPACT);
+	params[0] = text;
+	params[1] = rq->principal.id;
+	params[2] = rq->request_id;
+	res = db_exec(rq->db, STMT_AGREEMENT_CREATE, params, 3);
+	free(text);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, "/api/v1/agreements/");
+}
+
+/* GET /api/v1/agreements/{ref} (openapi: getAgreement) -- ref is the id or the slug */
+int agreements_get(struct req *rq)
+{
+	const char *params[2] = {req_param(rq, 0), caller_kind(rq)};
+	PGresult *res = db_exec(rq->db, STMT_AGREEMENT_GET, params, 2);
+	int rc;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return reply_error(rq, 404, "there is no such agreement");
+	}
+	rc = reply_resource(rq, 200, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return rc;
+}
+
+/* PATCH /api/v1/agreements/{ref} (openapi: patchAgreement) */
+int agreements_patch(struct req *rq)
+{
+	struct problem pb = PROBLEM_INIT;
+	const char *params[5];
+	char version[16];
+	char *text;
+	PGresult *res;
+	int rc;
+
+	if (agreement_input_check(rq->body, false, &pb))
+		return reply_problem(rq, &pb);
+	rc = if_match_version(rq, version);
+	if (rc < 0)
+		return reply_error(rq, 412, "If-Match does not match the agreement's ETag");
+	text = json_dumps(rq->body, JSON_COMPACT);
+	params[0] = req_param(rq, 0);
+	params[1] = rc == 1 ? version : NULL;
+	params[2] = text;
+	params[3] = rq->principal.id;
+	params[4] = rq->request_id;
+	res = db_exec(rq->db, STMT_AGREEMENT_PATCH, params, 5);
+	free(text);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
+}
+
+/* POST /api/v1/agreements/{ref}/adopt (openapi: adoptAgreement) */
+int agreements_adopt(struct req *rq)
+{
+	struct problem pb = PROBLEM_INIT;
+	const char *params[4];
+	char *decision;
+	PGresult *res;
+
+	if (adoption_input_check(rq->body, &pb))
+		return reply_problem(rq, &pb);
+	decision = json_dumps(json_object_get(rq->body, "decision"), JSON_COMPACT);
+	params[0] = req_param(rq, 0);
+	params[1] = decision;
+	params[2] = rq->principal.id;
+	params[3] = rq->request_id;
+	res = db_exec(rq->db, STMT_AGREEMENT_ADOPT, params, 4);
+	free(decision);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
+}

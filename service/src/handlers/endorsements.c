@@ -1,0 +1,223 @@
+/*
+ * endorsements.c -- the organisations' endorsements of the agreement: the public register
+ * (also as it stood on a given day, and as open-data CSV), endorsing and withdrawing, and an
+ * organisation's own history. Names of signatories and mandates are shown only to the
+ * secretariat and the organisation's representatives (the SQL decides per row).
+ */
+#include "domain/agreement.h"
+#include "domain/fields.h"
+#include "handlers/common.h"
+#include "handlers/handlers.h"
+#include "util/csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CURSOR_MAX 520
+
+static const char *caller_user(const struct req *rq)
+{
+	return rq->principal.kind == PRINCIPAL_USER ? rq->principal.id : NULL;
+}
+
+/* Register filters: status, kind, area, as_of. New reference, or NULL after a 400. */
+static json_t *register_filters(struct req *rq, int *rc)
+{
+	static const char *const statuses[] = {"active", "withdrawn", "renewal_needed", NULL};
+	static const char *const names[] = {"status", "kind", "area", "as_of"};
+	json_t *f = json_object();
+	char v[100];
+
+	for (size_t i = 0; i < 4; i++) {
+		int has = req_query(rq, names[i], v, sizeof(v));
+
+		if (has == 0)
+			continue;
+		if (has < 0 || !v[0] || (i == 0 && !fields_one_of(v, statuses)) ||
+		    (i == 3 && !fields_timestamp_ok(v) && !fields_date_ok(v)) ||
+		    ((i == 1 || i == 2) && strspn(v, "abcdefghijklmnopqrstuvwxyz_") != strlen(v))) {
+			*rc = reply_error(rq, 400, "%s has a value this register does not know",
+					  names[i]);
+			json_decref(f);
+			return NULL;
+		}
+		json_object_set_new(f, names[i], json_string(v));
+	}
+	return f;
+}
+
+/* GET /api/v1/agreements/{ref}/endorsements (openapi: listEndorsements) */
+int endorsements_list(struct req *rq)
+{
+	char limit[8], cursor[CURSOR_MAX];
+	const char *params[6];
+	json_t *f;
+	char *text;
+	PGresult *res;
+	int rc = 0;
+
+	if ((rc = list_limit_read(rq, limit)) || (rc = json_cursor_read(rq, cursor, sizeof(cursor))))
+		return rc;
+	f = register_filters(rq, &rc);
+	if (!f)
+		return rc;
+	text = json_dumps(f, JSON_COMPACT);
+	json_decref(f);
+	params[0] = req_param(rq, 0);
+	params[1] = text;
+	params[2] = caller_kind(rq);
+	params[3] = caller_user(rq);
+	params[4] = limit;
+	params[5] = cursor[0] ? cursor : NULL;
+	res = db_exec(rq->db, STMT_ENDORSEMENT_LIST, params, 6);
+	free(text);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	if (PQgetisnull(res, 0, 0)) {
+		PQclear(res);
+		return reply_error(rq, 404, "there is no such agreement");
+	}
+	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* GET /api/v1/agreements/{ref}/endorsements.csv (openapi: getEndorsementsCsv) */
+int endorsements_csv(struct req *rq)
+{
+	static const char header[] = "organisation_id,organisation_name,org_number,kind,status,"
+				     "endorsed_at,withdrawn_at,statement\r\n";
+	struct buf out = BUF_INIT;
+	const char *params[3];
+	json_t *f, *rows;
+	const json_t *row;
+	char *text;
+	PGresult *res;
+	size_t i;
+	int rc = 0;
+
+	f = register_filters(rq, &rc);
+	if (!f)
+		return rc;
+	text = json_dumps(f, JSON_COMPACT);
+	json_decref(f);
+	params[0] = req_param(rq, 0);
+	params[1] = text;
+	params[2] = caller_kind(rq);
+	res = db_exec(rq->db, STMT_ENDORSEMENT_CSV, params, 3);
+	free(text);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	if (PQgetisnull(res, 0, 0)) {
+		PQclear(res);
+		return reply_error(rq, 404, "there is no such agreement");
+	}
+	rows = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	if (!rows)
+		return reply_error(rq, 500, "the register could not be written");
+	buf_adds(&out, header);
+	json_array_foreach(rows, i, row)
+	{
+		for (size_t c = 0; c < json_array_size(row); c++) {
+			if (c)
+				buf_add(&out, ",", 1);
+			csv_cell(&out, json_string_value(json_array_get(row, c)));
+		}
+		buf_add(&out, "\r\n", 2);
+	}
+	json_decref(rows);
+	req_add_header(rq, "Content-Disposition", "attachment; filename=\"endorsements.csv\"");
+	rc = reply_raw(rq, 200, "text/csv; charset=utf-8", out.data, out.len);
+	buf_release(&out);
+	return rc;
+}
+
+/* POST /api/v1/agreements/{ref}/endorsements (openapi: createEndorsement) */
+int endorsements_create(struct req *rq)
+{
+	struct problem pb = PROBLEM_INIT;
+	const char *params[5];
+	char *text;
+	PGresult *res;
+	int status;
+
+	if (endorsement_input_check(rq->body, &pb))
+		return reply_problem(rq, &pb);
+	text = json_dumps(rq->body, JSON_COMPACT);
+	params[0] = req_param(rq, 0);
+	params[1] = text;
+	params[2] = caller_kind(rq);
+	params[3] = rq->principal.id;
+	params[4] = rq->request_id;
+	res = db_exec(rq->db, STMT_ENDORSEMENT_CREATE, params, 5);
+	free(text);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	status = atoi(PQgetvalue(res, 0, 0));
+	if (status == 201) {
+		char location[200];
+		json_t *doc = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
+
+		snprintf(location, sizeof(location), "/api/v1/agreements/%s/endorsements/%s",
+			 json_string_value(json_object_get(doc, "agreement_id")),
+			 json_string_value(json_object_get(doc, "id")));
+		json_decref(doc);
+		req_add_header(rq, "Location", location);
+		status = reply_json_text(rq, 201, PQgetvalue(res, 0, 2));
+		PQclear(res);
+		return status;
+	}
+	return reply_write_result(rq, res, NULL);
+}
+
+/* POST /api/v1/agreements/{ref}/endorsements/{endorsement_id}/withdraw (openapi: withdrawEndorsement) */
+int endorsements_withdraw(struct req *rq)
+{
+	static const struct field_spec fields[] = {
+		{"reason", FIELD_STRING, FIELD_REQUIRED | FIELD_TRIM, 1, 1000},
+		{NULL},
+	};
+	struct problem pb = PROBLEM_INIT;
+	const char *params[6];
+	PGresult *res;
+	int status;
+
+	if (fields_check(rq->body, fields, &pb))
+		return reply_problem(rq, &pb);
+	params[0] = req_param(rq, 0);
+	params[1] = req_param(rq, 1);
+	params[2] = fields_string(rq->body, "reason");
+	params[3] = caller_kind(rq);
+	params[4] = rq->principal.id;
+	params[5] = rq->request_id;
+	res = db_exec(rq->db, STMT_ENDORSEMENT_WITHDRAW, params, 6);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	status = atoi(PQgetvalue(res, 0, 0));
+	if (status == 200) {
+		status = reply_json_text(rq, 200, PQgetvalue(res, 0, 2));
+		PQclear(res);
+		return status;
+	}
+	return reply_write_result(rq, res, NULL);
+}
+
+/* GET /api/v1/organisations/{id}/endorsements (openapi: listOrganisationEndorsements) */
+int endorsements_of_organisation(struct req *rq)
+{
+	const char *params[3] = {req_param(rq, 0), caller_kind(rq), caller_user(rq)};
+	PGresult *res = db_exec(rq->db, STMT_ORG_ENDORSEMENTS, params, 3);
+	int rc;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+		PQclear(res);
+		return reply_error(rq, 404, "there is no such organisation");
+	}
+	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}

@@ -1,0 +1,141 @@
+/*
+ * registrations.c -- organisations registering for dialogues: seats counted against the
+ * capacity in the database under the dialogue's row lock, a waitlist, and attendance.
+ */
+#include "domain/dialogue.h"
+#include "domain/fields.h"
+#include "handlers/common.h"
+#include "handlers/handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *caller_user(const struct req *rq)
+{
+	return rq->principal.kind == PRINCIPAL_USER ? rq->principal.id : NULL;
+}
+
+/* Answers (status, body, field, message) rows of the registration functions. */
+static int reply_registration(struct req *rq, PGresult *res, const char *location)
+{
+	int status = atoi(PQgetvalue(res, 0, 0));
+	struct problem pb = PROBLEM_INIT;
+	int rc;
+
+	if (status == 200 || status == 201) {
+		if (status == 201 && location)
+			req_add_header(rq, "Location", location);
+		rc = reply_json_text(rq, status, PQgetvalue(res, 0, 1));
+	} else if (status == 422) {
+		problem_add_error(&pb, PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
+		rc = reply_problem(rq, &pb);
+	} else if (status == 404) {
+		rc = reply_error(rq, 404, "there is no such dialogue or registration");
+	} else {
+		rc = reply_error(rq, status, "%s",
+				 PQgetisnull(res, 0, 3) ? "not allowed" : PQgetvalue(res, 0, 3));
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* GET /api/v1/dialogues/{id}/registrations (openapi: listRegistrations) */
+int registrations_list(struct req *rq)
+{
+	static const char *const statuses[] = {"registered", "waitlisted", "cancelled", NULL};
+	char status[32];
+	int has = req_query(rq, "status", status, sizeof(status));
+	const char *params[4];
+	PGresult *res;
+	int rc;
+
+	if (has < 0 || (has > 0 && !fields_one_of(status, statuses)))
+		return reply_error(rq, 400, "status must be registered, waitlisted or cancelled");
+	params[0] = req_param(rq, 0);
+	params[1] = has > 0 ? status : NULL;
+	params[2] = caller_kind(rq);
+	params[3] = caller_user(rq);
+	res = db_exec(rq->db, STMT_REGISTRATIONS_LIST, params, 4);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+		PQclear(res);
+		return reply_error(rq, 404, "there is no such dialogue");
+	}
+	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* POST /api/v1/dialogues/{id}/registrations (openapi: createRegistration) */
+int registrations_create(struct req *rq)
+{
+	struct problem pb = PROBLEM_INIT;
+	const char *params[7];
+	char attendees[16], location[160];
+	PGresult *res;
+
+	if (registration_input_check(rq->body, &pb))
+		return reply_problem(rq, &pb);
+	snprintf(attendees, sizeof(attendees), "%lld",
+		 (long long)json_integer_value(json_object_get(rq->body, "attendees")));
+	params[0] = req_param(rq, 0);
+	params[1] = fields_string(rq->body, "organisation_id");
+	params[2] = attendees;
+	params[3] = fields_string(rq->body, "note");
+	params[4] = caller_kind(rq);
+	params[5] = rq->principal.id;
+	params[6] = rq->request_id;
+	res = db_exec(rq->db, STMT_REGISTRATION_CREATE, params, 7);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	snprintf(location, sizeof(location), "/api/v1/dialogues/%s/registrations/%s",
+		 req_param(rq, 0), params[1]);
+	return reply_registration(rq, res, location);
+}
+
+/* DELETE /api/v1/dialogues/{id}/registrations/{organisation_id} (openapi: deleteRegistration) */
+int registrations_delete(struct req *rq)
+{
+	const char *params[5] = {req_param(rq, 0), req_param(rq, 1), caller_kind(rq),
+				 rq->principal.id, rq->request_id};
+	PGresult *res = db_exec(rq->db, STMT_REGISTRATION_CANCEL, params, 5);
+	int status;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	status = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (status == 204)
+		return reply_empty(rq, 204);
+	if (status == 403)
+		return reply_error(rq, 403, "only the organisation's representatives unregister it");
+	return reply_error(rq, 404, "there is no active registration of this organisation");
+}
+
+/* PATCH /api/v1/dialogues/{id}/registrations/{organisation_id} (openapi: patchRegistration) */
+int registrations_patch(struct req *rq)
+{
+	static const struct field_spec fields[] = {
+		{"attended", FIELD_BOOLEAN, FIELD_REQUIRED | FIELD_NULLABLE},
+		{NULL},
+	};
+	struct problem pb = PROBLEM_INIT;
+	const json_t *attended;
+	const char *params[5];
+	PGresult *res;
+
+	if (fields_check(rq->body, fields, &pb))
+		return reply_problem(rq, &pb);
+	attended = json_object_get(rq->body, "attended");
+	params[0] = req_param(rq, 0);
+	params[1] = req_param(rq, 1);
+	params[2] = json_is_null(attended) ? NULL : json_is_true(attended) ? "true" : "false";
+	params[3] = rq->principal.id;
+	params[4] = rq->request_id;
+	res = db_exec(rq->db, STMT_REGISTRATION_PATCH, params, 5);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_registration(rq, res, NULL);
+}

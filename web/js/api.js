@@ -1,0 +1,136 @@
+// The one fetch wrapper for the Idékom API. Tokens live in this module's memory only
+// (never in localStorage or cookies): a reload logs the person out, by design.
+const meta = document.querySelector('meta[name="idekom-api"]');
+export const BASE = ((meta && meta.content) || '/api/v1').replace(/\/+$/, '');
+
+let access = null;
+let refreshToken = null;
+let refreshing = null;
+let me = null;
+let busy = 0;
+const listeners = new Set();
+
+// A problem+json answer (RFC 9457), or a network failure (status 0)
+export class ApiError extends Error {
+  constructor(status, p = {}, retryAfter = null) {
+    super(p.detail || p.title || 'request failed');
+    this.status = status;
+    this.type = status ? String(p.type || 'other').replace(/^.*\//, '') : 'network';
+    this.title = p.title || '';
+    this.detail = p.detail || '';
+    this.errors = Array.isArray(p.errors) ? p.errors : [];
+    this.requestId = p.request_id || null;
+    this.retryAfter = retryAfter;
+  }
+}
+
+function setBusy(d) {
+  busy += d;
+  const main = document.getElementById('main');
+  const el = document.getElementById('busy');
+  if (main) busy > 0 ? main.setAttribute('aria-busy', 'true') : main.removeAttribute('aria-busy');
+  if (el) el.hidden = busy <= 0;
+}
+
+// Query string from an object, skipping empty values
+export function qs(o) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null && v !== '') p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+// api(path, {method, body, ifMatch, signal, auth}) → {data, etag, status, location}; throws ApiError
+export async function api(path, opts = {}) {
+  const { method = 'GET', body, ifMatch, signal, retry = true, auth = true } = opts;
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (ifMatch) headers['If-Match'] = ifMatch;
+  const sent = auth ? access : null; // tokens are checked even on public routes
+  if (sent) headers.Authorization = `Bearer ${sent}`;
+  setBusy(1);
+  try {
+    let res;
+    try {
+      res = await fetch(BASE + path, {
+        method, headers, signal, credentials: 'omit',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      if (e.name === 'AbortError') throw e;
+      throw new ApiError(0);
+    }
+    if (res.status === 401 && sent && retry) {
+      if (sent !== access || (await refresh())) return api(path, { ...opts, retry: false });
+    }
+    const text = await res.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+    if (!res.ok) {
+      const err = new ApiError(res.status, data || {}, Number(res.headers.get('Retry-After')) || null);
+      if (res.status === 401 && sent) { clear(); err.type = 'session'; }
+      throw err;
+    }
+    return { data, status: res.status, etag: res.headers.get('ETag'), location: res.headers.get('Location') };
+  } finally {
+    setBusy(-1);
+  }
+}
+
+// One refresh at a time; every request that met a 401 waits for the same one
+function refresh() {
+  if (!refreshToken) return Promise.resolve(false);
+  refreshing ||= (async () => {
+    try {
+      const { data } = await api('/auth/refresh', { method: 'POST', body: { refresh_token: refreshToken }, auth: false });
+      access = data.access_token;
+      refreshToken = data.refresh_token;
+      return true;
+    } catch {
+      clear();
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+function clear() {
+  const was = access || me;
+  access = refreshToken = me = null;
+  if (was) listeners.forEach((f) => f(null));
+}
+
+export const session = () => me;
+export const onSession = (f) => listeners.add(f);
+
+// The signed-in user with their organisations (GET /me), reloaded after changes
+export async function loadMe() {
+  const { data } = await api('/me');
+  me = data;
+  listeners.forEach((f) => f(me));
+  return me;
+}
+
+export async function login(email, password) {
+  const { data } = await api('/auth/login', { method: 'POST', body: { email, password }, auth: false });
+  access = data.access_token;
+  refreshToken = data.refresh_token;
+  return loadMe();
+}
+
+export async function logout() {
+  const rt = refreshToken;
+  try {
+    if (rt) await api('/auth/logout', { method: 'POST', body: { refresh_token: rt }, auth: false });
+  } catch { /* the session ends here in any case */ }
+  clear();
+}
+
+// Cached code lists (GET /vocabularies)
+let vocab = null;
+export async function vocabularies() {
+  vocab ||= api('/vocabularies').then((r) => r.data, (e) => { vocab = null; throw e; });
+  return vocab;
+}

@@ -1,0 +1,165 @@
+// The shell: header with navigation and language switch, History API routing, footer.
+import { initLang, t, getLang } from './i18n.js';
+import { BASE, session, onSession, logout } from './api.js';
+import { h, announce, problemBox } from './dom.js';
+
+// [pattern, page module, options]; the pages are loaded when first needed
+const ROUTES = [
+  ['/', 'start'],
+  ['/overenskommelsen', 'coming', { section: 'agreement' }],
+  ['/organisationer', 'organisations'],
+  ['/organisationer/:id', 'organisation'],
+  ['/organisationer/:id/redigera', 'orgform', { mode: 'edit' }],
+  ['/organisationer/:id/foretradare', 'representatives'],
+  ['/dialoger', 'coming', { section: 'dialogues' }],
+  ['/statistik', 'coming', { section: 'stats' }],
+  ['/logga-in', 'account', { mode: 'login' }],
+  ['/skapa-konto', 'account', { mode: 'register' }],
+  ['/mina-organisationer', 'my'],
+  ['/mina-organisationer/ny', 'orgform', { mode: 'create' }],
+  ['/kansli', 'admin', { tab: 'pending' }],
+  ['/kansli/anvandare', 'admin', { tab: 'users' }],
+  ['/kansli/anvandare/:id', 'admin', { tab: 'user' }],
+  ['/kansli/klienter', 'admin', { tab: 'clients' }],
+  ['/kansli/dialoger', 'admin', { tab: 'dialogues' }],
+  ['/kansli/overenskommelser', 'admin', { tab: 'agreements' }],
+  ['/kansli/logg', 'admin', { tab: 'audit' }],
+  ['/tillganglighet', 'info', { page: 'a11y' }],
+  ['/oppna-data', 'info', { page: 'openData' }],
+];
+
+const main = document.getElementById('main');
+let current = 0;
+
+function match(path) {
+  const parts = path.split('/').filter(Boolean);
+  for (const [pattern, page, opts] of ROUTES) {
+    const want = pattern.split('/').filter(Boolean);
+    if (want.length !== parts.length) continue;
+    const params = {};
+    if (want.every((w, i) => (w[0] === ':' ? ((params[w.slice(1)] = decodeURIComponent(parts[i])), true) : w === parts[i])))
+      return { page, params, opts: opts || {} };
+  }
+  return { page: 'notfound', params: {}, opts: {} };
+}
+
+export function go(path, { replace = false } = {}) {
+  history[replace ? 'replaceState' : 'pushState'](null, '', path);
+  return render(true);
+}
+
+async function render(focus) {
+  const token = ++current;
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  const { page, params, opts } = match(path);
+  const view = h('div', { class: 'wrap view' });
+  main.replaceChildren(view);
+  markNav(path);
+  const ctx = {
+    params, opts, go,
+    query: new URLSearchParams(location.search),
+    live: () => token === current,
+    title: (s) => { document.title = t('site.title', { page: s }); },
+  };
+  try {
+    const mod = await import(`./pages/${page}.js`);
+    await mod.default(view, ctx);
+  } catch (e) {
+    if (token !== current) return;
+    view.replaceChildren(problemBox(e));
+    if (!(e && 'status' in e)) console.warn(e); // a programming error, not an API answer
+  }
+  if (token !== current) return;
+  if (focus) {
+    window.scrollTo(0, 0);
+    main.focus();
+  }
+}
+
+// aria-current on the link of this page, or of the nearest section above it
+function markNav(path) {
+  const links = [...document.querySelectorAll('.site-header nav a')];
+  let best = null;
+  for (const a of links) {
+    const p = a.getAttribute('href');
+    if ((p === path || (p !== '/' && path.startsWith(`${p}/`))) && (!best || p.length > best.getAttribute('href').length)) best = a;
+  }
+  links.forEach((a) => (a === best ? a.setAttribute('aria-current', 'page') : a.removeAttribute('aria-current')));
+}
+
+function navLink(path, key) {
+  return h('li', {}, h('a', { href: path }, t(key)));
+}
+
+function renderShell() {
+  const me = session();
+  document.querySelector('.skip').textContent = t('site.skip');
+  document.getElementById('busy-text').textContent = t('site.loading');
+  const other = t('site.otherLang');
+  const langBtn = h('button', { type: 'button', class: 'lang', lang: other, id: 'lang-switch' }, t('site.otherLangName'));
+  langBtn.addEventListener('click', async () => {
+    await initLang(other);
+    renderShell();
+    await render(false);
+    document.getElementById('lang-switch').focus();
+  });
+  const account = me
+    ? [
+        navLink('/mina-organisationer', 'nav.my'),
+        me.role === 'admin' ? navLink('/kansli', 'nav.secretariat') : null,
+        h('li', {}, h('button', { type: 'button', class: 'linklike', id: 'logout', onclick: doLogout }, t('nav.logout'))),
+      ]
+    : [navLink('/logga-in', 'nav.login'), navLink('/skapa-konto', 'nav.register')];
+  document.getElementById('site-header').replaceChildren(
+    h('div', { class: 'wrap top' },
+      h('a', { class: 'brand', href: '/' }, h('span', { class: 'brand-name' }, 'Idékom'), h('span', { class: 'brand-tag' }, t('site.tagline'))),
+      h('div', { class: 'tools' },
+        me ? h('span', { class: 'who' }, t('nav.signedInAs', { name: me.name })) : null,
+        langBtn)),
+    h('nav', { 'aria-label': t('nav.label') },
+      h('div', { class: 'wrap navs' },
+        h('ul', { class: 'nav' },
+          navLink('/', 'nav.start'), navLink('/overenskommelsen', 'nav.agreement'),
+          navLink('/organisationer', 'nav.organisations'), navLink('/dialoger', 'nav.dialogues'),
+          navLink('/statistik', 'nav.stats')),
+        h('ul', { class: 'nav nav-account', 'aria-label': t('nav.account') }, account))));
+  document.getElementById('site-footer').replaceChildren(
+    h('div', { class: 'wrap' },
+      h('p', {}, t('footer.about')),
+      h('h2', { class: 'footer-h' }, t('footer.links')),
+      h('ul', { class: 'footer-links' },
+        h('li', {}, h('a', { href: '/tillganglighet' }, t('footer.a11y'))),
+        h('li', {}, h('a', { href: '/oppna-data' }, t('footer.openData'))),
+        h('li', {}, h('a', { href: `${BASE}/openapi.json` }, t('footer.api'))))));
+  markNav(location.pathname.replace(/\/+$/, '') || '/');
+}
+
+async function doLogout() {
+  await logout();
+  announce(t('account.loggedOut'));
+  go('/');
+}
+
+// In-app links: same origin, not the API, not a file
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest && ev.target.closest('a[href]');
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey || a.target || a.hasAttribute('download')) return;
+  const href = a.getAttribute('href');
+  if (href.startsWith('#')) {
+    const el = document.getElementById(href.slice(1));
+    if (el) { ev.preventDefault(); el.focus(); el.scrollIntoView({ block: 'center' }); }
+    return;
+  }
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith(new URL(BASE, location.href).pathname) || /\.[a-z0-9]+$/i.test(url.pathname)) return;
+  ev.preventDefault();
+  if (url.pathname + url.search !== location.pathname + location.search) go(url.pathname + url.search);
+  else render(true);
+});
+
+window.addEventListener('popstate', () => render(true));
+onSession(() => renderShell());
+
+await initLang();
+renderShell();
+await render(false);
