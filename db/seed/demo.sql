@@ -66,3 +66,94 @@ SELECT pg_temp.orgnr(CASE w.kind[1 + i % 8] WHEN 'ekonomisk_forening' THEN '7' W
 	CASE WHEN i % 11 = 0 THEN 'pending' WHEN i = 57 THEN 'inactive' ELSE 'verified' END
 FROM words w, generate_series(1, 56) i
 ON CONFLICT (org_number) DO NOTHING;
+
+-- The Göteborg agreement, adopted, with its goals, the six principles in Göteborg's
+-- wording, commitments written for the demo, and the case history. Adopted only when no
+-- other agreement is adopted (the register has one current agreement).
+INSERT INTO agreement (slug, title, status, goals, principles, commitments, body, decisions,
+	version, adopted_at)
+SELECT 'goteborg-2012',
+	'Överenskommelse om samverkan mellan Göteborgs Stad och organisationer inom den sociala ekonomin i Göteborg',
+	CASE WHEN EXISTS (SELECT 1 FROM agreement WHERE status = 'adopted') THEN 'superseded' ELSE 'adopted' END,
+	'["Att skapa tydliga förutsättningar och strukturer för dialog och samverkan mellan parterna.",
+	  "Att synliggöra och stärka den sociala ekonomins självständiga och oberoende roll som opinionsbildare och som röstbärare för marginaliserade, utsatta och åsidosatta grupper.",
+	  "Att utveckla möjligheter för den sociala ekonomin att utgöra en viktig aktör inom välfärdsutvecklingen."]'::jsonb,
+	'[{"code": "integritet", "title": "Integritet och oberoende", "description": "De idéburna organisationerna är självständiga och oberoende; samverkan får aldrig göra dem till en förlängning av staden."},
+	  {"code": "dialog", "title": "Dialog", "description": "Parterna för en öppen och kontinuerlig dialog i frågor som berör dem."},
+	  {"code": "kvalitet", "title": "Kvalitet", "description": "Parterna utvecklar samverkan så att den gör skillnad för de människor det gäller."},
+	  {"code": "langsiktighet", "title": "Långsiktighet", "description": "Samverkan bygger på långsiktiga förutsättningar, inte på enstaka projekt."},
+	  {"code": "oppenhet", "title": "Öppenhet och insyn", "description": "Parterna är öppna med hur beslut fattas och hur medel fördelas."},
+	  {"code": "mangfald", "title": "Mångfald", "description": "Samverkan tar tillvara mångfalden av organisationer, stora som små."}]'::jsonb,
+	'[{"party": "city", "text": "Staden bjuder in till dialogmöten och en årlig dialogkonferens där överenskommelsen följs upp."},
+	  {"party": "city", "text": "Staden håller en kanslifunktion för Idékom inom befintlig budget."},
+	  {"party": "organisations", "text": "Organisationerna för fram sina medlemmars och målgruppers erfarenheter i dialogen."},
+	  {"party": "both", "text": "Parterna följer upp åtagandena varje år och redovisar resultatet öppet."}]'::jsonb,
+	E'# Överenskommelse om samverkan\n\nVisionen är att Göteborg är en stad där medborgarna engagerar sig och där engagemanget tas tillvara.\n\n*Demotext: den fullständiga överenskommelsen finns hos Göteborgs Stad.*',
+	'[{"body": "Social resursförvaltning, tjänsteutlåtande", "date": "2012-02-21", "reference": "Dnr 0169/12", "summary": "Förvaltningen föreslår Social resursnämnd att föreslå kommunstyrelsen att ställa sig bakom överenskommelsen."},
+	  {"body": "Social resursnämnd", "date": "2012-03-13", "reference": "Dnr 0169/12", "summary": "Nämnden föreslår kommunstyrelsen att ställa sig bakom överenskommelsen."},
+	  {"body": "Kommunstyrelsen", "date": "2012-04-25", "reference": "Dnr 0169/12", "summary": "Kommunstyrelsen föreslår kommunfullmäktige att anta överenskommelsen."},
+	  {"body": "Kommunfullmäktige", "date": "2012-05-24", "reference": "Dnr 0169/12", "summary": "Kommunfullmäktige antar överenskommelsen."},
+	  {"body": "Undertecknande", "date": "2012-09-04", "reference": null, "summary": "Kommunstyrelsens ordförande undertecknar för staden; organisationerna ansluter sig därefter."}]'::jsonb,
+	(SELECT coalesce(max(version), 0) + 1 FROM agreement),
+	'2012-09-04 12:00+02'
+WHERE NOT EXISTS (SELECT 1 FROM agreement WHERE slug = 'goteborg-2012');
+
+-- Endorsements by part of the verified demo organisations (one in five), with invented
+-- signatories and board decisions.
+INSERT INTO endorsement (agreement_id, organisation_id, signatory_name, signatory_title,
+	mandate, statement, endorsed_at)
+SELECT a.id, o.id, 'Ordförande i ' || o.name, 'Ordförande',
+	'Styrelsebeslut ' || to_char(date '2012-10-01' + (row_number() OVER (ORDER BY o.org_number))::int * 9, 'YYYY-MM-DD') || ' §4',
+	'Vi ansluter oss till överenskommelsen för att stärka samverkan i ' || o.districts[1] || '.',
+	timestamptz '2012-10-01 10:00+02' + (row_number() OVER (ORDER BY o.org_number)) * interval '9 days'
+FROM agreement a, organisation o
+WHERE a.slug = 'goteborg-2012' AND o.status = 'verified' AND o.org_number LIKE '%0_-%'
+  AND right(o.org_number, 1)::int % 5 IN (0, 1)
+  AND NOT EXISTS (SELECT 1 FROM endorsement e WHERE e.agreement_id = a.id AND e.organisation_id = o.id);
+
+-- Dialogues: some past (held, with minutes), some upcoming; registrations by demo organisations.
+INSERT INTO dialogue (title, kind, status, starts_at, ends_at, location, capacity, description,
+	agenda, minutes, principles, format, services, participation_level)
+SELECT d.title, d.kind, d.status, d.starts_at, d.starts_at + d.length, d.location, d.capacity,
+	d.descr, d.agenda, d.minutes, d.principles, d.format, d.services, d.level
+FROM (VALUES
+	('Dialogkonferens: uppföljning av överenskommelsen', 'konferens', 'held',
+	 date_trunc('day', now()) - interval '60 days' + interval '9 hours', interval '6 hours',
+	 'Stadshuset, Gustaf Adolfs torg', 120, 'Den årliga uppföljningen av åtagandena.',
+	 'Välkomna; åtagandena år för år; samtal i grupper; vägen framåt',
+	 'Deltagarna gick igenom åtagandena. Gruppernas förslag sammanställs av kansliet.',
+	 ARRAY['dialog', 'oppenhet'], 'hybrid', ARRAY['teckensprakstolk', 'horselslinga'], 'dialogue'),
+	('Rådsmöte i Idékom', 'radsmote', 'held',
+	 date_trunc('day', now()) - interval '20 days' + interval '15 hours', interval '2 hours',
+	 'Social resursförvaltning, Kaserntorget', 20, 'Rådets ordinarie möte.', 'Protokoll; rapporter; övriga frågor',
+	 'Rådet beslutade att bjuda in till ett dialogmöte om unga i Angered.', ARRAY['dialog'], 'in_person',
+	 ARRAY[]::text[], 'partnership'),
+	('Dialogmöte: unga i Angered', 'dialogmote', 'scheduled',
+	 date_trunc('day', now()) + interval '14 days' + interval '17 hours', interval '2 hours',
+	 'Angereds bibliotek', 12, 'Hur möter staden och föreningarna unga i Angered?',
+	 'Inledning; samtal; nästa steg', NULL, ARRAY['mangfald', 'dialog'], 'in_person', ARRAY['tolk'],
+	 'consultation'),
+	('Arbetsgrupp: öppna data om föreningslivet', 'arbetsgrupp', 'scheduled',
+	 date_trunc('day', now()) + interval '30 days' + interval '13 hours', interval '90 minutes',
+	 NULL, NULL, 'En arbetsgrupp om vilka data som ska publiceras öppet.', NULL, NULL,
+	 ARRAY['oppenhet'], 'online', ARRAY['lattlast'], 'information'),
+	('Dialogkonferens: nästa överenskommelse', 'konferens', 'scheduled',
+	 date_trunc('day', now()) + interval '75 days' + interval '9 hours', interval '7 hours',
+	 'Eriksbergshallen', 150, 'Inför en ny version av överenskommelsen.', NULL, NULL,
+	 ARRAY['integritet', 'kvalitet', 'langsiktighet'], 'hybrid', ARRAY['teckensprakstolk', 'horselslinga', 'lattlast'],
+	 'partnership')
+) AS d(title, kind, status, starts_at, length, location, capacity, descr, agenda, minutes,
+	principles, format, services, level)
+WHERE NOT EXISTS (SELECT 1 FROM dialogue x WHERE x.title = d.title);
+
+INSERT INTO registration (dialogue_id, organisation_id, attendees, status, registered_at, attended)
+SELECT d.id, o.id, 1 + (row_number() OVER w)::int % 3,
+	CASE WHEN d.capacity IS NULL OR (row_number() OVER w) * 2 <= d.capacity THEN 'registered' ELSE 'waitlisted' END,
+	d.starts_at - interval '10 days' + (row_number() OVER w) * interval '1 hour',
+	CASE WHEN d.status = 'held' THEN (row_number() OVER w) % 4 <> 0 END
+FROM dialogue d JOIN organisation o ON o.status = 'verified'
+	AND right(o.org_number, 1)::int % 3 = (length(d.title) % 3)
+WHERE d.title IN ('Dialogkonferens: uppföljning av överenskommelsen', 'Rådsmöte i Idékom',
+	'Dialogmöte: unga i Angered')
+  AND NOT EXISTS (SELECT 1 FROM registration r WHERE r.dialogue_id = d.id)
+WINDOW w AS (PARTITION BY d.id ORDER BY o.org_number);
