@@ -199,6 +199,8 @@ export default {
     createTitle: 'Register an organisation',
     createLead: 'Fill in the details of the organisation. The secretariat reviews the registration before the organisation is shown in the public register. You become the organisation\'s signatory in Idékom.',
     editTitle: 'Edit the details of {name}',
+    name: 'Name of the organisation',
+    editLead: 'Change what is needed and save. If someone else edits at the same time, you are told before anything is overwritten.',
     orgNumberHint: 'Ten digits, for example 802400-1235. Leave empty if the organisation has no organisation number.',
     nameHint: '2–200 characters.',
     kindChoose: 'Choose a kind',

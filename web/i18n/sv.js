@@ -219,6 +219,8 @@ export default {
     createTitle: 'Registrera en organisation',
     createLead: 'Fyll i uppgifterna om organisationen. Kansliet granskar registreringen innan organisationen syns i det öppna registret. Du blir organisationens firmatecknare i Idékom.',
     editTitle: 'Ändra uppgifter för {name}',
+    name: 'Organisationens namn',
+    editLead: 'Ändra det som behövs och spara. Om någon annan ändrar samtidigt får du veta det innan något skrivs över.',
     orgNumberHint: 'Tio siffror, till exempel 802400-1235. Lämna tomt om organisationen saknar organisationsnummer.',
     nameHint: '2–200 tecken.',
     kindChoose: 'Välj organisationsform',

@@ -1,5 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
 import { t, getLang, fieldMessage } from './i18n.js';
+import { session } from './api.js';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {
@@ -173,4 +174,15 @@ export function onSubmit(form, fn) {
       btns.forEach((b) => b.removeAttribute('aria-disabled'));
     }
   });
+}
+
+// The signed-in user, or null after showing why the page needs a login (or the admin role)
+export function needLogin(view, ctx, admin = false) {
+  const me = session();
+  if (me && (!admin || me.role === 'admin')) return me;
+  const title = t(me ? 'admin.title' : 'common.loginLink');
+  ctx.title(title);
+  view.append(h('h1', {}, title), notice('info', h('p', {}, t(me ? 'common.adminOnly' : 'common.loginNeeded')),
+    me ? null : h('p', {}, h('a', { href: `/logga-in?next=${encodeURIComponent(location.pathname)}` }, t('common.loginLink')))));
+  return null;
 }

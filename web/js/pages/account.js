@@ -1,0 +1,43 @@
+// Log in and create an account
+import { api, login } from '../api.js';
+import { h, field, notice, readForm, showErrors, onSubmit, announce } from '../dom.js';
+import { t } from '../i18n.js';
+
+// Only same-site paths are followed after login
+const safeNext = (n) => (n && /^\/[^/\\]/.test(n) ? n : '/mina-organisationer');
+
+export default async function account(view, ctx) {
+  const register = ctx.opts.mode === 'register';
+  const title = t(register ? 'account.registerTitle' : 'account.loginTitle');
+  ctx.title(title);
+  const labels = { name: t('account.name'), email: t('account.email'), password: t('account.password') };
+  const form = h('form', { class: 'form', novalidate: true },
+    register ? field({ name: 'name', label: labels.name, required: true, autocomplete: 'name' }) : null,
+    field({ name: 'email', type: 'email', label: labels.email, required: true, autocomplete: 'email', spellcheck: 'false' }),
+    field({ name: 'password', type: 'password', label: labels.password, required: true,
+      autocomplete: register ? 'new-password' : 'current-password', hint: register ? t('account.passwordHint') : null }),
+    h('p', {}, h('button', { type: 'submit', class: 'button' }, t(register ? 'account.registerButton' : 'account.loginButton'))));
+  view.append(
+    h('h1', {}, title),
+    h('p', { class: 'lead' }, t(register ? 'account.registerLead' : 'account.loginLead')),
+    notice('info', h('p', {}, t('account.memoryNote'))),
+    form,
+    h('p', {}, t(register ? 'account.haveAccount' : 'account.noAccount'), ' ',
+      h('a', { href: register ? '/logga-in' : '/skapa-konto' }, t(register ? 'nav.login' : 'nav.register'))));
+
+  onSubmit(form, async () => {
+    const v = readForm(form);
+    const missing = Object.keys(labels).filter((k) => form.elements[k] && !v[k])
+      .map((k) => ({ field: `/${k}`, message: 'is required' }));
+    if (missing.length) return showErrors(form, missing, labels);
+    try {
+      if (register) await api('/auth/register', { method: 'POST', body: { name: v.name, email: v.email, password: form.elements.password.value }, auth: false });
+      await login(v.email, form.elements.password.value);
+      announce(t(register ? 'account.created' : 'account.loggedIn'));
+      ctx.go(safeNext(ctx.query.get('next')));
+    } catch (e) {
+      if (!register && e.status === 401) return showErrors(form, [{ field: '', text: t('account.loginFailed') }], labels);
+      showErrors(form, e.errors || [], labels, e);
+    }
+  });
+}

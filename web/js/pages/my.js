@@ -1,0 +1,27 @@
+// My organisations: the organisations of GET /me, with the role held in each
+import { loadMe } from '../api.js';
+import { h, needLogin } from '../dom.js';
+import { t } from '../i18n.js';
+
+export default async function my(view, ctx) {
+  if (!needLogin(view, ctx)) return;
+  ctx.title(t('my.title'));
+  const me = await loadMe(); // fresh: roles may have changed
+  view.append(
+    h('h1', {}, t('my.title')),
+    h('p', { class: 'lead' }, t('my.lead')),
+    me.organisations.length
+      ? h('ul', { class: 'org-list' }, me.organisations.map((o) => h('li', { class: 'org-item' },
+        h('h2', { class: 'h3' }, h('a', { href: `/organisationer/${o.id}` }, o.name)),
+        h('p', { class: 'meta' }, t('my.role'), ': ', t(`roles.${o.role}`)),
+        h('ul', { class: 'actions' },
+          h('li', {}, h('a', { href: `/organisationer/${o.id}/redigera` }, t('org.edit'), h('span', { class: 'sr-only' }, `: ${o.name}`))),
+          o.role === 'signatory' ? h('li', {}, h('a', { href: `/organisationer/${o.id}/foretradare` }, t('org.manageReps'), h('span', { class: 'sr-only' }, `: ${o.name}`))) : null))))
+      : h('p', { class: 'empty' }, t('my.empty')),
+    h('p', {}, h('a', { class: 'button', href: '/mina-organisationer/ny' }, t('my.register'))),
+    h('section', { 'aria-labelledby': 'acc-h' }, h('h2', { id: 'acc-h' }, t('my.account')),
+      h('dl', { class: 'facts' },
+        h('dt', {}, t('account.name')), h('dd', {}, me.name),
+        h('dt', {}, t('account.email')), h('dd', {}, me.email),
+        h('dt', {}, t('admin.role')), h('dd', {}, t(`roles.${me.role}`)))));
+}

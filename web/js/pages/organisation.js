@@ -1,0 +1,113 @@
+// An organisation's page: profile, legal form, code labels, members, representatives
+import { api, qs, session, vocabularies } from '../api.js';
+import { h, notice, problemBox } from '../dom.js';
+import { t, label, fmtDate, fmtNum } from '../i18n.js';
+import { orgItem } from './organisations.js';
+
+export const roleIn = (id) => {
+  const me = session();
+  if (!me) return null;
+  if (me.role === 'admin') return 'admin';
+  const m = me.organisations.find((o) => o.id === id);
+  return m ? m.role : null;
+};
+
+const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');
+
+function dl(rows) {
+  return h('dl', { class: 'facts' }, rows.filter((r) => r[1] != null && r[1] !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+export function repsTable(items) {
+  return h('table', { class: 'table' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('reps.name')), h('th', { scope: 'col' }, t('reps.email')),
+      h('th', { scope: 'col' }, t('reps.role')), h('th', { scope: 'col' }, t('reps.since')))),
+    h('tbody', {}, items.map((r) => h('tr', {}, h('td', {}, r.name), h('td', {}, r.email), h('td', {}, t(`roles.${r.role}`)), h('td', {}, fmtDate(r.since))))));
+}
+
+export default async function organisation(view, ctx) {
+  const id = ctx.params.id;
+  const vocab = await vocabularies();
+  let o;
+  try {
+    o = (await api(`/organisations/${encodeURIComponent(id)}`)).data;
+  } catch (e) {
+    ctx.title(t('problems.not-found'));
+    if (e.status === 404) {
+      view.append(h('h1', {}, t('problems.not-found')), h('p', {}, t('org.notFound')));
+      return;
+    }
+    throw e;
+  }
+  ctx.title(o.name);
+  const role = roleIn(o.id);
+  const actions = h('ul', { class: 'actions' },
+    role ? h('li', {}, h('a', { class: 'button', href: `/organisationer/${o.id}/redigera` }, t('org.edit'))) : null,
+    role === 'admin' || role === 'signatory' ? h('li', {}, h('a', { class: 'button button-secondary', href: `/organisationer/${o.id}/foretradare` }, t('org.manageReps'))) : null);
+  const umbrella = h('span');
+  const website = o.website && /^https?:\/\//i.test(o.website) ? h('a', { href: o.website, rel: 'noopener noreferrer nofollow' }, o.website) : o.website;
+  view.append(
+    h('h1', {}, o.name),
+    o.status !== 'verified' ? h('p', {}, h('span', { class: `badge badge-${o.status}` }, t(`status.${o.status}`))) : null,
+    o.status === 'pending' ? notice('info', h('p', {}, t('org.pendingNote'))) : null,
+    o.status_reason ? notice('warning', h('p', {}, h('strong', {}, t('org.statusReason'), ': '), o.status_reason)) : null,
+    actions.children.length ? actions : null,
+    o.description ? h('section', { 'aria-labelledby': 'about-h' }, h('h2', { id: 'about-h' }, t('org.description')), h('p', { class: 'prose' }, o.description)) : null,
+    h('section', { 'aria-labelledby': 'facts-h' }, h('h2', { id: 'facts-h' }, t('org.facts')),
+      dl([
+        [t('org.orgNumber'), o.org_number || t('common.notGiven')],
+        [t('org.legalForm'), o.legal_form ? t(`legalForms.${o.legal_form}`) : null],
+        [t('org.kind'), label(vocab.kinds.find((k) => k.code === o.kind))],
+        [t('org.areas'), labels(o.areas, vocab.areas)],
+        [t('org.districts'), labels(o.districts, vocab.districts)],
+        [t('org.memberCount'), o.member_count == null ? null : fmtNum(o.member_count)],
+        [t('org.umbrella'), o.umbrella_id ? umbrella : null],
+        [t('org.registered'), fmtDate(o.created_at)],
+        [t('org.updated'), fmtDate(o.updated_at)],
+      ])),
+    o.website || o.email || o.phone ? h('section', { 'aria-labelledby': 'contact-h' }, h('h2', { id: 'contact-h' }, t('org.contact')),
+      dl([
+        [t('org.website'), website],
+        [t('org.email'), o.email ? h('a', { href: `mailto:${o.email}` }, o.email) : null],
+        [t('org.phone'), o.phone ? h('a', { href: `tel:${o.phone.replace(/[^0-9+]/g, '')}` }, o.phone) : null],
+      ])) : null,
+    h('section', { 'aria-labelledby': 'end-h' }, h('h2', { id: 'end-h' }, t('org.endorsement')),
+      h('p', {}, o.endorsement ? t('org.endorsedSince', { date: fmtDate(o.endorsement.endorsed_at) }) : t('org.notEndorsed')),
+      h('p', { class: 'hint' }, t('org.endorsementHistoryComing'))));
+
+  const members = h('section', { 'aria-labelledby': 'mem-h' }, h('h2', { id: 'mem-h' }, t('org.members')));
+  view.append(members);
+  if (role === 'admin' || role === 'signatory') {
+    const reps = h('section', { 'aria-labelledby': 'reps-h' }, h('h2', { id: 'reps-h' }, t('org.representatives')));
+    view.append(reps);
+    api(`/organisations/${o.id}/representatives`).then(
+      ({ data }) => reps.append(data.items.length ? repsTable(data.items) : h('p', {}, t('reps.empty'))),
+      (e) => reps.append(problemBox(e)));
+  }
+  view.append(h('section', { 'aria-labelledby': 'dlg-h' }, h('h2', { id: 'dlg-h' }, t('org.dialogues')),
+    h('p', {}, h('span', { class: 'badge badge-coming' }, t('common.coming'))), h('p', {}, t('org.dialoguesComing'))));
+
+  if (o.umbrella_id) {
+    api(`/organisations/${o.umbrella_id}`).then(({ data }) => umbrella.append(h('a', { href: `/organisationer/${data.id}` }, data.name)), () => {});
+  }
+  // member organisations, a page at a time
+  const list = h('ul', { class: 'org-list' });
+  const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
+  let cursor = null;
+  async function page(append) {
+    const { data } = await api(`/organisations/${o.id}/members${qs({ limit: 20, cursor })}`);
+    const items = data.items.map((m) => orgItem(m, vocab));
+    list.append(...items);
+    cursor = data.next_cursor;
+    more.hidden = !cursor;
+    if (append && items[0]) items[0].querySelector('a').focus();
+    return data.items.length;
+  }
+  more.addEventListener('click', () => page(true).catch((e) => members.append(problemBox(e))));
+  try {
+    if (await page(false)) members.append(list, more);
+    else members.append(h('p', {}, t('org.membersEmpty')));
+  } catch (e) {
+    members.append(problemBox(e));
+  }
+}
