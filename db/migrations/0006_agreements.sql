@@ -5,7 +5,7 @@
 CREATE TABLE agreement (
 	id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
 	slug        text NOT NULL CONSTRAINT agreement_slug_check
-	              CHECK (slug ~ '^[a-z0-9][a-z0-9-]{2,79}$'),
+	              CHECK (slug ~ '^[a-z0-9][a-z0-9-]{2,62}$'),
 	title       text NOT NULL CONSTRAINT agreement_title_check
 	              CHECK (length(title) BETWEEN 2 AND 300 AND title = btrim(title)),
 	status      text NOT NULL DEFAULT 'draft' CONSTRAINT agreement_status_check

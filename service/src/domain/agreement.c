@@ -10,7 +10,7 @@ static const char *const statuses[] = {"draft", "consultation", NULL};
 static const char *const parties[] = {"city", "organisations", "both", NULL};
 
 #define AGREEMENT_FIELDS(req)                                                                  \
-	{"slug", FIELD_STRING, (req), 3, 80},                                                  \
+	{"slug", FIELD_STRING, (req), 3, 63},                                                  \
 	{"title", FIELD_STRING, (req) | FIELD_TRIM, 2, 300},                                   \
 	{"status", FIELD_STRING, 0, 1, 20, statuses},                                          \
 	{"goals", FIELD_STRING_ARRAY, 0, 0, 50},                                               \
@@ -94,7 +94,7 @@ static bool slug_ok(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n >= 3 && n <= 80 && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')) &&
+	return n >= 3 && n <= 63 && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')) &&
 	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
@@ -108,7 +108,7 @@ int agreement_input_check(const json_t *body, bool create, struct problem *pb)
 		return -1;
 	slug = fields_string(body, "slug");
 	if (slug && !slug_ok(slug))
-		problem_add_error(pb, "/slug", "must be 3 to 80 characters of a-z, 0-9 and -");
+		problem_add_error(pb, "/slug", "must be 3 to 63 characters of a-z, 0-9 and -");
 	json_array_foreach(json_object_get(body, "goals"), i, item) if (
 		utf8_length(json_string_value(item)) < 1 || utf8_length(json_string_value(item)) > 2000)
 	{

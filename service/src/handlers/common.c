@@ -40,7 +40,7 @@ static const struct {
 	{"dialogue_online_url_check", "/online_url", "must be an http:// or https:// address", 422},
 	{"dialogue_minutes_check", "/minutes", "minutes are published after the meeting", 422},
 	{"agreement_slug_key", "/slug", "is already taken", 409},
-	{"agreement_slug_check", "/slug", "must be 3 to 80 characters of a-z, 0-9 and -", 422},
+	{"agreement_slug_check", "/slug", "must be 3 to 63 characters of a-z, 0-9 and -", 422},
 	{"agreement_title_check", "/title", "must be 2 to 300 characters long", 422},
 	{"agreement_one_adopted", NULL, "another agreement was adopted at the same time", 409},
 	{"endorsement_active_key", NULL,

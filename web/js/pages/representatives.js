@@ -34,6 +34,7 @@ export default async function representatives(view, ctx) {
   const after = async (text, userId) => {
     if (userId === session().id) await loadMe();
     await load();
+    msg.replaceChildren(h('div', { class: 'notice notice-success' }, h('p', {}, text)));
     announce(text);
   };
   const fail = (e) => msg.replaceChildren(problemBox(e));
