@@ -432,12 +432,13 @@ END $$;
 -- Calendar events as JSON rows for the C writer: every scheduled and cancelled dialogue
 -- from a year back (scope 'all'), one dialogue ('one'), or those an organisation has an
 -- active registration for ('organisation'). NULL when the id is unknown.
-CREATE FUNCTION api.calendar_events(p_scope text, p_id uuid) RETURNS text
+CREATE FUNCTION api.calendar_events(p_scope text, p_id uuid, p_caller_kind text,
+	p_user_id uuid) RETURNS text
 LANGUAGE sql STABLE AS $$
 	SELECT CASE
 		WHEN p_scope = 'one' AND NOT EXISTS (SELECT 1 FROM dialogue WHERE id = p_id) THEN NULL
 		WHEN p_scope = 'organisation' AND NOT EXISTS (SELECT 1 FROM organisation o
-			WHERE o.id = p_id AND o.status = 'verified') THEN NULL
+			WHERE o.id = p_id AND api.organisation_visible(o, p_caller_kind, p_user_id)) THEN NULL
 		ELSE coalesce((SELECT json_agg(json_build_object('id', d.id, 'title', d.title,
 			'description', d.description, 'location', coalesce(d.location, d.online_url),
 			'starts_at', to_char(d.starts_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),

@@ -118,7 +118,8 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_REGISTRATION_PATCH] = {"registration_patch", 5,
 				     "SELECT status, body, field, message FROM api.registration_patch("
 				     "$1::uuid, $2::uuid, $3::boolean, $4::uuid, $5)"},
-	[STMT_CALENDAR_EVENTS] = {"calendar_events", 2, "SELECT api.calendar_events($1, $2::uuid)"},
+	[STMT_CALENDAR_EVENTS] = {"calendar_events", 4,
+				  "SELECT api.calendar_events($1, $2::uuid, $3, $4::uuid)"},
 	[STMT_AGREEMENT_LIST] = {"agreement_list", 3,
 				 "SELECT api.agreement_list($1, $2::int, $3::jsonb)"},
 	[STMT_AGREEMENT_CREATE] = {"agreement_create", 3,

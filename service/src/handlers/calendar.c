@@ -44,11 +44,12 @@ static void write_event(struct buf *out, const json_t *e, const char *base_url)
 
 static int reply_calendar(struct req *rq, const char *scope, const char *id)
 {
-	const char *params[2] = {scope, id};
+	const char *params[4] = {scope, id, caller_kind(rq),
+				 rq->principal.kind == PRINCIPAL_USER ? rq->principal.id : NULL};
 	const char *base = rq->cfg->public_base_url[0] ? rq->cfg->public_base_url
 						       : "http://127.0.0.1:8080";
 	struct buf out = BUF_INIT;
-	PGresult *res = db_exec(rq->db, STMT_CALENDAR_EVENTS, params, 2);
+	PGresult *res = db_exec(rq->db, STMT_CALENDAR_EVENTS, params, 4);
 	json_t *events;
 	const json_t *e;
 	size_t i;

@@ -1,0 +1,179 @@
+// Shared support for the browser tests (node --test, playwright-core with Debian's Chromium).
+//
+// Environment (tests/run.sh sets it): IDEKOM_BASE_URL (the service serving web/ with
+// STATIC_DIR), IDEKOM_ADMIN_EMAIL, IDEKOM_ADMIN_PASSWORD, optional IDEKOM_SCREENSHOT_DIR
+// (default docs/screenshots). Every page gets watchers for console errors, uncaught
+// exceptions and Content-Security-Policy violations; `axe()` runs axe-core with the WCAG 2.1
+// A and AA rules and fails on any violation.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(HERE, '..', '..');
+
+function requireEnv(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`tests/browser: environment variable ${name} is not set (tests/run.sh sets it)`);
+  return v;
+}
+
+export const BASE = requireEnv('IDEKOM_BASE_URL').replace(/\/+$/, '');
+export const ADMIN = { email: requireEnv('IDEKOM_ADMIN_EMAIL'), password: requireEnv('IDEKOM_ADMIN_PASSWORD') };
+export const SHOTS = path.resolve(REPO_ROOT, process.env.IDEKOM_SCREENSHOT_DIR || 'docs/screenshots');
+export const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+export const PASSWORD = 'a long pass phrase 42';
+
+const LAUNCH = {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+};
+
+let browser = null;
+const axeLog = [];
+
+export async function launch() {
+  browser ||= await chromium.launch(LAUNCH);
+  return browser;
+}
+
+after(async () => {
+  if (axeLog.length) {
+    const total = axeLog.reduce((n, r) => n + r.violations, 0);
+    process.stderr.write(`axe: ${axeLog.length} page states checked, ${total} violations in all\n`);
+  }
+  if (browser) await browser.close();
+});
+
+// A fresh context and page, with watchers. page.problems() lists what went wrong so far;
+// page.allow(status) accepts the browser's own "Failed to load resource: ... status of N"
+// console line for an API answer the test expects (a 422, a 412, ...).
+export async function open({ width = 1280, height = 800, lang } = {}) {
+  const b = await launch();
+  const context = await b.newContext({ viewport: { width, height }, locale: lang === 'en' ? 'en-GB' : 'sv-SE' });
+  const page = await context.newPage();
+  const problems = [];
+  const allowed = new Set();
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && !/Content Security Policy/i.test(m.text())) return;
+    const st = /status of (\d{3})/.exec(m.text());
+    if (st && allowed.has(Number(st[1]))) return;
+    problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window.__csp ||= []).push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.allow = (...codes) => codes.forEach((c) => allowed.add(c));
+  page.problems = async () => {
+    const csp = await page.evaluate(() => window.__csp || []).catch(() => []);
+    return [...problems, ...csp.map((c) => `CSP violation: ${c}`)];
+  };
+  page.assertClean = async (where) => assert.deepEqual(await page.problems(), [], `console/CSP problems ${where}`);
+  return { context, page };
+}
+
+// Wait until no request is in flight (the app sets aria-busy on <main> meanwhile)
+export async function settled(page) {
+  await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy') && document.querySelector('main h1'));
+  await page.waitForLoadState('networkidle');
+}
+
+export async function visit(page, p) {
+  await page.goto(BASE + p);
+  await settled(page);
+}
+
+// axe-core, WCAG 2.1 A and AA: zero violations; prints the counts
+export async function axe(page, label) {
+  await settled(page);
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  axeLog.push({ label, violations: r.violations.length });
+  process.stderr.write(`axe: ${label}: ${r.violations.length} violations, ${r.passes.length} rules passed, ${r.incomplete.length} to review\n`);
+  const detail = r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(detail, [], `axe violations on ${label}`);
+  await page.assertClean(label);
+}
+
+export async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await settled(page);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: name.endsWith('-full') });
+}
+
+// Calls to the API from the test itself (setting the scene, never checking the UI)
+export async function call(method, p, body, token) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${BASE}/api/v1${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+  return { data, etag: res.headers.get('ETag') };
+}
+
+export async function apiLogin(email, password) {
+  return (await call('POST', '/auth/login', { email, password })).data.access_token;
+}
+
+export async function makeUser(tag) {
+  const email = `${tag}-${RUN}@web.test`;
+  const name = `${tag[0].toUpperCase()}${tag.slice(1)} Testsson`;
+  await call('POST', '/auth/register', { email, password: PASSWORD, name });
+  return { email, name, password: PASSWORD };
+}
+
+// A valid organisationsnummer (Luhn, third digit ≥ 2) unique to this run; bad() breaks its check digit
+export function orgNumber() {
+  const d = [8, 0, 2 + Math.floor(Math.random() * 8)];
+  while (d.length < 9) d.push(Math.floor(Math.random() * 10));
+  const sum = d.reduce((s, x, i) => { let v = x * (i % 2 ? 1 : 2); if (v > 9) v -= 9; return s + v; }, 0);
+  d.push((10 - (sum % 10)) % 10);
+  return `${d.slice(0, 6).join('')}-${d.slice(6).join('')}`;
+}
+export const badCheckDigit = (n) => n.slice(0, -1) + ((Number(n.at(-1)) + 1) % 10);
+
+// In-app navigation through a visible link or button, as a person would
+export async function clickLink(page, name, { exact = true } = {}) {
+  await page.getByRole('link', { name, exact }).first().click();
+  await settled(page);
+}
+
+export async function loginUI(page, email, password) {
+  if (!(await page.url()).startsWith(BASE)) await visit(page, '/');
+  await page.locator('.site-header').getByRole('link', { name: /^(Logga in|Log in)$/ }).click();
+  await settled(page);
+  await page.getByLabel(/^(E-postadress|E-mail address)/).fill(email);
+  await page.getByLabel(/^(Lösenord|Password)/).fill(password);
+  await page.locator('main form').getByRole('button', { name: /^(Logga in|Log in)$/ }).click();
+  await page.getByRole('heading', { level: 1, name: /^(Mina organisationer|My organisations)$/ }).waitFor();
+  await settled(page);
+}
+
+// Press Tab until the focused element satisfies `test` (run in the page); fails after `max`
+export async function tabTo(page, test, arg, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(test, arg)) return;
+  }
+  const now = await page.evaluate(() => document.activeElement && document.activeElement.outerHTML.slice(0, 120));
+  throw new Error(`Tab never reached the element (focus is on ${now})`);
+}
+
+// The focused element shows a visible focus indicator (an outline or a box shadow)
+export async function assertFocusVisible(page) {
+  const s = await page.evaluate(() => {
+    const c = getComputedStyle(document.activeElement);
+    return { outline: c.outlineStyle !== 'none' && parseFloat(c.outlineWidth) >= 2, tag: document.activeElement.tagName };
+  });
+  assert.ok(s.outline, `the focused ${s.tag} has no visible focus outline`);
+}

@@ -1,0 +1,240 @@
+// The secretariat (admin): organisations to review, users, API clients; the rest is coming
+import { api, qs, vocabularies, loadMe, session } from '../api.js';
+import { h, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
+import { t, label, fmtDate } from '../i18n.js';
+
+const TABS = [
+  ['pending', '/kansli'], ['users', '/kansli/anvandare'], ['clients', '/kansli/klienter'],
+  ['dialogues', '/kansli/dialoger'], ['agreements', '/kansli/overenskommelser'], ['audit', '/kansli/logg'],
+];
+const SCOPES = ['organisations:read', 'organisations:write', 'changes:read', 'webhooks:manage'];
+
+// A success message that takes focus when the thing the person acted on has gone
+function said(slot, text, focus) {
+  const box = h('div', { class: 'notice notice-success', tabindex: '-1' }, h('p', {}, text));
+  slot.replaceChildren(box);
+  if (focus) box.focus();
+  announce(text);
+}
+
+export default async function admin(view, ctx) {
+  if (!needLogin(view, ctx, true)) return;
+  const tab = ctx.opts.tab === 'user' ? 'users' : ctx.opts.tab;
+  const path = location.pathname;
+  view.append(
+    h('h1', {}, t('admin.title')),
+    h('nav', { 'aria-label': t('admin.nav') }, h('ul', { class: 'tabs' },
+      TABS.map(([k, href]) => h('li', {}, h('a', { href, 'aria-current': href === path || (k === tab && ctx.opts.tab === 'user') ? 'page' : null }, t(`admin.${k}`)))))));
+  ctx.title(`${t(`admin.${tab}`)} – ${t('admin.title')}`);
+  const section = h('section', { class: 'admin-section', 'aria-labelledby': 'sec-h' });
+  view.append(section);
+  const page = { pending, users, user, clients }[ctx.opts.tab];
+  if (page) return page(section, ctx);
+  section.append(h('h2', { id: 'sec-h' }, t('admin.comingTitle', { section: t(`admin.${tab}`) })),
+    h('p', {}, h('span', { class: 'badge badge-coming' }, t('common.coming'))),
+    h('p', {}, t(`coming.admin${tab[0].toUpperCase()}${tab.slice(1)}`)));
+}
+
+async function pending(section) {
+  const vocab = await vocabularies();
+  const msg = h('div');
+  const list = h('ul', { class: 'org-list' });
+  section.append(h('h2', { id: 'sec-h' }, t('admin.pendingTitle')), msg, list);
+  const { data } = await api(`/organisations${qs({ status: 'pending', sort: '-created_at', limit: 100 })}`);
+  if (!data.items.length) list.replaceWith(h('p', { class: 'empty' }, t('admin.pendingEmpty')));
+  const gone = (li, text) => {
+    li.remove();
+    said(msg, text, true);
+    if (!list.children.length) list.replaceWith(h('p', { class: 'empty' }, t('admin.pendingEmpty')));
+  };
+  for (const o of data.items) {
+    const li = h('li', { class: 'org-item' });
+    const verify = h('button', { type: 'button', class: 'button' }, t('admin.verify'), h('span', { class: 'sr-only' }, `: ${o.name}`));
+    const reject = h('button', { type: 'button', class: 'button button-secondary', 'aria-expanded': 'false' }, t('admin.reject'), h('span', { class: 'sr-only' }, `: ${o.name}`));
+    const rid = `reject-${o.id}`;
+    const rform = h('form', { class: 'form reject-form', id: rid, hidden: true, novalidate: true },
+      field({ name: 'reason', type: 'textarea', label: t('admin.rejectReason'), required: true, hint: t('admin.rejectReasonHint'), rows: 3, maxlength: 1000 }),
+      h('p', { class: 'actions' }, h('button', { type: 'submit', class: 'button button-danger' }, t('admin.rejectConfirm')),
+        h('button', { type: 'button', class: 'button button-secondary', onclick: () => { rform.hidden = true; reject.setAttribute('aria-expanded', 'false'); reject.focus(); } }, t('common.cancel'))));
+    reject.setAttribute('aria-controls', rid);
+    reject.addEventListener('click', () => { rform.hidden = false; reject.setAttribute('aria-expanded', 'true'); rform.elements.reason.focus(); });
+    verify.addEventListener('click', async () => {
+      try {
+        await api(`/organisations/${o.id}/verify`, { method: 'POST' });
+        gone(li, t('admin.verified', { name: o.name }));
+      } catch (e) { msg.replaceChildren(problemBox(e)); }
+    });
+    onSubmit(rform, async () => {
+      const reason = rform.elements.reason.value.trim();
+      if (!reason) return showErrors(rform, [{ field: '/reason', message: 'is required' }], { reason: t('admin.rejectReason') });
+      try {
+        await api(`/organisations/${o.id}/reject`, { method: 'POST', body: { reason } });
+        gone(li, t('admin.rejected', { name: o.name }));
+      } catch (e) { showErrors(rform, e.errors || [], { reason: t('admin.rejectReason') }, e); }
+    });
+    const kind = label(vocab.kinds.find((k) => k.code === o.kind));
+    li.append(h('h3', {}, h('a', { href: `/organisationer/${o.id}` }, o.name)),
+      h('p', { class: 'meta' }, [kind, o.org_number, `${t('org.registered')} ${fmtDate(o.created_at)}`].filter(Boolean).join(' · ')),
+      o.description ? h('p', { class: 'desc' }, o.description) : null,
+      h('p', { class: 'actions' }, verify, reject), rform);
+    list.append(li);
+  }
+}
+
+async function users(section) {
+  const list = h('tbody');
+  const status = h('p', { class: 'count', role: 'status' });
+  const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
+  const search = field({ name: 'uq', type: 'search', label: t('admin.usersSearch') });
+  section.append(h('h2', { id: 'sec-h' }, t('admin.usersTitle')),
+    h('form', { role: 'search', class: 'search', onsubmit: (e) => { e.preventDefault(); load(false); } }, search),
+    status,
+    h('table', { class: 'table' }, h('thead', {}, h('tr', {},
+      [t('account.name'), t('account.email'), t('admin.role'), t('org.status')].map((x) => h('th', { scope: 'col' }, x)))), list),
+    more);
+  let cursor = null;
+  let timer = null;
+  let ctrl = null;
+  async function load(append) {
+    if (ctrl) ctrl.abort();
+    ctrl = new AbortController();
+    try {
+      const { data } = await api(`/users${qs({ q: search.querySelector('input').value.trim(), limit: 50, cursor: append ? cursor : null })}`, { signal: ctrl.signal });
+      if (!append) list.replaceChildren();
+      list.append(...data.items.map((u) => h('tr', {},
+        h('td', {}, h('a', { href: `/kansli/anvandare/${u.id}` }, u.name)), h('td', {}, u.email),
+        h('td', {}, t(`roles.${u.role}`)), h('td', {}, u.disabled ? t('admin.disabled') : t('admin.active')))));
+      cursor = data.next_cursor;
+      more.hidden = !cursor;
+      status.textContent = list.children.length ? '' : t('admin.usersEmpty');
+    } catch (e) {
+      if (e.name !== 'AbortError') status.replaceChildren(problemBox(e));
+    }
+  }
+  search.querySelector('input').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => load(false), 300); });
+  more.addEventListener('click', () => load(true));
+  await load(false);
+}
+
+async function user(section, ctx) {
+  const id = encodeURIComponent(ctx.params.id);
+  let { data: u, etag } = await api(`/users/${id}`);
+  const msg = h('div');
+  const heading = h('h2', { id: 'sec-h' });
+  const form = h('form', { class: 'form', novalidate: true },
+    field({ name: 'role', type: 'select', label: t('admin.role'), options: ['member', 'admin'].map((r) => [r, t(`roles.${r}`)]) }),
+    h('div', { class: 'field check' }, h('input', { type: 'checkbox', id: 'f-disabled', name: 'disabled' }), h('label', { for: 'f-disabled' }, t('admin.disable'))),
+    h('p', {}, h('button', { type: 'submit', class: 'button' }, t('common.save'))));
+  const show = () => {
+    heading.textContent = t('admin.userEdit', { name: u.name });
+    form.elements.role.value = u.role;
+    form.elements.disabled.checked = u.disabled;
+  };
+  show();
+  section.append(h('p', {}, h('a', { href: '/kansli/anvandare' }, t('common.back'))), heading,
+    h('p', {}, u.email), msg, form);
+  onSubmit(form, async () => {
+    const patch = {};
+    if (form.elements.role.value !== u.role) patch.role = form.elements.role.value;
+    if (form.elements.disabled.checked !== u.disabled) patch.disabled = form.elements.disabled.checked;
+    if (!Object.keys(patch).length) return said(msg, t('orgForm.nothingChanged'));
+    try {
+      ({ data: u, etag } = await api(`/users/${id}`, { method: 'PATCH', body: patch, ifMatch: etag }));
+      show();
+      said(msg, t('admin.userSaved'));
+      if (u.id === session().id) await loadMe();
+    } catch (e) {
+      if (e.status !== 412) return showErrors(form, e.errors || [], { role: t('admin.role') }, e);
+      ({ data: u, etag } = await api(`/users/${id}`));
+      show();
+      const box = notice('warning', h('h3', {}, t('problems.precondition-failed')), h('p', {}, t('admin.userClash')));
+      box.tabIndex = -1;
+      msg.replaceChildren(box);
+      box.focus();
+    }
+  });
+}
+
+async function clients(section) {
+  const msg = h('div');
+  const tableSlot = h('div');
+  const labels = { name: t('admin.clientName'), scopes: t('admin.scopes') };
+  const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'new-h' },
+    field({ name: 'name', label: labels.name, required: true, maxlength: 200 }),
+    checkGroup({ name: 'scopes', label: labels.scopes, options: SCOPES.map((s) => [s, `${t(`admin.scopeNames.${s}`)} (${s})`]) }),
+    h('p', {}, h('button', { type: 'submit', class: 'button' }, t('admin.createClient'))));
+  section.append(h('h2', { id: 'sec-h' }, t('admin.clientsTitle')), h('p', {}, t('admin.clientsLead')), msg, tableSlot,
+    h('h3', { id: 'new-h' }, t('admin.createClient')), form);
+
+  async function load() {
+    const items = [];
+    let cursor = null;
+    do {
+      const { data } = await api(`/clients${qs({ limit: 100, cursor })}`);
+      items.push(...data.items);
+      cursor = data.next_cursor;
+    } while (cursor);
+    if (!items.length) return tableSlot.replaceChildren(h('p', { class: 'empty' }, t('admin.clientsEmpty')));
+    tableSlot.replaceChildren(h('table', { class: 'table' },
+      h('thead', {}, h('tr', {}, [t('admin.clientName'), t('admin.clientId'), t('admin.scopes'), t('admin.created'), t('reps.actions')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, items.map((c) => {
+        const cell = h('td', { class: 'row-actions' });
+        const del = h('button', { type: 'button', class: 'button button-small button-danger' }, t('admin.deleteClient', { name: c.name }));
+        del.addEventListener('click', () => {
+          const yes = h('button', { type: 'button', class: 'button button-small button-danger' }, t('admin.deleteYes'));
+          const no = h('button', { type: 'button', class: 'button button-small button-secondary' }, t('common.cancel'));
+          const q = h('p', { tabindex: '-1' }, t('admin.deleteConfirm', { name: c.name }));
+          cell.replaceChildren(q, yes, ' ', no);
+          q.focus();
+          no.addEventListener('click', () => { cell.replaceChildren(del); del.focus(); });
+          yes.addEventListener('click', async () => {
+            try {
+              const { etag } = await api(`/clients/${c.id}`);
+              await api(`/clients/${c.id}`, { method: 'DELETE', ifMatch: etag });
+              await load();
+              said(msg, t('admin.deleted', { name: c.name }), true);
+            } catch (e) { msg.replaceChildren(problemBox(e)); }
+          });
+        });
+        cell.append(del);
+        return h('tr', {}, h('td', {}, c.name), h('td', {}, h('code', {}, c.client_id)),
+          h('td', {}, c.scopes.join(', ')), h('td', {}, fmtDate(c.created_at)), cell);
+      }))));
+  }
+
+  onSubmit(form, async () => {
+    const v = readForm(form);
+    const errs = [];
+    if (!v.name) errs.push({ field: '/name', message: 'is required' });
+    if (!v.scopes.length) errs.push({ field: '/scopes', message: 'is required' });
+    if (errs.length) return showErrors(form, errs, labels);
+    try {
+      const { data } = await api('/clients', { method: 'POST', body: { name: v.name, scopes: v.scopes } });
+      form.reset();
+      await load();
+      const secret = h('input', { type: 'text', id: 'client-secret', readonly: true, value: data.client_secret, class: 'secret', spellcheck: 'false' });
+      const copied = h('span', { role: 'status' });
+      const copy = h('button', { type: 'button', class: 'button button-secondary' }, t('common.copy'));
+      copy.addEventListener('click', async () => {
+        try {
+          await navigator.clipboard.writeText(data.client_secret);
+          copied.textContent = t('common.copied');
+        } catch {
+          secret.select();
+          copied.textContent = t('common.copyFailed');
+        }
+      });
+      const box = h('div', { class: 'notice notice-success secret-box', tabindex: '-1', 'aria-labelledby': 'secret-h' },
+        h('h3', { id: 'secret-h' }, t('admin.secretTitle', { name: data.name })),
+        h('p', {}, h('strong', {}, t('admin.secretText'))),
+        h('dl', { class: 'facts' }, h('dt', {}, t('admin.clientId')), h('dd', {}, h('code', {}, data.client_id))),
+        h('label', { for: 'client-secret' }, t('admin.secret')),
+        h('div', { class: 'copy-row' }, secret, copy), copied);
+      msg.replaceChildren(box);
+      box.focus();
+    } catch (e) {
+      showErrors(form, e.errors || [], labels, e);
+    }
+  });
+  await load();
+}
