@@ -5,6 +5,9 @@
 #include "http/response.h"
 #include "http/router.h"
 #include "util/log.h"
+#include "webhooks/worker.h"
+
+#include <curl/curl.h>
 
 #include <civetweb.h>
 #include <jansson.h>
@@ -49,6 +52,8 @@ struct mg_context *app_start(const struct config *cfg)
 	snprintf(timeout, sizeof(timeout), "%d", cfg->request_timeout_ms);
 	/* jansson's hash seed must be set before threads exist (jansson threadsafety.rst) */
 	json_object_seed(0);
+	/* libcurl's global state is set up once, before any thread uses it */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	pool_init(cfg->database_url, cfg->db_pool_size);
 	metrics_init(routes_count());
 	memset(&cb, 0, sizeof(cb));
@@ -62,12 +67,16 @@ struct mg_context *app_start(const struct config *cfg)
 	}
 	/* one handler for everything: we match routes ourselves, exactly (libraries.md C2) */
 	mg_set_request_handler(ctx, "/", router_handle, (void *)cfg);
+	if (cfg->webhooks_enabled && webhook_worker_start(cfg))
+		log_line(LOG_ERROR, "cannot start the webhook worker", NULL);
 	return ctx;
 }
 
 void app_stop(struct mg_context *ctx)
 {
 	mg_stop(ctx); /* waits for the workers: requests in flight finish */
+	webhook_worker_stop();
 	pool_shutdown();
 	metrics_free();
+	curl_global_cleanup();
 }

@@ -178,6 +178,13 @@ int config_from_env(struct config *cfg, bool require_keys, char *err, size_t err
 	env_str(cfg->static_dir, sizeof(cfg->static_dir), "STATIC_DIR", "");
 	env_str(cfg->log_level, sizeof(cfg->log_level), "LOG_LEVEL", "info");
 	env_str(cfg->public_base_url, sizeof(cfg->public_base_url), "PUBLIC_BASE_URL", "");
+	env_str(cfg->open_data_license, sizeof(cfg->open_data_license), "OPEN_DATA_LICENSE",
+		"CC0-1.0");
+	cfg->webhook_allow_private = env_long("WEBHOOK_ALLOW_PRIVATE", 0, 0, 1, err, errlen, &bad);
+	cfg->webhook_retry_scale =
+		(double)env_long("WEBHOOK_RETRY_SCALE", 1, 1, 10000, err, errlen, &bad);
+	cfg->webhook_poll_ms = (int)env_long("WEBHOOK_POLL_MS", 250, 10, 60000, err, errlen, &bad);
+	cfg->webhooks_enabled = env_long("WEBHOOK_WORKER", 1, 0, 1, err, errlen, &bad) == 1;
 	if (bad)
 		return -1;
 	if (parse_origins(cfg, getenv("CORS_ORIGINS"), err, errlen) ||

@@ -40,6 +40,11 @@ struct config {
 	char log_level[16];
 	int request_timeout_ms;
 	char public_base_url[256]; /* for links, e.g. https://idekom.goteborg.se; may be empty */
+	bool webhook_allow_private; /* WEBHOOK_ALLOW_PRIVATE=1: loopback/private targets allowed */
+	double webhook_retry_scale; /* divides retry delays (tests); 1 in production */
+	int webhook_poll_ms;        /* how often an idle worker looks for due deliveries */
+	bool webhooks_enabled;      /* WEBHOOK_WORKER=0 turns this process's worker off */
+	char open_data_license[64]; /* SPDX id, CC0-1.0 by default */
 };
 
 /*

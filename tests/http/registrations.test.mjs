@@ -17,6 +17,7 @@ import crypto from 'node:crypto';
 
 import {
   api,
+  env,
   assertProblem,
   assertValidation,
   assertUnauthorized,
@@ -145,6 +146,7 @@ describe('register', () => {
     const { s, org } = await signedOrg();
     const r = await register(s.access, d.id, org.id, 4, { note: 'Vi behöver hörslinga.' });
     assert.equal(r.status, 201, r.text);
+    assert.equal(new URL(r.headers.location, env.baseUrl).pathname, regUrl(d.id, org.id), `Location: ${r.headers.location}`);
     assertRegistration(r.json, { privileged: true });
     assert.deepEqual(r.json.organisation, { id: org.id, name: org.name });
     assert.equal(r.json.status, 'registered');
@@ -351,6 +353,7 @@ describe('list', () => {
     assert.deepEqual((await registrations(d.id, { token: null, query: 'status=waitlisted' })).map((r) => r.organisation.id), [B.org.id]);
     assert.deepEqual((await registrations(d.id, { token: null, query: 'status=registered' })).map((r) => r.organisation.id), [A.org.id, C.org.id]);
     assert.deepEqual(await registrations(d.id, { token: null, query: 'status=cancelled' }), []);
+    assertProblem(await api('GET', `${regsUrl(d.id)}?status=sleeping`), 400, 'an unknown status');
   });
 });
 

@@ -1138,3 +1138,215 @@ export function stockholmDate(instant) {
 export function isoFromNow(ms) {
   return new Date(Math.floor((Date.now() + ms) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+// ------------------------------------------------------------------------------------------
+// Integration (section 5 of the contract): the change feed, agreements for endorsements, a
+// second service process, bounded concurrency
+
+export const CHANGES = '/api/v1/changes';
+export const CHANGE_TYPES = Object.freeze(['organisation', 'endorsement', 'dialogue', 'agreement']);
+export const CHANGE_ACTIONS = Object.freeze(['create', 'update', 'verify', 'reject', 'withdraw', 'cancel', 'adopt', 'supersede']);
+const CHANGE_KEYS = ['action', 'data', 'entity_id', 'id', 'occurred_at', 'seq', 'type'];
+
+/** Asserts one change event has exactly the keys and value forms of docs/decisions.md. */
+export function assertChangeEvent(e, what = 'change event') {
+  assert.ok(e && typeof e === 'object' && !Array.isArray(e), `${what}: not an object`);
+  assert.deepEqual(Object.keys(e).sort(), CHANGE_KEYS, `${what}: keys of ${JSON.stringify(e).slice(0, 300)}`);
+  assert.ok(Number.isSafeInteger(e.seq) && e.seq > 0, `${what}: seq ${e.seq} is not a positive integer`);
+  assert.match(e.id, UUID_RE, `${what}: id`);
+  assert.ok(CHANGE_TYPES.includes(e.type), `${what}: type ${e.type}`);
+  assert.ok(CHANGE_ACTIONS.includes(e.action), `${what}: action ${e.action}`);
+  assert.match(e.entity_id, UUID_RE, `${what}: entity_id`);
+  assert.match(e.occurred_at, RFC3339_Z_RE, `${what}: occurred_at ${e.occurred_at}`);
+  assert.ok(e.data && typeof e.data === 'object' && !Array.isArray(e.data), `${what}: data is not an object`);
+}
+
+/**
+ * One GET of the change feed from `after`; asserts 200, the shape of every item, seq order
+ * within the page and the next_after rule (the last seq returned, or `after` when nothing
+ * is new). Returns {items, next_after, res}.
+ */
+export async function changesPage(token, after, { types, limit = 500, base } = {}) {
+  const q = [`after=${after}`];
+  if (types !== undefined) q.push(`types=${encodeURIComponent(Array.isArray(types) ? types.join(',') : types)}`);
+  if (limit !== undefined) q.push(`limit=${limit}`);
+  const url = `${CHANGES}?${q.join('&')}`;
+  const r = await api('GET', url, { token, base });
+  assert.equal(r.status, 200, `GET ${url}: ${r.status} ${r.text.slice(0, 500)}`);
+  assert.deepEqual(Object.keys(r.json).sort(), ['items', 'next_after'], `GET ${url}: keys`);
+  const { items, next_after: nextAfter } = r.json;
+  assert.ok(Array.isArray(items), `GET ${url}: items`);
+  if (limit !== undefined) assert.ok(items.length <= limit, `GET ${url}: ${items.length} items > limit ${limit}`);
+  let prev = after;
+  for (const e of items) {
+    assertChangeEvent(e, `GET ${url}`);
+    assert.ok(e.seq > prev, `GET ${url}: seq ${e.seq} after ${prev} (not strictly increasing, or not after 'after')`);
+    prev = e.seq;
+  }
+  assert.equal(nextAfter, items.length ? items.at(-1).seq : after, `GET ${url}: next_after`);
+  return { items, next_after: nextAfter, res: r };
+}
+
+/** Reads the feed from `after` to its current end; returns {items, next_after, pages}. */
+export async function readChanges(token, after = 0, opts = {}) {
+  const items = [];
+  let cur = after;
+  for (let pages = 1; ; pages++) {
+    const p = await changesPage(token, cur, opts);
+    items.push(...p.items);
+    cur = p.next_after;
+    if (p.items.length === 0) return { items, next_after: cur, pages };
+  }
+}
+
+/** The feed's current end: the `after` from which only events committed later appear. */
+export async function changesHead(token, opts = {}) {
+  return (await readChanges(token, 0, opts)).next_after;
+}
+
+/**
+ * Polls the feed from `after` (every 100 ms) until `done(items)` (all items since `after`)
+ * is true; returns those items. Fails after `timeoutMs` with what it saw.
+ */
+export async function waitForChanges(token, after, done, { types, timeoutMs = 20000, what = 'change feed' } = {}) {
+  const items = [];
+  let cur = after;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await readChanges(token, cur, { types });
+    items.push(...p.items);
+    cur = p.next_after;
+    if (done(items)) return items;
+    if (Date.now() > deadline) {
+      throw new AssertionError({
+        message: `${what}: not seen within ${timeoutMs} ms; events since ${after}: ${JSON.stringify(items.map((e) => [e.seq, e.type, e.action, e.entity_id])).slice(0, 2000)}`,
+      });
+    }
+    await sleep(100);
+  }
+}
+
+/** Runs fn over items with at most `n` at once; returns the results in order. */
+export async function mapLimit(items, n, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
+/** Admin creates a draft agreement with a unique slug; asserts 201; returns the agreement. */
+export async function createAgreement(fields = {}) {
+  const slug = `test-${crypto.randomBytes(6).toString('hex')}`;
+  const body = { slug, title: `Överenskommelse ${slug}`, goals: ['Ett mål för testet.'], ...fields };
+  const r = await api('POST', '/api/v1/agreements', { token: await adminToken(), body });
+  assert.equal(r.status, 201, `create agreement: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** Admin adopts agreement `id` with a decision dated today; asserts 200; returns it. */
+export async function adoptAgreement(id) {
+  const decision = { body: 'Kommunstyrelsen', date: stockholmDate(new Date()), reference: `Dnr ${crypto.randomInt(1000, 9999)}/26`, summary: 'Antagen i testet.' };
+  const r = await api('POST', `/api/v1/agreements/${id}/adopt`, { token: await adminToken(), body: { decision } });
+  assert.equal(r.status, 200, `adopt agreement ${id}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** The adopted (current) agreement, or null when none is adopted. */
+export async function adoptedAgreement() {
+  const all = await collectPages('/api/v1/agreements', await adminToken());
+  const adopted = all.filter((a) => a.status === 'adopted');
+  assert.ok(adopted.length <= 1, `more than one adopted agreement: ${adopted.map((a) => a.id).join(', ')}`);
+  return adopted[0] ?? null;
+}
+
+/** The current agreement; creates and adopts one only when none is adopted. */
+export async function currentAgreement() {
+  return (await adoptedAgreement()) ?? adoptAgreement((await createAgreement()).id);
+}
+
+/** A member session and an organisation it signs for, verified by admin: {member, org, id}. */
+export async function newVerifiedOrg(fields = {}) {
+  const member = await newSession();
+  const { id } = await createOrg(member.access, fields);
+  const { org } = await verifyOrg(id);
+  return { member, org, id };
+}
+
+/** POST an endorsement of agreement `agreementId` for organisation `orgId`; asserts 201. */
+export async function endorse(agreementId, orgId, token, fields = {}) {
+  const body = { organisation_id: orgId, signatory_name: uniqueName('Signe'), mandate: `styrelsebeslut ${crypto.randomBytes(3).toString('hex')} §7`, ...fields };
+  const r = await api('POST', `/api/v1/agreements/${agreementId}/endorsements`, { token, body });
+  assert.equal(r.status, 201, `endorse ${orgId}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/**
+ * Starts a second `idekom serve` on IDEKOM_SECOND_PORT and the same database (as in
+ * ratelimit.test.mjs), with `extraEnv` added to the environment; waits until /readyz is 200.
+ * Returns {url, child, output(), exited(), stop(signal)} where stop resolves {code, signal}
+ * (SIGKILL after 15 s). Only one may run at a time (one port).
+ */
+export async function startSecondService({ extraEnv = {}, readyTimeoutMs = 30000 } = {}) {
+  const bin = requireEnv('IDEKOM_BIN');
+  const port = requireEnv('IDEKOM_SECOND_PORT');
+  for (const n of ['JWT_KEYS', 'JWT_ISSUER', 'JWT_AUDIENCE']) requireEnv(n);
+  const u = new URL(env.baseUrl);
+  u.port = port;
+  const url = u.toString().replace(/\/+$/, '');
+  const { spawn } = await import('node:child_process');
+  const child = spawn(bin, ['serve'], {
+    env: { ...process.env, PORT: port, TRUSTED_PROXIES: '127.0.0.1', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let exited = null;
+  const keep = (d) => {
+    output = (output + d.toString()).slice(-20000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exitP = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+  });
+  const tail = () => output.slice(-2000);
+  const handle = {
+    url,
+    child,
+    output: tail,
+    exited: () => exited,
+    async stop(signal = 'SIGTERM') {
+      if (!exited) child.kill(signal);
+      const t = setTimeout(() => {
+        if (!exited) child.kill('SIGKILL');
+      }, 15000);
+      const res = await exitP;
+      clearTimeout(t);
+      return res;
+    },
+  };
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`the second service exited early (${JSON.stringify(exited)}):\n${tail()}`);
+    try {
+      const r = await fetch(`${url}/readyz`, { headers: { connection: 'close' } });
+      await r.text();
+      if (r.status === 200) return handle;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await handle.stop('SIGKILL');
+      throw new Error(`the second service on ${url} was not ready within ${readyTimeoutMs} ms:\n${tail()}`);
+    }
+    await sleep(200);
+  }
+}

@@ -139,6 +139,20 @@ static const struct stmt stmts[STMT_COUNT] = {
 				       "SELECT status, version, body, field, message FROM api.endorsement_withdraw($1, $2::uuid, $3, $4, $5::uuid, $6)"},
 	[STMT_ORG_ENDORSEMENTS] = {"org_endorsements", 3,
 				   "SELECT api.organisation_endorsements($1::uuid, $2, $3::uuid)"},
+	[STMT_CHANGES] = {"changes", 3, "SELECT api.changes($1::bigint, $2::text[], $3::int)"},
+	[STMT_WEBHOOK_CREATE] = {"webhook_create", 6,
+				 "SELECT status, version, body, field, message FROM "
+				 "api.webhook_create($1, $2::jsonb, $3, $4, $5::uuid, $6)"},
+	[STMT_WEBHOOK_LIST] = {"webhook_list", 2, "SELECT api.webhook_list($1::boolean, $2::uuid)"},
+	[STMT_WEBHOOK_GET] = {"webhook_get", 3,
+			      "SELECT version, body FROM api.webhook_get($1::uuid, $2::boolean, $3::uuid)"},
+	[STMT_WEBHOOK_DELETE] = {"webhook_delete", 6,
+				 "SELECT api.webhook_delete($1::uuid, $2::int, $3::boolean, $4, $5::uuid, $6)"},
+	[STMT_WEBHOOK_DELIVERIES] = {"webhook_deliveries", 3,
+				     "SELECT api.webhook_deliveries($1::uuid, $2::boolean, $3::uuid)"},
+	[STMT_STATS] = {"stats", 0, "SELECT api.stats()"},
+	[STMT_AUDIT_LIST] = {"audit_list", 3, "SELECT api.audit_list($1::jsonb, $2::int, $3::jsonb)"},
+	[STMT_OPEN_DATASET] = {"open_dataset", 1, "SELECT api.open_dataset($1)"},
 };
 
 int statements_prepare(PGconn *pg)

@@ -82,4 +82,25 @@ int endorsements_create(struct req *rq);
 int endorsements_withdraw(struct req *rq);
 int endorsements_of_organisation(struct req *rq);
 
+/* integration.c */
+int changes_list(struct req *rq);
+int webhooks_create(struct req *rq);
+int webhooks_list(struct req *rq);
+int webhooks_get(struct req *rq);
+int webhooks_delete(struct req *rq);
+int webhooks_deliveries(struct req *rq);
+
+/* reports.c */
+int stats_get(struct req *rq);
+int audit_list(struct req *rq);
+
+/* open_data.c */
+int open_data_index(struct req *rq);
+int open_data_organisations_csv(struct req *rq);
+int open_data_organisations_json(struct req *rq);
+int open_data_dialogues_csv(struct req *rq);
+int open_data_dialogues_json(struct req *rq);
+int open_data_endorsements_csv(struct req *rq);
+int open_data_endorsements_json(struct req *rq);
+
 #endif

@@ -28,6 +28,23 @@ struct series {
 };
 
 static struct series *by_route;  /* [route_count] */
+static atomic_long webhook_pending;
+static atomic_long feed_held_back;
+static atomic_ulong deliveries[4]; /* delivered, retry, failed, gone */
+static const char *const outcomes[] = {"delivered", "retry", "failed", "gone"};
+
+void metrics_set_integration(long pending, long held_back)
+{
+	atomic_store_explicit(&webhook_pending, pending, memory_order_relaxed);
+	atomic_store_explicit(&feed_held_back, held_back, memory_order_relaxed);
+}
+
+void metrics_count_delivery(const char *outcome)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(outcomes[i], outcome) == 0)
+			atomic_fetch_add_explicit(&deliveries[i], 1, memory_order_relaxed);
+}
 static struct series unmatched[OTHER_METHODS];
 static size_t routes_n;
 
@@ -151,4 +168,17 @@ void metrics_render(struct buf *out)
 		 "# HELP idekom_db_pool_timeouts_total Checkouts that gave up (answered 503).\n"
 		 "# TYPE idekom_db_pool_timeouts_total counter\nidekom_db_pool_timeouts_total %lu\n",
 		 ps.size, ps.in_use, ps.waits, ps.timeouts);
+	buf_addf(out,
+		 "# HELP idekom_webhook_queue_length Webhook deliveries waiting (pending).\n"
+		 "# TYPE idekom_webhook_queue_length gauge\nidekom_webhook_queue_length %ld\n"
+		 "# HELP idekom_change_feed_held_back Change events written but held back until "
+		 "older transactions finish (the feed's lag).\n"
+		 "# TYPE idekom_change_feed_held_back gauge\nidekom_change_feed_held_back %ld\n"
+		 "# HELP idekom_webhook_attempts_total Delivery attempts by outcome (this process).\n"
+		 "# TYPE idekom_webhook_attempts_total counter\n",
+		 atomic_load_explicit(&webhook_pending, memory_order_relaxed),
+		 atomic_load_explicit(&feed_held_back, memory_order_relaxed));
+	for (size_t i = 0; i < 4; i++)
+		buf_addf(out, "idekom_webhook_attempts_total{outcome=\"%s\"} %lu\n", outcomes[i],
+			 atomic_load_explicit(&deliveries[i], memory_order_relaxed));
 }

@@ -20,6 +20,12 @@ void metrics_free(void);
  */
 void metrics_record(int route, const char *method, int status, double seconds);
 
+/* Webhook queue length and change-feed lag (events written but held back), as last seen. */
+void metrics_set_integration(long pending, long held_back);
+
+/* Counts one recorded delivery attempt by its outcome: delivered, retry, failed or gone. */
+void metrics_count_delivery(const char *outcome);
+
 /* Appends the exposition of every metric to out (pool figures included). */
 void metrics_render(struct buf *out);
 

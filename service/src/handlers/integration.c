@@ -1,0 +1,194 @@
+/*
+ * integration.c -- what other city systems use to stay in step (api.md section 5): the
+ * change feed, webhook subscriptions and their delivery log.
+ */
+#include "domain/fields.h"
+#include "handlers/common.h"
+#include "handlers/handlers.h"
+#include "webhooks/address.h"
+#include "webhooks/sign.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const event_types[] = {"organisation", "endorsement", "dialogue", "agreement",
+					  NULL};
+
+static bool is_admin(const struct req *rq)
+{
+	return rq->principal.kind == PRINCIPAL_USER && strcmp(rq->principal.role, "admin") == 0;
+}
+
+/* GET /api/v1/changes (openapi: listChanges) */
+int changes_list(struct req *rq)
+{
+	char after[32] = "0", limit[8] = "100", types[100], array[120] = "{";
+	const char *params[3];
+	char v[100];
+	PGresult *res;
+	int rc;
+
+	rc = req_query(rq, "after", v, sizeof(v));
+	if (rc > 0) {
+		char *end;
+		long long n = strtoll(v, &end, 10);
+
+		if (!v[0] || *end || n < 0 || v[0] < '0' || v[0] > '9' || strlen(v) > 18)
+			return reply_error(rq, 400, "after must be a sequence number (0 or more)");
+		snprintf(after, sizeof(after), "%lld", n);
+	} else if (rc < 0) {
+		return reply_error(rq, 400, "after must be a sequence number (0 or more)");
+	}
+	rc = req_query(rq, "limit", v, sizeof(v));
+	if (rc != 0) {
+		char *end;
+		long n = strtol(v, &end, 10);
+
+		if (rc < 0 || !v[0] || *end || n < 1 || n > 500 || v[0] < '0' || v[0] > '9')
+			return reply_error(rq, 400, "limit must be a whole number from 1 to 500");
+		snprintf(limit, sizeof(limit), "%ld", n);
+	}
+	rc = req_query(rq, "types", types, sizeof(types));
+	if (rc < 0)
+		return reply_error(rq, 400, "types must be a comma list of event types");
+	if (rc == 0 || !types[0])
+		snprintf(types, sizeof(types), "organisation,endorsement,dialogue,agreement");
+	{
+		char copy[100];
+		char *save = NULL;
+
+		snprintf(copy, sizeof(copy), "%s", types);
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (!fields_one_of(t, event_types))
+				return reply_error(rq, 400, "types: '%.40s' is not an event type", t);
+			snprintf(array + strlen(array), sizeof(array) - strlen(array), "%s%s",
+				 array[1] ? "," : "", t);
+		}
+		snprintf(array + strlen(array), sizeof(array) - strlen(array), "}");
+	}
+	params[0] = after;
+	params[1] = array;
+	params[2] = limit;
+	res = db_exec(rq->db, STMT_CHANGES, params, 3);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* POST /api/v1/webhooks (openapi: createWebhook) */
+int webhooks_create(struct req *rq)
+{
+	static const struct field_spec fields[] = {
+		{"url", FIELD_STRING, FIELD_REQUIRED, 1, 500},
+		{"types", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 4, event_types},
+		{NULL},
+	};
+	struct problem pb = PROBLEM_INIT;
+	const char *params[6];
+	const char *why;
+	char secret[48];
+	char *types;
+	PGresult *res;
+
+	if (fields_check(rq->body, fields, &pb))
+		return reply_problem(rq, &pb);
+	why = webhook_url_problem(fields_string(rq->body, "url"), rq->cfg->webhook_allow_private);
+	if (why) {
+		problem_add_error(&pb, "/url", why);
+		return reply_problem(rq, &pb);
+	}
+	if (webhook_secret_new(secret))
+		return reply_error(rq, 500, "no randomness for a secret");
+	types = json_dumps(json_object_get(rq->body, "types"), JSON_COMPACT);
+	params[0] = fields_string(rq->body, "url");
+	params[1] = types;
+	params[2] = secret;
+	params[3] = actor_type(rq);
+	params[4] = rq->principal.id;
+	params[5] = rq->request_id;
+	res = db_exec(rq->db, STMT_WEBHOOK_CREATE, params, 6);
+	free(types);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, "/api/v1/webhooks/");
+}
+
+/* GET /api/v1/webhooks (openapi: listWebhooks) */
+int webhooks_list(struct req *rq)
+{
+	const char *params[2] = {is_admin(rq) ? "true" : "false", rq->principal.id};
+	PGresult *res = db_exec(rq->db, STMT_WEBHOOK_LIST, params, 2);
+	int rc;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* GET /api/v1/webhooks/{id} (openapi: getWebhook) */
+int webhooks_get(struct req *rq)
+{
+	const char *params[3] = {req_param(rq, 0), is_admin(rq) ? "true" : "false",
+				 rq->principal.id};
+	PGresult *res = db_exec(rq->db, STMT_WEBHOOK_GET, params, 3);
+	int rc;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return reply_error(rq, 404, "there is no such webhook");
+	}
+	rc = reply_resource(rq, 200, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return rc;
+}
+
+/* DELETE /api/v1/webhooks/{id} (openapi: deleteWebhook) */
+int webhooks_delete(struct req *rq)
+{
+	char version[16];
+	int rc = if_match_version(rq, version);
+	const char *params[6] = {req_param(rq, 0), rc == 1 ? version : NULL,
+				 is_admin(rq) ? "true" : "false", actor_type(rq),
+				 rq->principal.id, rq->request_id};
+	PGresult *res;
+	int status;
+
+	if (rc < 0)
+		return reply_error(rq, 412, "If-Match does not match the webhook's ETag");
+	res = db_exec(rq->db, STMT_WEBHOOK_DELETE, params, 6);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	status = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (status == 404)
+		return reply_error(rq, 404, "there is no such webhook");
+	if (status == 412)
+		return reply_error(rq, 412, "the webhook changed since you read it");
+	return reply_empty(rq, 204);
+}
+
+/* GET /api/v1/webhooks/{id}/deliveries (openapi: listWebhookDeliveries) */
+int webhooks_deliveries(struct req *rq)
+{
+	const char *params[3] = {req_param(rq, 0), is_admin(rq) ? "true" : "false",
+				 rq->principal.id};
+	PGresult *res = db_exec(rq->db, STMT_WEBHOOK_DELIVERIES, params, 3);
+	int rc;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+		PQclear(res);
+		return reply_error(rq, 404, "there is no such webhook");
+	}
+	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
