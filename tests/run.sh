@@ -76,6 +76,11 @@ export JWT_ISSUER=idekom-test JWT_AUDIENCE=idekom-test-api
 export CORS_ORIGINS=https://idekom.example,http://localhost:5173
 export TRUSTED_PROXIES=127.0.0.1
 export THREADS=16 DB_POOL_SIZE=8 LOG_LEVEL=warn
+# webhooks go to receivers the tests run on 127.0.0.1; retries come 100 times sooner
+export WEBHOOK_ALLOW_PRIVATE=1 WEBHOOK_RETRY_SCALE=100 WEBHOOK_POLL_MS=100
+# the service also serves the front end, for the browser tests
+export STATIC_DIR=$root/web
+export IDEKOM_SCREENSHOT_DIR=${IDEKOM_SCREENSHOT_DIR:-$root/docs/screenshots}
 export IDEKOM_JWT_KEYS=$JWT_KEYS IDEKOM_JWT_ISSUER=$JWT_ISSUER IDEKOM_JWT_AUDIENCE=$JWT_AUDIENCE
 export IDEKOM_CORS_ORIGIN=https://idekom.example
 export IDEKOM_PG_CTL=$root/tests/pg-ctl.sh IDEKOM_PG_DIR=$pg_dir IDEKOM_PG_PORT=$pg_port
@@ -96,6 +101,14 @@ run_suite() { # $1: build folder, $2: port
 	else
 		bad "HTTP suite ($b)"
 	fi
+	# the browser tests need only one run: the front end is the same for both builds
+	if [ "$b" = build ] && compgen -G "tests/browser/*.test.mjs" >/dev/null; then
+		if node --test --test-concurrency=1 tests/browser/*.test.mjs; then
+			ok "browser tests ($b)"
+		else
+			bad "browser tests ($b)"
+		fi
+	fi
 	if node --test tests/http/restart/*.test.mjs; then
 		ok "database restart ($b)"
 	else
@@ -111,6 +124,11 @@ step "HTTP suite against the release build"
 run_suite build 18180
 step "HTTP suite against the sanitizer build"
 run_suite build-asan 18190
+
+if [ -x tests/deploy/run.sh ]; then
+	step "deployment (compose file, Dockerfile, nginx in front of two processes, backup and restore)"
+	if IDEKOM_BIN=$root/build/idekom bash tests/deploy/run.sh; then ok "deployment"; else bad "deployment"; fi
+fi
 
 step "sanitizer reports"
 if compgen -G "$asan_dir/*" >/dev/null; then

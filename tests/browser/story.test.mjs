@@ -100,7 +100,7 @@ test('the secretariat verifies the organisation', async () => {
   await item.waitFor();
   await axe(page, 'secretariat: organisations to review');
   await shot(page, 'secretariat');
-  await item.getByRole('button', { name: `Verifiera: ${org.name}` }).click();
+  await item.getByRole('button', { name: `Verifiera ${org.name}` }).click();
   await page.getByText(`${org.name} är verifierad.`).waitFor();
   assert.equal(await page.locator('.org-item', { hasText: org.name }).count(), 0);
   await axe(page, 'secretariat: after verifying');
@@ -110,9 +110,9 @@ test('the organisation shows as verified in the public list', async () => {
   const { page, context } = await open();
   await visit(page, '/organisationer');
   await page.getByLabel('Sök på namn eller verksamhet').fill(`Gröna Gården ${RUN}`);
-  const hit = page.locator('.org-list .org-item', { hasText: org.name });
-  await hit.waitFor();
+  await page.locator('.count', { hasText: /^Visar 1 organisation$/ }).waitFor(); // debounced search done
   await settled(page);
+  const hit = page.locator('.org-list .org-item', { hasText: org.name });
   assert.equal(await page.locator('.org-list .org-item').count(), 1);
   assert.match(page.url(), /\/organisationer\?q=/); // the search is in the address, to share or go back to
   await axe(page, 'organisations list, searched');
@@ -134,7 +134,7 @@ test('an edit clash: the second save is explained and nothing typed is lost', as
   const b = admin.page;
   await a.locator('.site-header').getByRole('link', { name: 'Mina organisationer' }).click();
   await settled(a);
-  await a.getByRole('link', { name: `Ändra uppgifter: ${org.name}` }).click();
+  await a.getByRole('link', { name: `Ändra uppgifter för ${org.name}` }).click();
   await settled(a);
   await b.locator('.site-header').getByRole('link', { name: 'Organisationer', exact: true }).click();
   await settled(b);

@@ -193,6 +193,8 @@ export default {
     empty: 'You do not represent any organisation yet.',
     register: 'Register an organisation',
     role: 'Your role',
+    editName: 'Edit the details of {name}',
+    repsName: 'Manage the representatives of {name}',
     account: 'Your account',
   },
   orgForm: {
@@ -233,6 +235,7 @@ export default {
     actions: 'Actions',
     changeRole: 'Change the role of {name}',
     setRole: 'Change role',
+    setRoleName: 'Change the role of {name}',
     remove: 'Remove {name}',
     removed: '{name} is removed.',
     changed: '{name} now has the role {role}.',

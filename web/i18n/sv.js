@@ -213,6 +213,8 @@ export default {
     empty: 'Du företräder ingen organisation ännu.',
     register: 'Registrera en organisation',
     role: 'Din roll',
+    editName: 'Ändra uppgifter för {name}',
+    repsName: 'Hantera företrädare för {name}',
     account: 'Ditt konto',
   },
   orgForm: {
@@ -253,6 +255,7 @@ export default {
     actions: 'Åtgärder',
     changeRole: 'Byt roll för {name}',
     setRole: 'Byt roll',
+    setRoleName: 'Byt roll för {name}',
     remove: 'Ta bort {name}',
     removed: '{name} är borttagen.',
     changed: '{name} har nu rollen {role}.',

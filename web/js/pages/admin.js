@@ -49,8 +49,8 @@ async function pending(section) {
   };
   for (const o of data.items) {
     const li = h('li', { class: 'org-item' });
-    const verify = h('button', { type: 'button', class: 'button' }, t('admin.verify'), h('span', { class: 'sr-only' }, `: ${o.name}`));
-    const reject = h('button', { type: 'button', class: 'button button-secondary', 'aria-expanded': 'false' }, t('admin.reject'), h('span', { class: 'sr-only' }, `: ${o.name}`));
+    const verify = h('button', { type: 'button', class: 'button', 'aria-label': t('admin.verifyName', { name: o.name }) }, t('admin.verify'));
+    const reject = h('button', { type: 'button', class: 'button button-secondary', 'aria-expanded': 'false', 'aria-label': t('admin.rejectName', { name: o.name }) }, t('admin.reject'));
     const rid = `reject-${o.id}`;
     const rform = h('form', { class: 'form reject-form', id: rid, hidden: true, novalidate: true },
       field({ name: 'reason', type: 'textarea', label: t('admin.rejectReason'), required: true, hint: t('admin.rejectReasonHint'), rows: 3, maxlength: 1000 }),

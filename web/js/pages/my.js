@@ -15,8 +15,8 @@ export default async function my(view, ctx) {
         h('h2', { class: 'h3' }, h('a', { href: `/organisationer/${o.id}` }, o.name)),
         h('p', { class: 'meta' }, t('my.role'), ': ', t(`roles.${o.role}`)),
         h('ul', { class: 'actions' },
-          h('li', {}, h('a', { href: `/organisationer/${o.id}/redigera` }, t('org.edit'), h('span', { class: 'sr-only' }, `: ${o.name}`))),
-          o.role === 'signatory' ? h('li', {}, h('a', { href: `/organisationer/${o.id}/foretradare` }, t('org.manageReps'), h('span', { class: 'sr-only' }, `: ${o.name}`))) : null))))
+          h('li', {}, h('a', { href: `/organisationer/${o.id}/redigera`, 'aria-label': t('my.editName', { name: o.name }) }, t('org.edit'))),
+          o.role === 'signatory' ? h('li', {}, h('a', { href: `/organisationer/${o.id}/foretradare`, 'aria-label': t('my.repsName', { name: o.name }) }, t('org.manageReps'))) : null))))
       : h('p', { class: 'empty' }, t('my.empty')),
     h('p', {}, h('a', { class: 'button', href: '/mina-organisationer/ny' }, t('my.register'))),
     h('section', { 'aria-labelledby': 'acc-h' }, h('h2', { id: 'acc-h' }, t('my.account')),

@@ -48,7 +48,7 @@ export default async function representatives(view, ctx) {
       h('tbody', {}, data.items.map((r) => {
         const sel = h('select', { id: `role-${r.user_id}`, 'aria-label': t('reps.changeRole', { name: r.name }), value: r.role },
           roleOpts.map(([v, l]) => h('option', { value: v }, l)));
-        const change = h('button', { type: 'button', class: 'button button-small button-secondary' }, t('reps.setRole'), h('span', { class: 'sr-only' }, `: ${r.name}`));
+        const change = h('button', { type: 'button', class: 'button button-small button-secondary', 'aria-label': t('reps.setRoleName', { name: r.name }) }, t('reps.setRole'));
         change.addEventListener('click', async () => {
           msg.replaceChildren();
           try {
@@ -56,7 +56,7 @@ export default async function representatives(view, ctx) {
             await after(t('reps.changed', { name: r.name, role: t(`roles.${sel.value}`) }), r.user_id);
           } catch (e) { fail(e); }
         });
-        const remove = h('button', { type: 'button', class: 'button button-small button-danger' }, t('common.remove'), h('span', { class: 'sr-only' }, `: ${r.name}`));
+        const remove = h('button', { type: 'button', class: 'button button-small button-danger', 'aria-label': t('reps.remove', { name: r.name }) }, t('common.remove'));
         remove.addEventListener('click', async () => {
           msg.replaceChildren();
           try {
