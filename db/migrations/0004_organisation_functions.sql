@@ -122,7 +122,7 @@ BEGIN
 		status_reason = new.status_reason, version = o.version + 1, updated_at = now()
 	WHERE o.id = p_id RETURNING * INTO new;
 	PERFORM audit_write(p_actor_type, p_user_id,
-		CASE WHEN new.status <> old.status THEN 'status:' || new.status ELSE 'update' END,
+		CASE WHEN new.status <> old.status THEN 'status_' || new.status ELSE 'update' END,
 		'organisation', p_id, api.organisation_json(old), api.organisation_json(new),
 		p_request_id);
 	RETURN QUERY SELECT 200, new.version, api.organisation_json(new)::text, NULL::text, NULL::text;

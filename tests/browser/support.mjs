@@ -97,7 +97,7 @@ export async function axe(page, label) {
   await settled(page);
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   axeLog.push({ label, violations: r.violations.length });
-  process.stderr.write(`axe: ${label}: ${r.violations.length} violations, ${r.passes.length} rules passed, ${r.incomplete.length} to review\n`);
+  process.stderr.write(`axe: ${label}: ${r.violations.length} violations, ${r.passes.length} rules passed, ${r.incomplete.length} to review${r.incomplete.length ? ` (${r.incomplete.map((v) => v.id).join(', ')})` : ''}\n`);
   const detail = r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   assert.deepEqual(detail, [], `axe violations on ${label}`);
   await page.assertClean(label);
@@ -176,4 +176,23 @@ export async function assertFocusVisible(page) {
     return { outline: c.outlineStyle !== 'none' && parseFloat(c.outlineWidth) >= 2, tag: document.activeElement.tagName };
   });
   assert.ok(s.outline, `the focused ${s.tag} has no visible focus outline`);
+}
+
+// Enough verified organisations for paging, and an umbrella organisation with a member,
+// whether or not the demo data is loaded
+export async function ensureRegister() {
+  const token = await apiLogin(ADMIN.email, ADMIN.password);
+  const make = async (body) => {
+    const { data } = await call('POST', '/organisations', body, token);
+    await call('POST', `/organisations/${data.id}/verify`, undefined, token);
+    return data;
+  };
+  let umbrella = (await call('GET', '/organisations?kind=paraplyorganisation&status=verified&limit=1')).data.items[0];
+  umbrella ||= await make({ name: `Paraplyet ${RUN}`, kind: 'paraplyorganisation', districts: ['centrum'] });
+  const members = (await call('GET', `/organisations/${umbrella.id}/members?limit=1`)).data.items;
+  if (!members.length) await make({ name: `Medlemmen ${RUN}`, kind: 'ideell_forening', umbrella_id: umbrella.id, districts: ['angered'] });
+  let n = (await call('GET', '/organisations?status=verified&limit=30')).data.items.length;
+  const districts = ['angered', 'centrum', 'lundby', 'majorna_linne'];
+  for (; n < 30; n++) await make({ name: `Testföreningen ${n} ${RUN}`, kind: 'ideell_forening', districts: [districts[n % 4]] });
+  return { token, umbrella };
 }

@@ -89,15 +89,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# free TCP ports on 127.0.0.1 within 18600-18699
+# free TCP ports on 127.0.0.1 within 18600-18699: `port NAME` sets the variable NAME (no
+# subshell, so the ports handed out are remembered)
 declare -a taken=()
+p_img='' p_nodb='' p_closed='' p_nginx='' p1='' p2='' p_r=''
 port() {
 	local p
 	for p in $(seq 18600 18699); do
 		[[ " ${taken[*]} " == *" $p "* ]] && continue
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			taken+=("$p")
-			echo "$p"
+			printf -v "$1" '%s' "$p"
 			return 0
 		fi
 	done
@@ -275,9 +277,9 @@ run_hc() { # json-array port-from port-to [env...]: runs a health check command,
 		process.stdout.write(a.join("\0") + "\0");' "$json" "$from" "$to")
 	env "$@" timeout 10 "${argv[@]}" >/dev/null 2>&1
 }
-p_img=$(port)
-p_nodb=$(port)
-p_closed=$(port)
+port p_img
+port p_nodb
+port p_closed
 printf '%s\n' "$JWT_KEYS" >"$scratch/jwt_keys"
 env -u JWT_KEYS -u JWT_SECRET JWT_KEYS_FILE="$scratch/jwt_keys" PORT="$p_img" BIND_ADDRESS=127.0.0.1 \
 	IDEKOM_REAL_BIN="$image_bin" "$ep" >"$scratch/entrypoint-serve.log" 2>&1 &
@@ -318,9 +320,9 @@ wait "$nodb_pid" 2>/dev/null
 
 # ------------------------------------------------------------------------------------------
 step "nginx in front of two idekom serve processes"
-p_nginx=$(port)
-p1=$(port)
-p2=$(port)
+port p_nginx
+port p1
+port p2
 ngx=$scratch/nginx
 # TRUSTED_PROXIES exactly as the compose file builds it (web's address, then an empty extra)
 PORT=$p1 BIND_ADDRESS=127.0.0.1 TRUSTED_PROXIES="127.0.0.1," STATIC_DIR=$root/web \
@@ -497,15 +499,43 @@ SQL
 		bad "restored database differs from the source"
 		head -40 "$scratch/fp.diff" | sed 's/^/    /'
 	fi
-	schema_of() { pg_dump "$1" --schema-only --no-owner --no-privileges | grep -v -E '^(--|\\restrict|\\unrestrict)' ; }
-	if diff <(schema_of "$DATABASE_URL") <(schema_of "$target") >"$scratch/schema.diff"; then
-		ok "restored schema = source schema (pg_dump --schema-only)"
+	# the schema, as catalog facts (names, types, defaults, keys, function bodies): pg_dump's
+	# text is not stable across a restore (PostgreSQL re-deparses CHECK expressions)
+	schema_of() {
+		psql "$1" -qAt -v ON_ERROR_STOP=1 <<'SQL'
+SELECT 'column ' || table_schema || '.' || table_name || '.' || column_name || ' ' || data_type || ' ' ||
+       is_nullable || ' ' || coalesce(column_default, '-')
+  FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1;
+SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || contype
+  FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1;
+SELECT 'index ' || schemaname || '.' || indexname || ' ' || indexdef FROM pg_indexes
+ WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1;
+SELECT 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') ' || md5(p.prosrc)
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1;
+SELECT 'trigger ' || tgrelid::regclass || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1;
+SELECT 'view ' || schemaname || '.' || viewname FROM pg_views
+ WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1;
+SELECT 'type ' || n.nspname || '.' || t.typname || ' ' || t.typtype || ' ' ||
+       coalesce((SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), '')
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+   AND t.typtype IN ('e', 'd', 'c') AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+ ORDER BY 1;
+SELECT 'extension ' || extname FROM pg_extension ORDER BY 1;
+SQL
+	}
+	schema_of "$DATABASE_URL" >"$scratch/source.schema" 2>&1
+	schema_of "$target" >"$scratch/restored.schema" 2>&1
+	if [ -s "$scratch/source.schema" ] && diff "$scratch/source.schema" "$scratch/restored.schema" >"$scratch/schema.diff"; then
+		ok "restored schema = source schema ($(grep -c '^column ' "$scratch/source.schema") columns, $(grep -c '^constraint ' "$scratch/source.schema") constraints, $(grep -c '^index ' "$scratch/source.schema") indexes, $(grep -c '^function ' "$scratch/source.schema") functions, triggers, views, types)"
 	else
 		bad "schemas differ"
 		head -30 "$scratch/schema.diff" | sed 's/^/    /'
 	fi
 	# the service accepts the restored database as current
-	p_r=$(port)
+	port p_r
 	DATABASE_URL=$target PORT=$p_r BIND_ADDRESS=127.0.0.1 "$bin" serve >"$scratch/serve-restored.log" 2>&1 &
 	rp=$!
 	started+=("$rp")

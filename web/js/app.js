@@ -72,7 +72,7 @@ async function render(focus) {
   if (token !== current) return;
   if (focus) {
     window.scrollTo(0, 0);
-    main.focus();
+    main.focus({ preventScroll: true });
   }
 }
 

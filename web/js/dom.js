@@ -32,9 +32,9 @@ export function announce(msg) {
   setTimeout(() => { el.textContent = msg; }, 50);
 }
 
-// A field with label, hint and error slot; the control's id is f-<name>
+// A field with label, hint and error slot; the control's id is f-<name> unless given
 export function field(o) {
-  const id = `f-${o.name}`;
+  const id = o.id || `f-${o.name}`;
   const hint = o.hint ? h('p', { class: 'hint', id: `${id}-hint` }, o.hint) : null;
   const err = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
   const common = {

@@ -44,7 +44,7 @@ int audit_list(struct req *rq)
 		if (has == 0)
 			continue;
 		if (has < 0 || !v[0] || (uuid && !uuid_syntax_ok(v)) ||
-		    (!uuid && strspn(v, "abcdefghijklmnopqrstuvwxyz_:") != strlen(v))) {
+		    (!uuid && strspn(v, "abcdefghijklmnopqrstuvwxyz_") != strlen(v))) {
 			rc = reply_error(rq, 400, "%s has a value the audit log cannot hold",
 					 names[i]);
 			goto done;

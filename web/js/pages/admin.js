@@ -53,7 +53,7 @@ async function pending(section) {
     const reject = h('button', { type: 'button', class: 'button button-secondary', 'aria-expanded': 'false', 'aria-label': t('admin.rejectName', { name: o.name }) }, t('admin.reject'));
     const rid = `reject-${o.id}`;
     const rform = h('form', { class: 'form reject-form', id: rid, hidden: true, novalidate: true },
-      field({ name: 'reason', type: 'textarea', label: t('admin.rejectReason'), required: true, hint: t('admin.rejectReasonHint'), rows: 3, maxlength: 1000 }),
+      field({ name: 'reason', id: `reason-${o.id}`, type: 'textarea', label: t('admin.rejectReason'), required: true, hint: t('admin.rejectReasonHint'), rows: 3, maxlength: 1000 }),
       h('p', { class: 'actions' }, h('button', { type: 'submit', class: 'button button-danger' }, t('admin.rejectConfirm')),
         h('button', { type: 'button', class: 'button button-secondary', onclick: () => { rform.hidden = true; reject.setAttribute('aria-expanded', 'false'); reject.focus(); } }, t('common.cancel'))));
     reject.setAttribute('aria-controls', rid);
