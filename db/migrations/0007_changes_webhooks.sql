@@ -4,13 +4,24 @@
 -- change_event, written by a trigger in the change's own transaction, together with one
 -- webhook_delivery per matching subscription (the outbox). Nothing is emitted by hand, so no
 -- writer can forget an event, and a write that changes nothing emits nothing.
+--
+-- Why readers never skip an event. Transactions commit in any order, so if sequence
+-- numbers were taken while a transaction ran, seq 11 could become visible while seq 10's
+-- transaction was still open; a reader that passed 11 would never see 10. Holding back
+-- events of transactions newer than the oldest running one (pg_snapshot_xmin) is not enough
+-- either: a transaction with an older xid can take a higher seq than a younger one that
+-- is still running (we measured exactly that skip). So the events are written by DEFERRED
+-- constraint triggers, which run at commit time, and change_emit takes one advisory lock
+-- before taking the number. The lock is released only after the commit is visible, so
+-- numbers are handed out in commit order: when seq N is visible, every smaller number is
+-- visible too, or was rolled back and never will be. Writers wait on that lock only for
+-- their last moment (the triggers run after all their row locks are taken, so this lock
+-- cannot deadlock with row locks).
 
 CREATE TABLE change_event (
 	seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	id          uuid NOT NULL DEFAULT gen_random_uuid(),
-	-- the writing transaction; readers hold back events of transactions that may still be
-	-- running (see api.changes)
-	xid         xid8 NOT NULL,
+	xid         xid8 NOT NULL,  -- the writing transaction, for tracing
 	type        text NOT NULL CHECK (type IN ('organisation', 'endorsement', 'dialogue', 'agreement')),
 	action      text NOT NULL,
 	entity_id   uuid NOT NULL,
@@ -65,13 +76,12 @@ CREATE INDEX webhook_attempt_delivery_idx ON webhook_attempt (delivery_id, id);
 CREATE FUNCTION change_emit(p_type text, p_action text, p_id uuid, p_data jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-	-- taken before the sequence number: a reader that sees this seq can always tell which
-	-- transaction wrote it (the row change that fired us has already assigned the xid)
-	v_xid xid8 := pg_current_xact_id();
 	v_seq bigint;
 BEGIN
+	-- numbers in commit order: see the head of this file
+	PERFORM pg_advisory_xact_lock(7412093387214);
 	INSERT INTO change_event (xid, type, action, entity_id, data)
-	VALUES (v_xid, p_type, p_action, p_id, p_data) RETURNING seq INTO v_seq;
+	VALUES (pg_current_xact_id(), p_type, p_action, p_id, p_data) RETURNING seq INTO v_seq;
 	INSERT INTO webhook_delivery (webhook_id, event_seq)
 	SELECT w.id, v_seq FROM webhook w WHERE w.deleted_at IS NULL AND p_type = ANY (w.types);
 END $$;
@@ -85,8 +95,8 @@ BEGIN
 		ELSE 'update' END, NEW.id, api.organisation_json(NEW));
 	RETURN NULL;
 END $$;
-CREATE TRIGGER organisation_changed AFTER INSERT OR UPDATE ON organisation
-	FOR EACH ROW EXECUTE FUNCTION organisation_changed();
+CREATE CONSTRAINT TRIGGER organisation_changed AFTER INSERT OR UPDATE ON organisation
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION organisation_changed();
 
 CREATE FUNCTION endorsement_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -96,8 +106,8 @@ BEGIN
 		ELSE 'update' END, NEW.id, api.endorsement_json(NEW, false, 'infinity'));
 	RETURN NULL;
 END $$;
-CREATE TRIGGER endorsement_changed AFTER INSERT OR UPDATE ON endorsement
-	FOR EACH ROW EXECUTE FUNCTION endorsement_changed();
+CREATE CONSTRAINT TRIGGER endorsement_changed AFTER INSERT OR UPDATE ON endorsement
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION endorsement_changed();
 
 CREATE FUNCTION dialogue_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -107,8 +117,8 @@ BEGIN
 		ELSE 'update' END, NEW.id, api.dialogue_json(NEW));
 	RETURN NULL;
 END $$;
-CREATE TRIGGER dialogue_changed AFTER INSERT OR UPDATE ON dialogue
-	FOR EACH ROW EXECUTE FUNCTION dialogue_changed();
+CREATE CONSTRAINT TRIGGER dialogue_changed AFTER INSERT OR UPDATE ON dialogue
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION dialogue_changed();
 
 -- A draft is the secretariat's work in progress: it makes no events until it is published.
 CREATE FUNCTION agreement_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -117,32 +127,27 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	PERFORM change_emit('agreement', CASE
+		WHEN NEW.status = 'adopted' AND (TG_OP = 'INSERT' OR OLD.status <> 'adopted') THEN 'adopt'
+		WHEN NEW.status = 'superseded' AND (TG_OP = 'INSERT' OR OLD.status <> 'superseded') THEN 'supersede'
 		WHEN TG_OP = 'INSERT' OR OLD.status = 'draft' THEN 'create'
-		WHEN NEW.status = 'adopted' AND OLD.status <> 'adopted' THEN 'adopt'
-		WHEN NEW.status = 'superseded' AND OLD.status <> 'superseded' THEN 'supersede'
 		ELSE 'update' END, NEW.id, api.agreement_json(NEW));
 	RETURN NULL;
 END $$;
-CREATE TRIGGER agreement_changed AFTER INSERT OR UPDATE ON agreement
-	FOR EACH ROW EXECUTE FUNCTION agreement_changed();
+CREATE CONSTRAINT TRIGGER agreement_changed AFTER INSERT OR UPDATE ON agreement
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION agreement_changed();
 
 CREATE FUNCTION api.change_json(e change_event) RETURNS jsonb LANGUAGE sql STABLE
 RETURN jsonb_build_object('seq', e.seq, 'id', e.id, 'type', e.type, 'action', e.action,
 	'entity_id', e.entity_id, 'occurred_at', api.ts(e.occurred_at), 'data', e.data);
 
--- The change feed. Sequence numbers are taken when a transaction writes, but transactions
--- commit in any order: an event with seq 10 may become visible after one with seq 11. A
--- reader that has passed 11 would then never see 10. So events of transactions that may
--- still be running are held back: only events whose writing transaction is older than the
--- oldest transaction still running (pg_snapshot_xmin of our snapshot) are returned. Every
--- such transaction has finished, so no event with a lower seq can appear later. The cost:
--- while a long transaction runs, the feed waits for it (the change-feed lag metric).
+-- The change feed: events after p_after, in seq order. Numbers are handed out in commit
+-- order (see the head of this file), so whatever a reader sees, it has seen every smaller
+-- number that will ever exist.
 CREATE FUNCTION api.changes(p_after bigint, p_types text[], p_limit integer) RETURNS text
 LANGUAGE sql STABLE AS $$
 	WITH page AS (
 		SELECT e.* FROM change_event e
 		WHERE e.seq > p_after AND e.type = ANY (p_types)
-		  AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
 		ORDER BY e.seq LIMIT p_limit)
 	SELECT json_build_object(
 		'items', coalesce((SELECT json_agg(api.change_json(p) ORDER BY p.seq) FROM page p), '[]'::json),
@@ -288,12 +293,10 @@ BEGIN
 		THEN 'failed' ELSE 'retry' END;
 END $$;
 
--- What /metrics shows about integration: queued deliveries, and how far the feed readers
--- are held back (events written but not yet readable).
-CREATE FUNCTION api.integration_gauges(OUT pending bigint, OUT held_back bigint)
+-- What /metrics shows about integration: queued deliveries, and how far behind they are
+-- (seconds since the oldest pending delivery's event).
+CREATE FUNCTION api.integration_gauges(OUT pending bigint, OUT lag_seconds bigint)
 LANGUAGE sql STABLE AS $$
-	SELECT (SELECT count(*) FROM webhook_delivery WHERE status = 'pending'),
-		(SELECT count(*) FROM change_event
-		 WHERE seq > (SELECT coalesce(max(seq), 0) - 10000 FROM change_event)
-		   AND xid >= pg_snapshot_xmin(pg_current_snapshot()));
+	SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at))::bigint, 0)
+	FROM webhook_delivery WHERE status = 'pending';
 $$;

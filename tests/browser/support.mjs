@@ -101,6 +101,8 @@ export async function axe(page, label) {
   const detail = r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   assert.deepEqual(detail, [], `axe violations on ${label}`);
   await page.assertClean(label);
+  const text = await page.locator('body').innerText();
+  assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\[object |NaN|\{\w+\}|^\w+\.\w+$/m, `a placeholder or a missing value shows on ${label}`);
 }
 
 export async function shot(page, name) {

@@ -34,6 +34,7 @@ const readmePath = path.join(ROOT, 'README.md');
 
 // Settings the service reads that the api container does not need, and why.
 const NOT_FOR_THE_CONTAINER = {
+  WEBHOOK_RETRY_SCALE: 'tests only: divides the webhook retry delays',
   IDEKOM_PASSWORD: '`idekom user add` only (given on stdin or with exec -e)',
   IDEKOM_DEMO_ADMIN_FILE: '`idekom seed-demo` only (demo data is not for production)',
   STATIC_DIR: 'web (nginx) serves web/; the API serves no files',
@@ -292,6 +293,11 @@ const resolved = deepMap(compose, (s) => interpolate(s, envExample));
   }
   if (!/^\s*resolver\s+127\.0\.0\.11\b/m.exec(nginx)) problems.push("nginx must resolve through Docker's DNS (resolver 127.0.0.11)");
   if (!/^\s*listen\s+80;/m.test(nginx)) problems.push('nginx must listen on 80 (the published container port)');
+  // nginx refuses bodies at the service's limit, so a body the service would refuse never
+  // travels upstream (the service closes such a connection early; nginx would call that 502)
+  const cmbs = /^\s*client_max_body_size\s+(\d+)([kKmM]?);/m.exec(nginx);
+  const cmbsBytes = cmbs ? Number(cmbs[1]) * ({ k: 1024, m: 1048576 }[cmbs[2].toLowerCase()] || 1) : NaN;
+  if (String(cmbsBytes) !== envExample.get('MAX_BODY_BYTES')) problems.push(`nginx client_max_body_size is ${cmbsBytes} bytes, MAX_BODY_BYTES is ${envExample.get('MAX_BODY_BYTES')}`);
   const pub = (web.ports || []).map(String);
   if (!pub.some((p) => p.endsWith(':80'))) problems.push(`web publishes ${pub.join(', ')}, not container port 80`);
 
@@ -362,7 +368,7 @@ const resolved = deepMap(compose, (s) => interpolate(s, envExample));
   const ver = nv ? [Number(nv[1]), Number(nv[2]), Number(nv[3] || 0)] : null;
   const atLeast = (a, b) => a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] >= b[2];
   if (!ver || !atLeast(ver, [1, 27, 3])) problems.push(`web: ${web.image}: upstream \`resolve\` needs nginx >= 1.27.3`);
-  check('the files agree: nginx upstream = api:PORT, web/ mount = nginx root, TRUSTED_PROXIES = web address, networks, secrets, mounts, image tags', problems);
+  check('the files agree: nginx upstream = api:PORT, body limit = MAX_BODY_BYTES, web/ mount = nginx root, TRUSTED_PROXIES = web address, networks, secrets, mounts, image tags', problems);
 }
 
 // ------------------------------------------------------------------------------------------

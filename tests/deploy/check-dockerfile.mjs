@@ -23,7 +23,7 @@
 //      looks for (found from the files pkg-config and the headers point at)
 //  D6  the final set is slim: no -dev packages, no compiler, no PostgreSQL server; and it
 //      holds the package of every library the built binary links (BINARY, via readelf and
-//      dpkg -S), libc6 aside
+//      dpkg -S), libc6 aside, and ca-certificates when it links libcurl
 //  D7  a non-root numeric USER in the final stage, after the last RUN
 //  D8  HEALTHCHECK (exec form) requests /readyz, with --interval, --timeout, --start-period
 //  D9  ENTRYPOINT ["idekom"] (exec form), CMD ["serve"]; the entrypoint script is installed as
@@ -285,6 +285,10 @@ let finalPkgs = [];
       else if (owner !== 'libc6' && !finalPkgs.includes(owner)) p.push(`the binary links ${lib} from ${owner}, which the final set lacks`);
     }
     if (!needed.length) p.push(`no NEEDED libraries read from ${binary}`);
+    // HTTPS webhooks: libcurl verifies certificates against Debian's CA bundle
+    if (needed.some((l) => l.startsWith('libcurl')) && !finalPkgs.includes('ca-certificates')) {
+      p.push('the binary links libcurl (HTTPS webhooks), but the final set lacks ca-certificates');
+    }
   } else {
     p.push('no BINARY given: cannot check the libraries it links');
   }

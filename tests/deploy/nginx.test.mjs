@@ -206,11 +206,14 @@ describe('the front end through nginx', () => {
     assert.equal(z.body.toString('utf8'), fs.readFileSync(best, 'utf8'), 'decompresses to the file');
     const plain = await request('GET', rel);
     assert.equal(plain.headers['content-encoding'], undefined, 'no gzip without Accept-Encoding');
-    // API JSON too (the OpenAPI document is large), but never the token endpoints
-    const api = await request('GET', '/api/v1/openapi.json', { headers: { 'accept-encoding': 'gzip' } });
-    assert.equal(api.status, 200);
-    assert.equal(api.headers['content-encoding'], 'gzip', 'API JSON is compressed');
-    assert.equal(JSON.parse(api.text).openapi.slice(0, 3), '3.1');
+    // the OpenAPI document (large, public, no ETag) is compressed too
+    const doc = await request('GET', '/api/v1/openapi.json', { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(doc.status, 200);
+    assert.equal(doc.headers['content-encoding'], 'gzip', 'the OpenAPI document is compressed');
+    assert.equal(JSON.parse(doc.text).openapi.slice(0, 3), '3.1');
+  });
+
+  test('API answers are not compressed: tokens stay out of gzip, ETags stay strong for If-Match', async () => {
     const creds = await register('gzip');
     const tok = await request('POST', '/api/v1/auth/login', {
       body: { email: creds.email, password: creds.password },
@@ -219,6 +222,26 @@ describe('the front end through nginx', () => {
     });
     assert.equal(tok.status, 200, tok.text);
     assert.equal(tok.headers['content-encoding'], undefined, 'token answers are not compressed (BREACH)');
+    const admin = await login(ADMIN);
+    assert.equal(admin.status, 200, `admin login: ${admin.text}`);
+    const auth = { authorization: `Bearer ${admin.json.access_token}`, 'accept-encoding': 'gzip' };
+    const vocab = await request('GET', '/api/v1/vocabularies');
+    const kind = vocab.json.kinds[0].code;
+    const made = await request('POST', '/api/v1/organisations', {
+      body: { name: `Deploy gzip ${crypto.randomBytes(4).toString('hex')}`, kind, description: 'Förening. '.repeat(300).trim() },
+      headers: auth,
+    });
+    assert.equal(made.status, 201, made.text);
+    const url = new URL(made.headers.location, NGINX).pathname;
+    const got = await request('GET', url, { headers: auth });
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.headers['content-encoding'], undefined, 'a 3 KB resource is not compressed');
+    assert.match(got.headers.etag || '', /^"\d+"$/, `a strong ETag (got ${got.headers.etag})`);
+    const patched = await request('PATCH', url, {
+      body: { description: 'changed through nginx' },
+      headers: { ...auth, 'if-match': got.headers.etag },
+    });
+    assert.equal(patched.status, 200, `PATCH with If-Match through nginx: ${patched.text}`);
   });
 });
 
@@ -338,13 +361,25 @@ describe('two processes behave as one service', () => {
 });
 
 describe("nginx's own answers on API paths are problem documents", () => {
-  test('a body over 2 MiB: nginx answers 413 problem+json; over MAX_BODY_BYTES: the service does', async () => {
+  test('a body over 1 MiB (MAX_BODY_BYTES): nginx answers 413 problem+json; 1 MiB goes on to the service', async () => {
     const id = rid('big');
-    const huge = await request('POST', '/api/v1/auth/login', { body: Buffer.alloc(3 * 1024 * 1024, 0x20), headers: { 'x-request-id': id } });
-    assertProblem(huge, 413, 'a 3 MiB body');
+    const huge = await request('POST', '/api/v1/auth/login', { body: Buffer.alloc(1024 * 1024 + 1, 0x20), headers: { 'x-request-id': id } });
+    assertProblem(huge, 413, 'a body of 1 MiB + 1 byte');
     assert.equal(huge.json.request_id, id, 'the request id in the problem');
     assert.equal(huge.headers['x-request-id'], id);
-    const big = await request('POST', '/api/v1/auth/login', { body: Buffer.alloc(1536 * 1024, 0x20) });
-    assertProblem(big, 413, 'a 1.5 MiB body (the service)');
+    const fits = Buffer.concat([Buffer.from('{'), Buffer.alloc(1024 * 1024 - 2, 0x20), Buffer.from('}')]);
+    const id2 = rid('fits');
+    const r = await request('POST', '/api/v1/auth/login', { body: fits, headers: { 'x-request-id': id2 } });
+    assert.ok([400, 422].includes(r.status), `a 1 MiB JSON body reaches the service and is judged there: ${r.status} ${r.text}`);
+    assert.ok(UPSTREAMS.includes((await logLine(id2)).upstream), 'it went upstream');
+  });
+
+  test('a header line over 16 KiB: 400 problem+json from nginx; a 9 KB bearer token reaches the service', async () => {
+    const long = await request('GET', '/api/v1/me', { headers: { authorization: `Bearer ${'a'.repeat(17 * 1024)}` } });
+    assertProblem(long, 400, 'a 17 KiB Authorization header');
+    const id = rid('token');
+    const nine = await request('GET', '/api/v1/me', { headers: { authorization: `Bearer ${'a'.repeat(9000)}.b.c`, 'x-request-id': id } });
+    assertProblem(nine, 401, 'a 9 KB token');
+    assert.ok(UPSTREAMS.includes((await logLine(id)).upstream), 'it went upstream');
   });
 });

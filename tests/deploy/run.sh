@@ -34,7 +34,7 @@ root=$PWD
 bin=${IDEKOM_BIN:-$root/build/idekom}
 schema=${DEPLOY_COMPOSE_SCHEMA:-$root/../shared/schemas/compose-spec.json}
 tools=${DEPLOY_TOOLS_BIN:-$root/node_modules/.bin}
-sample=${DEPLOY_HTTP_SAMPLE:-auth organisations representatives registrations calendar}
+sample=${DEPLOY_HTTP_SAMPLE:-auth organisations registrations calendar webhooks}
 scratch=$root/.run/deploy
 
 passed=0
@@ -92,7 +92,7 @@ trap cleanup EXIT
 # free TCP ports on 127.0.0.1 within 18600-18699: `port NAME` sets the variable NAME (no
 # subshell, so the ports handed out are remembered)
 declare -a taken=()
-p_img='' p_nodb='' p_closed='' p_nginx='' p1='' p2='' p_r=''
+p_img='' p_nodb='' p_closed='' p_nginx='' p1='' p2='' p_r='' p_second=''
 port() {
 	local p
 	for p in $(seq 18600 18699); do
@@ -370,11 +370,18 @@ if [ "$nginx_ok" -eq 1 ]; then
 	export DEPLOY_STATIC_URL=http://127.0.0.1:$p1
 	export DEPLOY_NGINX_LOG=$ngx/access.log
 	export DEPLOY_WEB_DIR=$root/web
+	# both processes must outlive each suite run through nginx
+	still_running() {
+		local p gone=''
+		for p in "$s1" "$s2" "$nginx_pid"; do kill -0 "$p" 2>/dev/null || gone+=" $p"; done
+		if [ -z "$gone" ]; then ok "both processes and nginx still run after $1"; else bad "after $1, gone:$gone"; fi
+	}
 	if node --test --test-concurrency=1 tests/deploy/nginx.test.mjs; then
 		ok "nginx.test.mjs: front end, health, spread, rate limits, refresh tokens, client addresses"
 	else
 		bad "nginx.test.mjs"
 	fi
+	still_running nginx.test.mjs
 
 	# a sample of the HTTP suite through nginx (every response validated against the OpenAPI
 	# description), with process 1 as "the service"
@@ -382,12 +389,14 @@ if [ "$nginx_ok" -eq 1 ]; then
 	for f in $sample; do
 		if [ -f "tests/http/$f.test.mjs" ]; then files+=("tests/http/$f.test.mjs"); else bad "DEPLOY_HTTP_SAMPLE: tests/http/$f.test.mjs is missing"; fi
 	done
+	port p_second
 	if [ ${#files[@]} -gt 0 ] && IDEKOM_BASE_URL=$DEPLOY_NGINX IDEKOM_SERVICE_PID=$s1 \
-		node --test --test-concurrency=1 "${files[@]}"; then
+		IDEKOM_BIN=$bin IDEKOM_SECOND_PORT=$p_second node --test --test-concurrency=1 "${files[@]}"; then
 		ok "HTTP suite sample through nginx ($sample)"
 	else
 		bad "HTTP suite sample through nginx ($sample)"
 	fi
+	still_running "the HTTP sample"
 
 	# the browser tests through nginx (screenshots into the scratch folder, not docs/)
 	shopt -s nullglob
@@ -401,6 +410,7 @@ if [ "$nginx_ok" -eq 1 ]; then
 	else
 		bad "browser tests through nginx"
 	fi
+	still_running "the browser tests"
 
 	# replicas going away: stops both processes
 	if DEPLOY_UPSTREAM_PIDS=$s1,$s2 node --test tests/deploy/failover.test.mjs; then

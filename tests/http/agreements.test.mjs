@@ -102,8 +102,10 @@ async function getAgreement(idOrSlug, token) {
   return { agreement: r.json, etag: r.headers.etag };
 }
 
+// NO_DECISION sends a body without `decision` (a default parameter would swallow `undefined`).
+const NO_DECISION = Symbol('no decision');
 function adopt(id, decision = DECISION, { token, headers } = {}) {
-  return adminToken().then((admin) => api('POST', `${AGR}/${id}/adopt`, { token: token ?? admin, body: decision === undefined ? {} : { decision }, headers }));
+  return adminToken().then((admin) => api('POST', `${AGR}/${id}/adopt`, { token: token ?? admin, body: decision === NO_DECISION ? {} : { decision }, headers }));
 }
 
 /** Creates and adopts a new agreement (superseding the current one); returns it. */
@@ -322,7 +324,7 @@ describe('agreements', { concurrency: 1 }, () => {
   test('adopt: → adopted, adopted_at now, the decision appended; then PATCH → 409, adopt again → 409', async () => {
     const { agreement: a, etag } = await createAgreement({ status: 'consultation' });
     const admin = await adminToken();
-    assertFieldNamed(await adopt(a.id, undefined), '/decision', 'no decision');
+    assertFieldNamed(await adopt(a.id, NO_DECISION), '/decision', 'no decision');
     assertFieldNamed(await adopt(a.id, { ...DECISION, date: '24 maj 2012' }), '/decision', 'a bad date');
     assertFieldNamed(await adopt(a.id, { ...DECISION, body: '' }), '/decision', 'an empty body');
     assertFieldNamed(await adopt(a.id, { ...DECISION, reference: 'x'.repeat(101) }), '/decision', 'a long reference');

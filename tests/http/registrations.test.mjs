@@ -199,7 +199,7 @@ describe('register', () => {
     for (const attendees of [0, 51, -1, 2.5, '3', null]) {
       assertValidation(await register(s.access, d.id, org.id, attendees), ['/attendees'], `attendees ${JSON.stringify(attendees)}`);
     }
-    assertValidation(await register(s.access, d.id, org.id, undefined), ['/attendees'], 'attendees missing');
+    assertValidation(await api('POST', regsUrl(d.id), { token: s.access, body: { organisation_id: org.id } }), ['/attendees'], 'attendees missing');
     assertValidation(await register(s.access, d.id, org.id, 1, { note: 'x'.repeat(1001) }), ['/note'], 'note 1001');
     assertValidation(await register(s.access, d.id, undefined, 1), ['/organisation_id'], 'organisation_id missing');
     assertValidation(await register(s.access, d.id, 'inte-ett-id', 1), ['/organisation_id'], 'organisation_id not a UUID');

@@ -8,13 +8,13 @@
 static const char *const colours[] = {"red", "green", "blue", NULL};
 
 static const struct field_spec specs[] = {
-	{"starts_at", FIELD_TIMESTAMP, FIELD_REQUIRED, 0, 0},
-	{"ends_at", FIELD_TIMESTAMP, FIELD_NULLABLE, 0, 0},
-	{"day", FIELD_DATE, 0, 0, 0},
-	{"until", FIELD_DATE, FIELD_NULLABLE, 0, 0},
-	{"colour", FIELD_STRING, FIELD_NULLABLE, 1, 10, colours},
-	{"tags", FIELD_STRING_ARRAY, 0, 0, 3, colours},
-	{NULL, 0, 0, 0, 0},
+    {"starts_at", FIELD_TIMESTAMP, FIELD_REQUIRED, 0, 0},
+    {"ends_at", FIELD_TIMESTAMP, FIELD_NULLABLE, 0, 0},
+    {"day", FIELD_DATE, 0, 0, 0},
+    {"until", FIELD_DATE, FIELD_NULLABLE, 0, 0},
+    {"colour", FIELD_STRING, FIELD_NULLABLE, 1, 10, colours},
+    {"tags", FIELD_STRING_ARRAY, 0, 0, 3, colours},
+    {NULL, 0, 0, 0, 0},
 };
 
 /* Parses text, runs fields_check against table and returns its rc; pb receives the errors. */
@@ -55,51 +55,51 @@ Test(fields_formats, timestamp_ok)
 		char in[48];
 		bool ok;
 	} cases[] = {
-		{"2026-03-12T18:00:00Z", true},
-		{"2026-03-12T18:00:00.123+01:00", true},
-		{"2026-03-12t18:00:00z", true},
-		{"2026-03-12T18:00:00-05:30", true},
-		{"2026-03-12T18:00:00+00:00", true},
-		{"2026-03-12T18:00:00-00:00", true},
-		{"2026-03-12T00:00:00.1Z", true},
-		{"2026-03-12T18:00:00.123456789Z", true}, /* 9 fractional digits */
-		{"2026-12-31T23:59:59+23:59", true},
-		{"2016-12-31T23:59:60Z", true}, /* a leap second */
-		{"0001-01-01T00:00:00Z", true},
-		{"", false},
-		{"2026-03-12", false},
-		{"2026-03-12T18:00:00", false},  /* no offset */
-		{"2026-03-12T18:00:00.123", false},
-		{"2026-03-12T24:00:00Z", false},
-		{"2026-03-12T18:60:00Z", false},
-		{"2026-03-12T18:00:61Z", false},
-		{"2026-13-12T18:00:00Z", false}, /* month 13 */
-		{"2026-00-12T18:00:00Z", false},
-		{"2026-03-32T18:00:00Z", false}, /* day 32 */
-		{"2026-03-00T18:00:00Z", false},
-		{"2026-3-12T18:00:00Z", false},
-		{"2026-03-1T18:00:00Z", false},
-		{"2026-03-12T8:00:00Z", false},
-		{"2026-03-12T18:00Z", false},
-		{"2026-03-12T18:00:00+1:00", false},
-		{"2026-03-12T18:00:00+01", false},
-		{"2026-03-12T18:00:00+0100", false},
-		{"2026-03-12T18:00:00+01:0", false},
-		{"2026-03-12T18:00:00+24:00", false},
-		{"2026-03-12T18:00:00+01:60", false},
-		{"2026-03-12T18:00:00.1234567890Z", false}, /* 10 fractional digits */
-		{"2026-03-12T18:00:00.Z", false},
-		{"2026-03-12T18:00:00,5Z", false},
-		{"2026-03-12 18:00:00Z", false},
-		{"2026-03-12X18:00:00Z", false},
-		{"2026-03-12T18:00:00ZZ", false},
-		{"2026-03-12T18:00:00Z ", false},
-		{" 2026-03-12T18:00:00Z", false},
-		{"2026-03-12T18:00:00+01:00Z", false},
-		{"2026/03/12T18:00:00Z", false},
-		{"2026-03-12T18.00.00Z", false},
-		{"+2026-03-12T18:00:00Z", false},
-		{"20260312T180000Z", false},
+	    {"2026-03-12T18:00:00Z", true},
+	    {"2026-03-12T18:00:00.123+01:00", true},
+	    {"2026-03-12t18:00:00z", true},
+	    {"2026-03-12T18:00:00-05:30", true},
+	    {"2026-03-12T18:00:00+00:00", true},
+	    {"2026-03-12T18:00:00-00:00", true},
+	    {"2026-03-12T00:00:00.1Z", true},
+	    {"2026-03-12T18:00:00.123456789Z", true}, /* 9 fractional digits */
+	    {"2026-12-31T23:59:59+23:59", true},
+	    {"2016-12-31T23:59:60Z", true}, /* a leap second */
+	    {"0001-01-01T00:00:00Z", true},
+	    {"", false},
+	    {"2026-03-12", false},
+	    {"2026-03-12T18:00:00", false}, /* no offset */
+	    {"2026-03-12T18:00:00.123", false},
+	    {"2026-03-12T24:00:00Z", false},
+	    {"2026-03-12T18:60:00Z", false},
+	    {"2026-03-12T18:00:61Z", false},
+	    {"2026-13-12T18:00:00Z", false}, /* month 13 */
+	    {"2026-00-12T18:00:00Z", false},
+	    {"2026-03-32T18:00:00Z", false}, /* day 32 */
+	    {"2026-03-00T18:00:00Z", false},
+	    {"2026-3-12T18:00:00Z", false},
+	    {"2026-03-1T18:00:00Z", false},
+	    {"2026-03-12T8:00:00Z", false},
+	    {"2026-03-12T18:00Z", false},
+	    {"2026-03-12T18:00:00+1:00", false},
+	    {"2026-03-12T18:00:00+01", false},
+	    {"2026-03-12T18:00:00+0100", false},
+	    {"2026-03-12T18:00:00+01:0", false},
+	    {"2026-03-12T18:00:00+24:00", false},
+	    {"2026-03-12T18:00:00+01:60", false},
+	    {"2026-03-12T18:00:00.1234567890Z", false}, /* 10 fractional digits */
+	    {"2026-03-12T18:00:00.Z", false},
+	    {"2026-03-12T18:00:00,5Z", false},
+	    {"2026-03-12 18:00:00Z", false},
+	    {"2026-03-12X18:00:00Z", false},
+	    {"2026-03-12T18:00:00ZZ", false},
+	    {"2026-03-12T18:00:00Z ", false},
+	    {" 2026-03-12T18:00:00Z", false},
+	    {"2026-03-12T18:00:00+01:00Z", false},
+	    {"2026/03/12T18:00:00Z", false},
+	    {"2026-03-12T18.00.00Z", false},
+	    {"+2026-03-12T18:00:00Z", false},
+	    {"20260312T180000Z", false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -113,28 +113,28 @@ Test(fields_formats, date_ok)
 		char in[32];
 		bool ok;
 	} cases[] = {
-		{"2026-03-12", true},
-		{"2026-12-31", true},
-		{"2026-01-01", true},
-		{"0001-01-01", true},
-		{"", false},
-		{"2026", false},
-		{"2026-03", false},
-		{"2026-3-12", false},
-		{"2026-03-1", false},
-		{"2026-13-01", false},
-		{"2026-00-01", false},
-		{"2026-01-00", false},
-		{"2026-01-32", false},
-		{"20260312", false},
-		{"2026/03/12", false},
-		{"12-03-2026", false},
-		{"2026-03-12T00:00:00Z", false},
-		{"2026-03-12 ", false},
-		{" 2026-03-12", false},
-		{"+2026-03-12", false},
-		{"2026-03-1a", false},
-		{"２026-03-12", false}, /* a full-width digit */
+	    {"2026-03-12", true},
+	    {"2026-12-31", true},
+	    {"2026-01-01", true},
+	    {"0001-01-01", true},
+	    {"", false},
+	    {"2026", false},
+	    {"2026-03", false},
+	    {"2026-3-12", false},
+	    {"2026-03-1", false},
+	    {"2026-13-01", false},
+	    {"2026-00-01", false},
+	    {"2026-01-00", false},
+	    {"2026-01-32", false},
+	    {"20260312", false},
+	    {"2026/03/12", false},
+	    {"12-03-2026", false},
+	    {"2026-03-12T00:00:00Z", false},
+	    {"2026-03-12 ", false},
+	    {" 2026-03-12", false},
+	    {"+2026-03-12", false},
+	    {"2026-03-1a", false},
+	    {"２026-03-12", false}, /* a full-width digit */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -148,40 +148,40 @@ Test(fields_formats, url_ok)
 		char in[64];
 		bool ok;
 	} cases[] = {
-		{"http://a", true},
-		{"https://example.se", true},
-		{"https://example.se/", true},
-		{"https://user:pw@example.se:8443/a;b?c=d&e=%20#f", true},
-		{"https://[2001:db8::1]:443/", true},
-		{"Https://Example.SE", true},
-		{"", false},
-		{"http", false},
-		{"http:", false},
-		{"http://", false},
-		{"https://", false},
-		{"https:///x", false},
-		{"https://?x", false},
-		{"https://#x", false},
-		{"ftp://example.se", false},
-		{"javascript:alert(1)", false},
-		{"mailto:a@example.se", false},
-		{"//example.se", false},
-		{"example.se", false},
-		{"httpx://example.se", false},
-		{"https:example.se", false},
-		{"https://a b", false},
-		{"https://example.se/a b", false},
-		{"https://example.se/\x7f", false},
-		{"https://example.se/\x01", false},
-		{"https://example.se/<x>", false},
-		{"https://example.se/\"", false},
-		{"https://example.se/{x}", false},
-		{"https://example.se/a\\b", false},
-		{"https://example.se/^", false},
-		{"https://example.se/|", false},
-		{"https://example.se/`", false},
-		{"https://g\xc3\xb6teborg.se/", false},
-		{" https://example.se", false},
+	    {"http://a", true},
+	    {"https://example.se", true},
+	    {"https://example.se/", true},
+	    {"https://user:pw@example.se:8443/a;b?c=d&e=%20#f", true},
+	    {"https://[2001:db8::1]:443/", true},
+	    {"Https://Example.SE", true},
+	    {"", false},
+	    {"http", false},
+	    {"http:", false},
+	    {"http://", false},
+	    {"https://", false},
+	    {"https:///x", false},
+	    {"https://?x", false},
+	    {"https://#x", false},
+	    {"ftp://example.se", false},
+	    {"javascript:alert(1)", false},
+	    {"mailto:a@example.se", false},
+	    {"//example.se", false},
+	    {"example.se", false},
+	    {"httpx://example.se", false},
+	    {"https:example.se", false},
+	    {"https://a b", false},
+	    {"https://example.se/a b", false},
+	    {"https://example.se/\x7f", false},
+	    {"https://example.se/\x01", false},
+	    {"https://example.se/<x>", false},
+	    {"https://example.se/\"", false},
+	    {"https://example.se/{x}", false},
+	    {"https://example.se/a\\b", false},
+	    {"https://example.se/^", false},
+	    {"https://example.se/|", false},
+	    {"https://example.se/`", false},
+	    {"https://g\xc3\xb6teborg.se/", false},
+	    {" https://example.se", false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -196,8 +196,8 @@ Test(fields_formats, one_of)
 		char in[16];
 		bool ok;
 	} cases[] = {
-		{"red", true},   {"green", true}, {"blue", true}, {"", false},     {"Red", false},
-		{"red ", false}, {" red", false}, {"re", false},   {"reds", false}, {"yellow", false},
+	    {"red", true},   {"green", true}, {"blue", true}, {"", false},     {"Red", false},
+	    {"red ", false}, {" red", false}, {"re", false},  {"reds", false}, {"yellow", false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -212,14 +212,14 @@ Test(fields_formats, check_accepts_valid_values)
 	static const struct {
 		char body[160];
 	} cases[] = {
-		{"{\"starts_at\":\"2026-03-12T18:00:00Z\"}"},
-		{"{\"starts_at\":\"2026-03-12T18:00:00.5+01:00\",\"ends_at\":null}"},
-		{"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"ends_at\":\"2026-03-12T20:00:00Z\"}"},
-		{"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"day\":\"2026-03-12\",\"until\":null}"},
-		{"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"colour\":\"green\"}"},
-		{"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"colour\":null}"},
-		{"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"tags\":[]}"},
-		{"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"tags\":[\"red\",\"blue\",\"red\"]}"},
+	    {"{\"starts_at\":\"2026-03-12T18:00:00Z\"}"},
+	    {"{\"starts_at\":\"2026-03-12T18:00:00.5+01:00\",\"ends_at\":null}"},
+	    {"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"ends_at\":\"2026-03-12T20:00:00Z\"}"},
+	    {"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"day\":\"2026-03-12\",\"until\":null}"},
+	    {"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"colour\":\"green\"}"},
+	    {"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"colour\":null}"},
+	    {"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"tags\":[]}"},
+	    {"{\"starts_at\":\"2026-03-12T18:00:00Z\",\"tags\":[\"red\",\"blue\",\"red\"]}"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -239,30 +239,30 @@ Test(fields_formats, check_table)
 		char body[160];
 		char field[16]; /* the one error expected */
 	} cases[] = {
-		{"{}", "/starts_at"},
-		{"{\"starts_at\":null}", "/starts_at"},
-		{"{\"starts_at\":\"2026-03-12T18:00:00\"}", "/starts_at"},
-		{"{\"starts_at\":\"2026-03-12\"}", "/starts_at"},
-		{"{\"starts_at\":1773338400}", "/starts_at"},
-		{"{\"starts_at\":[\"2026-03-12T18:00:00Z\"]}", "/starts_at"},
-		{"{" START ",\"ends_at\":\"2026-03-12T24:00:00Z\"}", "/ends_at"},
-		{"{" START ",\"ends_at\":\"\"}", "/ends_at"},
-		{"{" START ",\"ends_at\":true}", "/ends_at"},
-		{"{" START ",\"day\":null}", "/day"},
-		{"{" START ",\"day\":\"2026-3-12\"}", "/day"},
-		{"{" START ",\"day\":\"2026-03-12T18:00:00Z\"}", "/day"},
-		{"{" START ",\"day\":20260312}", "/day"},
-		{"{" START ",\"until\":\"2026-02-00\"}", "/until"},
-		{"{" START ",\"colour\":\"pink\"}", "/colour"},
-		{"{" START ",\"colour\":\"RED\"}", "/colour"},
-		{"{" START ",\"colour\":\"\"}", "/colour"}, /* too short: one error, not two */
-		{"{" START ",\"colour\":\"ultraviolet\"}", "/colour"},
-		{"{" START ",\"colour\":3}", "/colour"},
-		{"{" START ",\"tags\":[\"pink\"]}", "/tags"},
-		{"{" START ",\"tags\":[\"red\",\"pink\",\"cyan\"]}", "/tags"}, /* one error */
-		{"{" START ",\"tags\":[\"red\",2]}", "/tags"},
-		{"{" START ",\"tags\":\"red\"}", "/tags"},
-		{"{" START ",\"tags\":null}", "/tags"},
+	    {"{}", "/starts_at"},
+	    {"{\"starts_at\":null}", "/starts_at"},
+	    {"{\"starts_at\":\"2026-03-12T18:00:00\"}", "/starts_at"},
+	    {"{\"starts_at\":\"2026-03-12\"}", "/starts_at"},
+	    {"{\"starts_at\":1773338400}", "/starts_at"},
+	    {"{\"starts_at\":[\"2026-03-12T18:00:00Z\"]}", "/starts_at"},
+	    {"{" START ",\"ends_at\":\"2026-03-12T24:00:00Z\"}", "/ends_at"},
+	    {"{" START ",\"ends_at\":\"\"}", "/ends_at"},
+	    {"{" START ",\"ends_at\":true}", "/ends_at"},
+	    {"{" START ",\"day\":null}", "/day"},
+	    {"{" START ",\"day\":\"2026-3-12\"}", "/day"},
+	    {"{" START ",\"day\":\"2026-03-12T18:00:00Z\"}", "/day"},
+	    {"{" START ",\"day\":20260312}", "/day"},
+	    {"{" START ",\"until\":\"2026-02-00\"}", "/until"},
+	    {"{" START ",\"colour\":\"pink\"}", "/colour"},
+	    {"{" START ",\"colour\":\"RED\"}", "/colour"},
+	    {"{" START ",\"colour\":\"\"}", "/colour"}, /* too short: one error, not two */
+	    {"{" START ",\"colour\":\"ultraviolet\"}", "/colour"},
+	    {"{" START ",\"colour\":3}", "/colour"},
+	    {"{" START ",\"tags\":[\"pink\"]}", "/tags"},
+	    {"{" START ",\"tags\":[\"red\",\"pink\",\"cyan\"]}", "/tags"}, /* one error */
+	    {"{" START ",\"tags\":[\"red\",2]}", "/tags"},
+	    {"{" START ",\"tags\":\"red\"}", "/tags"},
+	    {"{" START ",\"tags\":null}", "/tags"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -17,8 +17,7 @@ static json_t *parse(const char *text)
 }
 
 /* Runs organisation_input on text; returns the result (a new reference or NULL). */
-static json_t *input(const char *text, enum organisation_mode mode, bool admin,
-                     struct problem *pb)
+static json_t *input(const char *text, enum organisation_mode mode, bool admin, struct problem *pb)
 {
 	json_t *body = parse(text);
 	json_t *out = organisation_input(body, mode, admin, pb);
@@ -67,15 +66,15 @@ Test(organisation, create_minimal_and_full)
 	static const struct {
 		char body[400];
 	} cases[] = {
-		{"{" VALID "}"},
-		{"{" VALID ",\"org_number\":\"212000-1355\",\"umbrella_id\":"
-		 "\"0b6f3c1e-8a2d-4c5b-9e7f-1a2b3c4d5e6f\",\"areas\":[\"a\"],\"districts\":[],"
-		 "\"description\":\"d\",\"website\":\"https://example.se/om?x=1#y\","
-		 "\"email\":\"info@example.se\",\"phone\":\"+46 (0)31-123 45 67\","
-		 "\"member_count\":0}"},
-		{"{" VALID ",\"org_number\":null,\"umbrella_id\":null,\"description\":null,"
-		 "\"website\":null,\"email\":null,\"phone\":null,\"member_count\":null}"},
-		{"{" VALID ",\"member_count\":10000000,\"website\":\"HTTP://EXAMPLE.SE\"}"},
+	    {"{" VALID "}"},
+	    {"{" VALID ",\"org_number\":\"212000-1355\",\"umbrella_id\":"
+	     "\"0b6f3c1e-8a2d-4c5b-9e7f-1a2b3c4d5e6f\",\"areas\":[\"a\"],\"districts\":[],"
+	     "\"description\":\"d\",\"website\":\"https://example.se/om?x=1#y\","
+	     "\"email\":\"info@example.se\",\"phone\":\"+46 (0)31-123 45 67\","
+	     "\"member_count\":0}"},
+	    {"{" VALID ",\"org_number\":null,\"umbrella_id\":null,\"description\":null,"
+	     "\"website\":null,\"email\":null,\"phone\":null,\"member_count\":null}"},
+	    {"{" VALID ",\"member_count\":10000000,\"website\":\"HTTP://EXAMPLE.SE\"}"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -83,7 +82,8 @@ Test(organisation, create_minimal_and_full)
 		char list[256];
 		json_t *out = input(cases[i].body, ORGANISATION_CREATE, false, &pb);
 
-		cr_expect_not_null(out, "case %zu: errors %s", i, fields_of(&pb, list, sizeof(list)));
+		cr_expect_not_null(out, "case %zu: errors %s", i,
+		                   fields_of(&pb, list, sizeof(list)));
 		cr_expect_null(pb.errors, "case %zu", i);
 		cr_expect_eq(pb.status, 0, "case %zu", i);
 		json_decref(out);
@@ -97,10 +97,10 @@ Test(organisation, the_copy_is_normalised_and_the_body_untouched)
 		char in[16];
 		char want[12];
 	} cases[] = {
-		{"2120001355", "212000-1355"},
-		{"162120001355", "212000-1355"},
-		{"16212000-1355", "212000-1355"},
-		{"212000-1355", "212000-1355"},
+	    {"2120001355", "212000-1355"},
+	    {"162120001355", "212000-1355"},
+	    {"16212000-1355", "212000-1355"},
+	    {"212000-1355", "212000-1355"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -134,8 +134,8 @@ Test(organisation, the_copy_is_normalised_and_the_body_untouched)
 Test(organisation, a_patch_keeps_null_and_absent_apart)
 {
 	struct problem pb = PROBLEM_INIT;
-	json_t *out = input("{\"org_number\":null,\"website\":null}", ORGANISATION_PATCH, false,
-	                    &pb);
+	json_t *out =
+	    input("{\"org_number\":null,\"website\":null}", ORGANISATION_PATCH, false, &pb);
 
 	cr_assert_not_null(out);
 	cr_expect(json_is_null(json_object_get(out, "org_number")));
@@ -163,55 +163,58 @@ Test(organisation, create_errors)
 		char body[160];
 		char field[24]; /* the one error expected */
 	} cases[] = {
-		{"{\"kind\":\"forening\"}", "/name"},
-		{"{\"name\":\"Blå Bandet\"}", "/kind"},
-		{"{\"name\":\"   \",\"kind\":\"forening\"}", "/name"},
-		{"{\"name\":\" x \",\"kind\":\"forening\"}", "/name"}, /* 1 after trimming */
-		{"{\"name\":null,\"kind\":\"forening\"}", "/name"},
-		{"{\"name\":\"Blå\",\"kind\":\"\"}", "/kind"},
-		{"{" VALID ",\"id\":\"0b6f3c1e-8a2d-4c5b-9e7f-1a2b3c4d5e6f\"}", "/id"},
-		{"{" VALID ",\"status\":\"verified\"}", "/status"},
-		{"{" VALID ",\"status_reason\":\"x\"}", "/status_reason"},
-		{"{" VALID ",\"legal_form\":\"ideell\"}", "/legal_form"},
-		{"{" VALID ",\"created_at\":\"2026-01-01T00:00:00Z\"}", "/created_at"},
-		{"{" VALID ",\"updated_at\":\"2026-01-01T00:00:00Z\"}", "/updated_at"},
-		{"{" VALID ",\"endorsement\":{}}", "/endorsement"},
-		{"{" VALID ",\"owner\":\"me\"}", "/owner"},
-		{"{" VALID ",\"org_number\":\"212000-1356\"}", "/org_number"},
-		{"{" VALID ",\"org_number\":\"121212-1212\"}", "/org_number"},
-		{"{" VALID ",\"org_number\":\"192120001355\"}", "/org_number"},
-		{"{" VALID ",\"org_number\":\"21200-01355\"}", "/org_number"},
-		{"{" VALID ",\"org_number\":\"\"}", "/org_number"},
-		{"{" VALID ",\"org_number\":2120001355}", "/org_number"},
-		{"{" VALID ",\"website\":\"javascript:alert(1)\"}", "/website"},
-		{"{" VALID ",\"website\":\"ftp://x\"}", "/website"},
-		{"{" VALID ",\"website\":\"http://\"}", "/website"},
-		{"{" VALID ",\"website\":\"https://\"}", "/website"},
-		{"{" VALID ",\"website\":\"https://a b\"}", "/website"},
-		{"{" VALID ",\"website\":\"https:///x\"}", "/website"},
-		{"{" VALID ",\"website\":\"//example.se\"}", "/website"},
-		{"{" VALID ",\"website\":\"example.se\"}", "/website"},
-		{"{" VALID ",\"website\":\"https://exa\\nmple.se\"}", "/website"},
-		{"{" VALID ",\"website\":\"\"}", "/website"},
-		{"{" VALID ",\"email\":\"info\"}", "/email"},
-		{"{" VALID ",\"email\":\"info@example\"}", "/email"},
-		{"{" VALID ",\"email\":\"a b@example.se\"}", "/email"},
-		{"{" VALID ",\"phone\":\"abc\"}", "/phone"},
-		{"{" VALID ",\"phone\":\"123\"}", "/phone"},
-		{"{" VALID ",\"phone\":\"1234\"}", "/phone"},
-		{"{" VALID ",\"phone\":\"031-12345x\"}", "/phone"},
-		{"{" VALID ",\"phone\":\"\"}", "/phone"},
-		{"{" VALID ",\"member_count\":-1}", "/member_count"},
-		{"{" VALID ",\"member_count\":10000001}", "/member_count"},
-		{"{" VALID ",\"member_count\":1.5}", "/member_count"},
-		{"{" VALID ",\"member_count\":\"12\"}", "/member_count"},
-		{"{" VALID ",\"umbrella_id\":\"abc\"}", "/umbrella_id"},
-		{"{" VALID ",\"umbrella_id\":\"0b6f3c1e-8a2d-4c5b-9e7f-1a2b3c4d5e6g\"}", "/umbrella_id"},
-		{"{" VALID ",\"umbrella_id\":\"0b6f3c1e08a2d-4c5b-9e7f-1a2b3c4d5e6f\"}", "/umbrella_id"},
-		{"{" VALID ",\"umbrella_id\":\"{b6f3c1e-8a2d-4c5b-9e7f-1a2b3c4d5e6}\"}", "/umbrella_id"},
-		{"{" VALID ",\"umbrella_id\":7}", "/umbrella_id"},
-		{"{" VALID ",\"areas\":\"idrott\"}", "/areas"},
-		{"{" VALID ",\"areas\":[1]}", "/areas"},
+	    {"{\"kind\":\"forening\"}", "/name"},
+	    {"{\"name\":\"Blå Bandet\"}", "/kind"},
+	    {"{\"name\":\"   \",\"kind\":\"forening\"}", "/name"},
+	    {"{\"name\":\" x \",\"kind\":\"forening\"}", "/name"}, /* 1 after trimming */
+	    {"{\"name\":null,\"kind\":\"forening\"}", "/name"},
+	    {"{\"name\":\"Blå\",\"kind\":\"\"}", "/kind"},
+	    {"{" VALID ",\"id\":\"0b6f3c1e-8a2d-4c5b-9e7f-1a2b3c4d5e6f\"}", "/id"},
+	    {"{" VALID ",\"status\":\"verified\"}", "/status"},
+	    {"{" VALID ",\"status_reason\":\"x\"}", "/status_reason"},
+	    {"{" VALID ",\"legal_form\":\"ideell\"}", "/legal_form"},
+	    {"{" VALID ",\"created_at\":\"2026-01-01T00:00:00Z\"}", "/created_at"},
+	    {"{" VALID ",\"updated_at\":\"2026-01-01T00:00:00Z\"}", "/updated_at"},
+	    {"{" VALID ",\"endorsement\":{}}", "/endorsement"},
+	    {"{" VALID ",\"owner\":\"me\"}", "/owner"},
+	    {"{" VALID ",\"org_number\":\"212000-1356\"}", "/org_number"},
+	    {"{" VALID ",\"org_number\":\"121212-1212\"}", "/org_number"},
+	    {"{" VALID ",\"org_number\":\"192120001355\"}", "/org_number"},
+	    {"{" VALID ",\"org_number\":\"21200-01355\"}", "/org_number"},
+	    {"{" VALID ",\"org_number\":\"\"}", "/org_number"},
+	    {"{" VALID ",\"org_number\":2120001355}", "/org_number"},
+	    {"{" VALID ",\"website\":\"javascript:alert(1)\"}", "/website"},
+	    {"{" VALID ",\"website\":\"ftp://x\"}", "/website"},
+	    {"{" VALID ",\"website\":\"http://\"}", "/website"},
+	    {"{" VALID ",\"website\":\"https://\"}", "/website"},
+	    {"{" VALID ",\"website\":\"https://a b\"}", "/website"},
+	    {"{" VALID ",\"website\":\"https:///x\"}", "/website"},
+	    {"{" VALID ",\"website\":\"//example.se\"}", "/website"},
+	    {"{" VALID ",\"website\":\"example.se\"}", "/website"},
+	    {"{" VALID ",\"website\":\"https://exa\\nmple.se\"}", "/website"},
+	    {"{" VALID ",\"website\":\"\"}", "/website"},
+	    {"{" VALID ",\"email\":\"info\"}", "/email"},
+	    {"{" VALID ",\"email\":\"info@example\"}", "/email"},
+	    {"{" VALID ",\"email\":\"a b@example.se\"}", "/email"},
+	    {"{" VALID ",\"phone\":\"abc\"}", "/phone"},
+	    {"{" VALID ",\"phone\":\"123\"}", "/phone"},
+	    {"{" VALID ",\"phone\":\"1234\"}", "/phone"},
+	    {"{" VALID ",\"phone\":\"031-12345x\"}", "/phone"},
+	    {"{" VALID ",\"phone\":\"\"}", "/phone"},
+	    {"{" VALID ",\"member_count\":-1}", "/member_count"},
+	    {"{" VALID ",\"member_count\":10000001}", "/member_count"},
+	    {"{" VALID ",\"member_count\":1.5}", "/member_count"},
+	    {"{" VALID ",\"member_count\":\"12\"}", "/member_count"},
+	    {"{" VALID ",\"umbrella_id\":\"abc\"}", "/umbrella_id"},
+	    {"{" VALID ",\"umbrella_id\":\"0b6f3c1e-8a2d-4c5b-9e7f-1a2b3c4d5e6g\"}",
+	     "/umbrella_id"},
+	    {"{" VALID ",\"umbrella_id\":\"0b6f3c1e08a2d-4c5b-9e7f-1a2b3c4d5e6f\"}",
+	     "/umbrella_id"},
+	    {"{" VALID ",\"umbrella_id\":\"{b6f3c1e-8a2d-4c5b-9e7f-1a2b3c4d5e6}\"}",
+	     "/umbrella_id"},
+	    {"{" VALID ",\"umbrella_id\":7}", "/umbrella_id"},
+	    {"{" VALID ",\"areas\":\"idrott\"}", "/areas"},
+	    {"{" VALID ",\"areas\":[1]}", "/areas"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -250,7 +253,7 @@ Test(organisation, the_second_stage_reports_all_its_errors_at_once)
 {
 	struct problem pb = PROBLEM_INIT;
 	json_t *out = input("{" VALID ",\"org_number\":\"212000-1356\",\"website\":\"ftp://x\","
-	                    "\"email\":\"x\",\"phone\":\"abc\",\"umbrella_id\":"
+	                    "\"email\":\"xyz\",\"phone\":\"abc\",\"umbrella_id\":"
 	                    "\"zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz\"}",
 	                    ORGANISATION_CREATE, false, &pb);
 
@@ -264,6 +267,24 @@ Test(organisation, the_second_stage_reports_all_its_errors_at_once)
 	problem_release(&pb);
 }
 
+/*
+ * bug (minor): organisation.h says organisation_input returns NULL "with every problem added
+ * to pb", but organisation.c returns as soon as fields_check fails, so the checks of the second
+ * stage (org_number, umbrella_id, website, email, phone, status) are skipped: a body with a
+ * one-letter name and phone "abc" gets only /name. Expected: both /name and /phone.
+ */
+Test(organisation, table_and_second_stage_errors_come_together, .disabled = true)
+{
+	struct problem pb = PROBLEM_INIT;
+	json_t *out = input("{\"name\":\"x\",\"kind\":\"forening\",\"phone\":\"abc\"}",
+	                    ORGANISATION_CREATE, false, &pb);
+
+	cr_expect_null(out);
+	cr_expect(has_error(&pb, "/name"));
+	cr_expect(has_error(&pb, "/phone"));
+	problem_release(&pb);
+}
+
 Test(organisation, status_in_a_patch)
 {
 	static const struct {
@@ -271,19 +292,19 @@ Test(organisation, status_in_a_patch)
 		bool admin;
 		bool ok;
 	} cases[] = {
-		{"{\"status\":\"pending\"}", true, true},
-		{"{\"status\":\"verified\"}", true, true},
-		{"{\"status\":\"rejected\",\"status_reason\":\"not a legal person\"}", true, true},
-		{"{\"status\":\"inactive\",\"status_reason\":null}", true, true},
-		{"{\"status_reason\":\"x\"}", true, true},
-		{"{\"status\":\"Verified\"}", true, false},
-		{"{\"status\":\"deleted\"}", true, false},
-		{"{\"status\":\"\"}", true, false},
-		{"{\"status\":null}", true, false},
-		{"{\"status\":1}", true, false},
-		{"{\"status\":\"verified\"}", false, false},
-		{"{\"status\":\"pending\"}", false, false},
-		{"{\"status_reason\":\"x\"}", false, false},
+	    {"{\"status\":\"pending\"}", true, true},
+	    {"{\"status\":\"verified\"}", true, true},
+	    {"{\"status\":\"rejected\",\"status_reason\":\"not a legal person\"}", true, true},
+	    {"{\"status\":\"inactive\",\"status_reason\":null}", true, true},
+	    {"{\"status_reason\":\"x\"}", true, true},
+	    {"{\"status\":\"Verified\"}", true, false},
+	    {"{\"status\":\"deleted\"}", true, false},
+	    {"{\"status\":\"\"}", true, false},
+	    {"{\"status\":null}", true, false},
+	    {"{\"status\":1}", true, false},
+	    {"{\"status\":\"verified\"}", false, false},
+	    {"{\"status\":\"pending\"}", false, false},
+	    {"{\"status_reason\":\"x\"}", false, false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -298,7 +319,7 @@ Test(organisation, status_in_a_patch)
 			cr_expect_null(out, "case %zu: %s accepted", i, cases[i].body);
 			cr_expect_eq(json_array_size(pb.errors), 1, "case %zu", i);
 			cr_expect(has_error(&pb, strstr(cases[i].body, "reason") ? "/status_reason"
-			                                                          : "/status"),
+			                                                         : "/status"),
 			          "case %zu: %s", i, fields_of(&pb, list, sizeof(list)));
 		}
 		json_decref(out);
@@ -322,28 +343,28 @@ Test(organisation, website_ok)
 		char in[48];
 		bool ok;
 	} cases[] = {
-		{"https://example.se", true},
-		{"http://example.se/", true},
-		{"https://example.se:8443/a/b?c=d&e=f#g", true},
-		{"https://xn--bl-wia.se/", true},
-		{"https://example.se/%C3%A5", true},
-		{"HTTPS://EXAMPLE.SE", true},
-		{"", false},
-		{"javascript:alert(1)", false},
-		{"ftp://x", false},
-		{"http://", false},
-		{"https://", false},
-		{"https:///path", false},
-		{"https://?q", false},
-		{"https://#f", false},
-		{"https://a b", false},
-		{"https://a\tb", false},
-		{"https://blå.se", false},
-		{"https://example.se/\"x\"", false},
-		{"https://example.se/<script>", false},
-		{"data:text/html,x", false},
-		{"http:/example.se", false},
-		{" https://example.se", false},
+	    {"https://example.se", true},
+	    {"http://example.se/", true},
+	    {"https://example.se:8443/a/b?c=d&e=f#g", true},
+	    {"https://xn--bl-wia.se/", true},
+	    {"https://example.se/%C3%A5", true},
+	    {"HTTPS://EXAMPLE.SE", true},
+	    {"", false},
+	    {"javascript:alert(1)", false},
+	    {"ftp://x", false},
+	    {"http://", false},
+	    {"https://", false},
+	    {"https:///path", false},
+	    {"https://?q", false},
+	    {"https://#f", false},
+	    {"https://a b", false},
+	    {"https://a\tb", false},
+	    {"https://blå.se", false},
+	    {"https://example.se/\"x\"", false},
+	    {"https://example.se/<script>", false},
+	    {"data:text/html,x", false},
+	    {"http:/example.se", false},
+	    {" https://example.se", false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -357,20 +378,20 @@ Test(organisation, phone_ok)
 		char in[40];
 		bool ok;
 	} cases[] = {
-		{"12345", true},
-		{"031-123 45 67", true},
-		{"+46 31 123 45 67", true},
-		{"+46 (0)31-1234567", true},
-		{"", false},
-		{"abc", false},
-		{"123", false},
-		{"1234", false},
-		{"+-() ", false},
-		{"031/123 45 67", false},
-		{"031.123.45.67", false},
-		{"031-123 45 67 ext 5", false},
-		{"\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5", false}, /* Arabic-Indic digits */
-		{"12345\n", false},
+	    {"12345", true},
+	    {"031-123 45 67", true},
+	    {"+46 31 123 45 67", true},
+	    {"+46 (0)31-1234567", true},
+	    {"", false},
+	    {"abc", false},
+	    {"123", false},
+	    {"1234", false},
+	    {"+-() ", false},
+	    {"031/123 45 67", false},
+	    {"031.123.45.67", false},
+	    {"031-123 45 67 ext 5", false},
+	    {"\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5", false}, /* Arabic-Indic digits */
+	    {"12345\n", false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -404,18 +425,18 @@ Test(organisation, the_copy_and_the_problem_free_cleanly)
 		enum organisation_mode mode;
 		bool admin;
 	} cases[] = {
-		/* accepted: a copy with replaced org_number and name */
-		{"{\"name\":\" Blå Bandet \",\"kind\":\"forening\",\"org_number\":\"2120001355\","
-		 "\"areas\":[\"a\",\"b\"]}",
-		 ORGANISATION_CREATE, false},
-		{"{\"status\":\"verified\",\"status_reason\":\"ok\"}", ORGANISATION_PATCH, true},
-		/* refused by the field table */
-		{"{\"name\":1,\"id\":\"x\",\"foo\":[1,2,3]}", ORGANISATION_CREATE, false},
-		/* refused after the copy was made */
-		{"{\"name\":\"Blå Bandet\",\"kind\":\"forening\",\"org_number\":\"2120001356\","
-		 "\"phone\":\"abc\"}",
-		 ORGANISATION_CREATE, false},
-		{"{\"status\":\"deleted\"}", ORGANISATION_PATCH, true},
+	    /* accepted: a copy with replaced org_number and name */
+	    {"{\"name\":\" Blå Bandet \",\"kind\":\"forening\",\"org_number\":\"2120001355\","
+	     "\"areas\":[\"a\",\"b\"]}",
+	     ORGANISATION_CREATE, false},
+	    {"{\"status\":\"verified\",\"status_reason\":\"ok\"}", ORGANISATION_PATCH, true},
+	    /* refused by the field table */
+	    {"{\"name\":1,\"id\":\"x\",\"foo\":[1,2,3]}", ORGANISATION_CREATE, false},
+	    /* refused after the copy was made */
+	    {"{\"name\":\"Blå Bandet\",\"kind\":\"forening\",\"org_number\":\"2120001356\","
+	     "\"phone\":\"abc\"}",
+	     ORGANISATION_CREATE, false},
+	    {"{\"status\":\"deleted\"}", ORGANISATION_PATCH, true},
 	};
 
 	json_set_alloc_funcs(counting_malloc, counting_free);

@@ -23,9 +23,9 @@ Test(orgnr, the_vectors_satisfy_luhn_as_computed_here)
 		char digits[11];
 		bool ok;
 	} cases[] = {
-		{"2120001355", true},  {"2120000142", true},  {"5560360793", true},
-		{"8024033931", true},  {"1212121212", true},  {"2120001356", false},
-		{"5560360794", false}, {"8024033930", false},
+	    {"2120001355", true},  {"2120000142", true},  {"5560360793", true},
+	    {"8024033931", true},  {"1212121212", true},  {"2120001356", false},
+	    {"5560360794", false}, {"8024033930", false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -39,14 +39,14 @@ Test(orgnr, valid_numbers_in_every_accepted_form)
 		char in[16];
 		char want[12];
 	} cases[] = {
-		{"212000-1355", "212000-1355"},   {"2120001355", "212000-1355"},
-		{"162120001355", "212000-1355"},  {"16212000-1355", "212000-1355"},
-		{"212000-0142", "212000-0142"},   {"2120000142", "212000-0142"},
-		{"162120000142", "212000-0142"},  {"16212000-0142", "212000-0142"},
-		{"556036-0793", "556036-0793"},   {"5560360793", "556036-0793"},
-		{"165560360793", "556036-0793"},  {"16556036-0793", "556036-0793"},
-		{"802403-3931", "802403-3931"},   {"8024033931", "802403-3931"},
-		{"168024033931", "802403-3931"},  {"16802403-3931", "802403-3931"},
+	    {"212000-1355", "212000-1355"},  {"2120001355", "212000-1355"},
+	    {"162120001355", "212000-1355"}, {"16212000-1355", "212000-1355"},
+	    {"212000-0142", "212000-0142"},  {"2120000142", "212000-0142"},
+	    {"162120000142", "212000-0142"}, {"16212000-0142", "212000-0142"},
+	    {"556036-0793", "556036-0793"},  {"5560360793", "556036-0793"},
+	    {"165560360793", "556036-0793"}, {"16556036-0793", "556036-0793"},
+	    {"802403-3931", "802403-3931"},  {"8024033931", "802403-3931"},
+	    {"168024033931", "802403-3931"}, {"16802403-3931", "802403-3931"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -66,43 +66,43 @@ Test(orgnr, results_for_bad_input)
 		char in[24];
 		enum orgnr_result want;
 	} cases[] = {
-		/* wrong check digit */
-		{"212000-1356", ORGNR_CHECKSUM},
-		{"2120001356", ORGNR_CHECKSUM},
-		{"162120001356", ORGNR_CHECKSUM},
-		{"16212000-1356", ORGNR_CHECKSUM},
-		{"556036-0794", ORGNR_CHECKSUM},
-		/* a personnummer: valid Luhn, third digit 0 or 1 */
-		{"121212-1212", ORGNR_PERSONNUMMER},
-		{"1212121212", ORGNR_PERSONNUMMER},
-		{"16121212-1212", ORGNR_PERSONNUMMER},
-		{"811218-9876", ORGNR_PERSONNUMMER},
-		/* twelve digits whose century is not 16 */
-		{"192120001355", ORGNR_PREFIX},
-		{"19212000-1355", ORGNR_PREFIX},
-		{"202120001355", ORGNR_PREFIX},
-		{"191212121212", ORGNR_PREFIX},
-		/* everything else is a format error */
-		{"", ORGNR_FORMAT},
-		{"212000-135", ORGNR_FORMAT},     /* 9 digits */
-		{"212000135", ORGNR_FORMAT},      /* 9 digits */
-		{"21200013551", ORGNR_FORMAT},    /* 11 digits */
-		{"212000-13551", ORGNR_FORMAT},   /* 11 digits */
-		{"1621200013551", ORGNR_FORMAT},  /* 13 digits */
-		{"16212000135", ORGNR_FORMAT},    /* 11 digits with 16 */
-		{"21200-01355", ORGNR_FORMAT},    /* dash in the wrong place */
-		{"2120001-355", ORGNR_FORMAT},
-		{"1621200-01355", ORGNR_FORMAT},
-		{"162120001-355", ORGNR_FORMAT},
-		{"212000+1355", ORGNR_FORMAT},    /* the centenarian separator of personnummer */
-		{"212000 1355", ORGNR_FORMAT},
-		{" 212000-1355", ORGNR_FORMAT},
-		{"212000-1355 ", ORGNR_FORMAT},
-		{"2120OO-1355", ORGNR_FORMAT},    /* letters O */
-		{"abcdef-ghij", ORGNR_FORMAT},
-		{"SE212000135501", ORGNR_FORMAT}, /* a VAT number */
-		{"212000--1355", ORGNR_FORMAT},
-		{"\xef\xbc\x92\x31\x32\x30\x30\x30-1355", ORGNR_FORMAT}, /* full-width 2 */
+	    /* wrong check digit */
+	    {"212000-1356", ORGNR_CHECKSUM},
+	    {"2120001356", ORGNR_CHECKSUM},
+	    {"162120001356", ORGNR_CHECKSUM},
+	    {"16212000-1356", ORGNR_CHECKSUM},
+	    {"556036-0794", ORGNR_CHECKSUM},
+	    /* a personnummer: valid Luhn, third digit 0 or 1 */
+	    {"121212-1212", ORGNR_PERSONNUMMER},
+	    {"1212121212", ORGNR_PERSONNUMMER},
+	    {"16121212-1212", ORGNR_PERSONNUMMER},
+	    {"811218-9876", ORGNR_PERSONNUMMER},
+	    /* twelve digits whose century is not 16 */
+	    {"192120001355", ORGNR_PREFIX},
+	    {"19212000-1355", ORGNR_PREFIX},
+	    {"202120001355", ORGNR_PREFIX},
+	    {"191212121212", ORGNR_PREFIX},
+	    /* everything else is a format error */
+	    {"", ORGNR_FORMAT},
+	    {"212000-135", ORGNR_FORMAT},    /* 9 digits */
+	    {"212000135", ORGNR_FORMAT},     /* 9 digits */
+	    {"21200013551", ORGNR_FORMAT},   /* 11 digits */
+	    {"212000-13551", ORGNR_FORMAT},  /* 11 digits */
+	    {"1621200013551", ORGNR_FORMAT}, /* 13 digits */
+	    {"16212000135", ORGNR_FORMAT},   /* 11 digits with 16 */
+	    {"21200-01355", ORGNR_FORMAT},   /* dash in the wrong place */
+	    {"2120001-355", ORGNR_FORMAT},
+	    {"1621200-01355", ORGNR_FORMAT},
+	    {"162120001-355", ORGNR_FORMAT},
+	    {"212000+1355", ORGNR_FORMAT}, /* the centenarian separator of personnummer */
+	    {"212000 1355", ORGNR_FORMAT},
+	    {" 212000-1355", ORGNR_FORMAT},
+	    {"212000-1355 ", ORGNR_FORMAT},
+	    {"2120OO-1355", ORGNR_FORMAT}, /* letters O */
+	    {"abcdef-ghij", ORGNR_FORMAT},
+	    {"SE212000135501", ORGNR_FORMAT}, /* a VAT number */
+	    {"212000--1355", ORGNR_FORMAT},
+	    {"\xef\xbc\x92\x31\x32\x30\x30\x30-1355", ORGNR_FORMAT}, /* full-width 2 */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -126,8 +126,8 @@ Test(orgnr, every_result_has_a_message)
 		cr_assert_not_null(m, "result %d", all[i]);
 		cr_expect_gt(strlen(m), 0, "result %d", all[i]);
 		for (size_t j = 0; j < i; j++)
-			cr_expect_str_neq(m, orgnr_message(all[j]), "results %d and %d share a message",
-			                  all[i], all[j]);
+			cr_expect_str_neq(m, orgnr_message(all[j]),
+			                  "results %d and %d share a message", all[i], all[j]);
 	}
 	cr_expect_not_null(orgnr_message((enum orgnr_result)99));
 }

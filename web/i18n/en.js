@@ -233,7 +233,7 @@ export default {
     role: 'Role',
     since: 'Since',
     actions: 'Actions',
-    changeRole: 'Change the role of {name}',
+    changeRole: 'New role for {name}',
     setRole: 'Change role',
     setRoleName: 'Change the role of {name}',
     remove: 'Remove {name}',

@@ -253,7 +253,7 @@ export default {
     role: 'Roll',
     since: 'Sedan',
     actions: 'Åtgärder',
-    changeRole: 'Byt roll för {name}',
+    changeRole: 'Ny roll för {name}',
     setRole: 'Byt roll',
     setRoleName: 'Byt roll för {name}',
     remove: 'Ta bort {name}',

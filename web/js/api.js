@@ -61,7 +61,8 @@ export async function api(path, opts = {}) {
       throw new ApiError(0);
     }
     if (res.status === 401 && sent && retry) {
-      if (sent !== access || (await refresh())) return api(path, { ...opts, retry: false });
+      const renewed = sent !== access ? Boolean(access) : await refresh();
+      if (renewed) return api(path, { ...opts, retry: false });
     }
     const text = await res.text();
     let data = null;

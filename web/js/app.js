@@ -6,23 +6,30 @@ import { h, announce, problemBox } from './dom.js';
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
   ['/', 'start'],
-  ['/overenskommelsen', 'coming', { section: 'agreement' }],
+  ['/overenskommelsen', 'agreement'],
+  ['/overenskommelsen/:ref', 'agreement'],
   ['/organisationer', 'organisations'],
   ['/organisationer/:id', 'organisation'],
   ['/organisationer/:id/redigera', 'orgform', { mode: 'edit' }],
   ['/organisationer/:id/foretradare', 'representatives'],
-  ['/dialoger', 'coming', { section: 'dialogues' }],
-  ['/statistik', 'coming', { section: 'stats' }],
+  ['/dialoger', 'dialogues'],
+  ['/dialoger/:id', 'dialogue'],
+  ['/dialogues/:id', 'dialogue', { alias: '/dialoger/' }], // the URL in the calendar feeds
+  ['/statistik', 'stats'],
   ['/logga-in', 'account', { mode: 'login' }],
   ['/skapa-konto', 'account', { mode: 'register' }],
   ['/mina-organisationer', 'my'],
   ['/mina-organisationer/ny', 'orgform', { mode: 'create' }],
   ['/kansli', 'admin', { tab: 'pending' }],
   ['/kansli/anvandare', 'admin', { tab: 'users' }],
-  ['/kansli/anvandare/:id', 'admin', { tab: 'user' }],
+  ['/kansli/anvandare/:id', 'admin', { tab: 'users', sub: 'user' }],
   ['/kansli/klienter', 'admin', { tab: 'clients' }],
   ['/kansli/dialoger', 'admin', { tab: 'dialogues' }],
+  ['/kansli/dialoger/ny', 'admin', { tab: 'dialogues', sub: 'new' }],
+  ['/kansli/dialoger/:id', 'admin', { tab: 'dialogues', sub: 'edit' }],
   ['/kansli/overenskommelser', 'admin', { tab: 'agreements' }],
+  ['/kansli/overenskommelser/ny', 'admin', { tab: 'agreements', sub: 'new' }],
+  ['/kansli/overenskommelser/:ref', 'admin', { tab: 'agreements', sub: 'edit' }],
   ['/kansli/logg', 'admin', { tab: 'audit' }],
   ['/tillganglighet', 'info', { page: 'a11y' }],
   ['/oppna-data', 'info', { page: 'openData' }],
@@ -43,8 +50,11 @@ function match(path) {
   return { page: 'notfound', params: {}, opts: {} };
 }
 
-export function go(path, { replace = false } = {}) {
+let flash = null;
+// go(path, {replace, flash}): flash is a message shown (and announced) on the next page
+export function go(path, { replace = false, flash: msg = null } = {}) {
   history[replace ? 'replaceState' : 'pushState'](null, '', path);
+  flash = msg;
   return render(true);
 }
 
@@ -52,6 +62,9 @@ async function render(focus) {
   const token = ++current;
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const { page, params, opts } = match(path);
+  if (opts.alias) history.replaceState(null, '', `${opts.alias}${encodeURIComponent(params.id)}`);
+  const said = flash;
+  flash = null;
   const view = h('div', { class: 'wrap view' });
   main.replaceChildren(view);
   markNav(path);
@@ -66,11 +79,21 @@ async function render(focus) {
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;
-    view.replaceChildren(problemBox(e));
+    view.replaceChildren(problemBox(e, null, 'h1'));
+    ctx.title(view.querySelector('h1').textContent);
     if (!(e && 'status' in e)) console.warn(e); // a programming error, not an API answer
   }
   if (token !== current) return;
-  if (focus) {
+  if (said) {
+    view.querySelector('h1')?.after(h('div', { class: 'notice notice-success' }, h('p', {}, said)));
+    announce(said);
+  }
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (target) {
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.scrollIntoView();
+    target.focus();
+  } else if (focus) {
     window.scrollTo(0, 0);
     main.focus({ preventScroll: true });
   }
@@ -136,8 +159,7 @@ function renderShell() {
 
 async function doLogout() {
   await logout();
-  announce(t('account.loggedOut'));
-  go('/');
+  go('/', { flash: t('account.loggedOut') });
 }
 
 // In-app links: same origin, not the API, not a file
@@ -153,7 +175,7 @@ document.addEventListener('click', (ev) => {
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith(new URL(BASE, location.href).pathname) || /\.[a-z0-9]+$/i.test(url.pathname)) return;
   ev.preventDefault();
-  if (url.pathname + url.search !== location.pathname + location.search) go(url.pathname + url.search);
+  if (url.pathname + url.search + url.hash !== location.pathname + location.search + location.hash) go(url.pathname + url.search + url.hash);
   else render(true);
 });
 

@@ -17,6 +17,9 @@ export function h(tag, attrs, ...kids) {
   return el;
 }
 
+// el.append() that skips null and false (the native one would print "null")
+export const put = (el, ...kids) => { add(el, kids); return el; };
+
 function add(el, kids) {
   for (const k of kids.flat(Infinity)) if (k != null && k !== false) el.append(k instanceof Node ? k : String(k));
 }
@@ -50,11 +53,11 @@ export function field(o) {
   } else {
     control = h('input', {
       ...common, type: o.type || 'text', value: o.value ?? '', inputmode: o.inputmode,
-      min: o.min, maxlength: o.maxlength, spellcheck: o.spellcheck,
+      min: o.min, max: o.max, maxlength: o.maxlength, spellcheck: o.spellcheck,
     });
   }
   const lbl = h('label', { for: id }, o.label, ' ', h('span', { class: 'opt' }, o.required ? t('common.required') : o.optional ? t('common.optional') : ''));
-  return h('div', { class: 'field', 'data-field': o.name }, lbl, hint, err, control);
+  return h('div', { class: 'field', 'data-field': o.field || o.name, 'data-label': o.label }, lbl, hint, err, control);
 }
 
 // A group of checkboxes in a fieldset; value: the checked codes
@@ -63,7 +66,7 @@ export function checkGroup(o) {
   const hint = o.hint ? h('p', { class: 'hint', id: `${id}-hint` }, o.hint) : null;
   const err = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
   const set = new Set(o.value || []);
-  return h('fieldset', { class: 'field checks', id, 'data-field': o.name, 'aria-describedby': hint ? `${id}-hint` : null },
+  return h('fieldset', { class: 'field checks', id, 'data-field': o.name, 'data-label': o.label, 'aria-describedby': hint ? `${id}-hint` : null },
     h('legend', {}, o.label, ' ', h('span', { class: 'opt' }, o.optional ? t('common.optional') : '')),
     hint, err,
     h('div', { class: 'check-list' }, o.options.map(([v, l]) => {
@@ -85,12 +88,15 @@ export function problemText(err) {
   return lines.join(' ');
 }
 
-export function problemBox(err, extra) {
-  const box = notice('error', h('h2', {}, problemText(err)), extra);
+export function problemBox(err, extra, level = 'h2') {
+  const box = notice('error', h(level, {}, problemText(err)), extra);
   box.setAttribute('role', 'alert');
   if (err.detail && err.type !== 'session' && err.type !== 'validation') {
     const en = getLang() !== 'en';
     box.append(h('p', { class: 'detail' }, t('problems.detailLabel'), ' ', h('span', { lang: en ? 'en' : null }, err.detail)));
+  }
+  if (err.type === 'session' || err.type === 'unauthorized') {
+    box.append(h('p', {}, h('a', { href: `/logga-in?next=${encodeURIComponent(location.pathname)}` }, t('common.loginLink'))));
   }
   if (err.requestId && err.status >= 500) box.append(h('p', { class: 'detail' }, t('problems.reference', { id: err.requestId })));
   return box;
@@ -127,11 +133,13 @@ export function showErrors(form, errs, labels = {}, err = null) {
   clearErrors(form);
   const items = [];
   for (const e of errs) {
-    const name = String(e.field || '').split('/')[1] || '';
-    const wrap = name && form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    const path = String(e.field || '').split('/').slice(1);
+    const name = path[0] || '';
+    const find = (f) => form.querySelector(`[data-field="${CSS.escape(f)}"]`);
+    const wrap = (path.length > 1 && find(path.join('/'))) || (name && find(name));
     const text = e.text || fieldMessage(e.message || '');
     const msg = () => text ?? h('span', { lang: 'en' }, e.message);
-    const label = labels[name] || name;
+    const label = (wrap && wrap.dataset.label) || labels[name] || name;
     if (wrap) {
       const slot = wrap.querySelector('.field-error');
       slot.replaceChildren(msg());
@@ -150,7 +158,7 @@ export function showErrors(form, errs, labels = {}, err = null) {
   if (!items.length && err) items.push(h('li', {}, problemText(err)));
   const heading = items.length === 1 ? t('form.summaryOne') : t('form.summary', { n: items.length });
   const hid = uid('sum');
-  const summary = h('div', { class: 'error-summary', tabindex: '-1', 'aria-labelledby': hid },
+  const summary = h('div', { class: 'error-summary', role: 'group', tabindex: '-1', 'aria-labelledby': hid },
     h('h2', { id: hid }, heading), h('ul', {}, items));
   if (err && err.detail && !errs.length && getLang() !== 'en') {
     summary.append(h('p', { class: 'detail' }, t('problems.detailLabel'), ' ', h('span', { lang: 'en' }, err.detail)));
@@ -169,6 +177,7 @@ export function onSubmit(form, fn) {
     btns.forEach((b) => b.setAttribute('aria-disabled', 'true'));
     if (form.dataset.sending) return;
     form.dataset.sending = '1';
+    clearErrors(form);
     try { await fn(ev); } finally {
       delete form.dataset.sending;
       btns.forEach((b) => b.removeAttribute('aria-disabled'));

@@ -33,8 +33,39 @@ export function t(key, params = {}) {
   return v.replace(/\{(\w+)\}/g, (m, k) => (k in params ? (k === 'n' ? fmtNum(params.n) : String(params[k])) : m));
 }
 
+// Times are shown in Göteborg's time zone, whatever the device's zone is
+export const TZ = 'Europe/Stockholm';
 export const fmtNum = (n) => new Intl.NumberFormat(lang).format(n);
-export const fmtDate = (iso) => new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(new Date(iso));
+export const fmtDate = (iso) => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: TZ }).format(new Date(iso));
+export const fmtDateTime = (iso) => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone: TZ }).format(new Date(iso));
+export const fmtTime = (iso) => new Intl.DateTimeFormat(lang, { timeStyle: 'short', timeZone: TZ }).format(new Date(iso));
+export const fmtMonth = (y, m) => new Intl.DateTimeFormat(lang, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1));
+
+// The wall-clock parts of a moment in Göteborg: {year, month, day, hour, minute, weekday(1=Mon)}
+export function local(date) {
+  const p = {};
+  for (const x of new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short' }).formatToParts(date)) p[x.type] = x.value;
+  return { year: +p.year, month: +p.month, day: +p.day, hour: +p.hour, minute: +p.minute, second: +p.second,
+    weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1 };
+}
+const pad = (n) => String(n).padStart(2, '0');
+// <input type="datetime-local"> value (Göteborg time) ⇄ RFC 3339 in UTC
+export function toLocalInput(iso) {
+  if (!iso) return '';
+  const l = local(new Date(iso));
+  return `${l.year}-${pad(l.month)}-${pad(l.day)}T${pad(l.hour)}:${pad(l.minute)}`;
+}
+export function fromLocalInput(v) {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v || '')) return v || null;
+  const guess = new Date(`${v.slice(0, 16)}:00Z`);
+  const l = local(guess);
+  const offset = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) - guess.getTime();
+  let at = new Date(guess.getTime() - offset);
+  const l2 = local(at); // across a change of summer time the offset of the result decides
+  const offset2 = Date.UTC(l2.year, l2.month - 1, l2.day, l2.hour, l2.minute, l2.second) - at.getTime();
+  if (offset2 !== offset) at = new Date(guess.getTime() - offset2);
+  return at.toISOString().replace('.000Z', 'Z');
+}
 
 // A vocabulary entry's label in the chosen language
 export const label = (entry) => (entry ? entry[`label_${lang}`] || entry.code : '');

@@ -29,14 +29,14 @@ struct series {
 
 static struct series *by_route;  /* [route_count] */
 static atomic_long webhook_pending;
-static atomic_long feed_held_back;
+static atomic_long delivery_lag;
 static atomic_ulong deliveries[4]; /* delivered, retry, failed, gone */
 static const char *const outcomes[] = {"delivered", "retry", "failed", "gone"};
 
-void metrics_set_integration(long pending, long held_back)
+void metrics_set_integration(long pending, long lag_seconds)
 {
 	atomic_store_explicit(&webhook_pending, pending, memory_order_relaxed);
-	atomic_store_explicit(&feed_held_back, held_back, memory_order_relaxed);
+	atomic_store_explicit(&delivery_lag, lag_seconds, memory_order_relaxed);
 }
 
 void metrics_count_delivery(const char *outcome)
@@ -171,13 +171,13 @@ void metrics_render(struct buf *out)
 	buf_addf(out,
 		 "# HELP idekom_webhook_queue_length Webhook deliveries waiting (pending).\n"
 		 "# TYPE idekom_webhook_queue_length gauge\nidekom_webhook_queue_length %ld\n"
-		 "# HELP idekom_change_feed_held_back Change events written but held back until "
-		 "older transactions finish (the feed's lag).\n"
-		 "# TYPE idekom_change_feed_held_back gauge\nidekom_change_feed_held_back %ld\n"
+		 "# HELP idekom_change_feed_lag_seconds Age of the oldest change event still waiting "
+		 "for a webhook delivery.\n"
+		 "# TYPE idekom_change_feed_lag_seconds gauge\nidekom_change_feed_lag_seconds %ld\n"
 		 "# HELP idekom_webhook_attempts_total Delivery attempts by outcome (this process).\n"
 		 "# TYPE idekom_webhook_attempts_total counter\n",
 		 atomic_load_explicit(&webhook_pending, memory_order_relaxed),
-		 atomic_load_explicit(&feed_held_back, memory_order_relaxed));
+		 atomic_load_explicit(&delivery_lag, memory_order_relaxed));
 	for (size_t i = 0; i < 4; i++)
 		buf_addf(out, "idekom_webhook_attempts_total{outcome=\"%s\"} %lu\n", outcomes[i],
 			 atomic_load_explicit(&deliveries[i], memory_order_relaxed));

@@ -20,8 +20,8 @@ void metrics_free(void);
  */
 void metrics_record(int route, const char *method, int status, double seconds);
 
-/* Webhook queue length and change-feed lag (events written but held back), as last seen. */
-void metrics_set_integration(long pending, long held_back);
+/* Webhook queue length and its lag (age of the oldest pending delivery, s), as last seen. */
+void metrics_set_integration(long pending, long lag_seconds);
 
 /* Counts one recorded delivery attempt by its outcome: delivered, retry, failed or gone. */
 void metrics_count_delivery(const char *outcome);

@@ -90,8 +90,15 @@ int static_files_serve(struct req *rq, const char *path)
 	}
 	if (!realpath(rq->cfg->static_dir, root))
 		return reply_error(rq, 404, "there is nothing at this path");
-	if (strcmp(path, "/") == 0 || !static_files_type(path))
+	if (strcmp(path, "/") == 0 || !static_files_type(path)) {
+		const char *accept = req_header(rq, "Accept");
+
+		/* a page of the front end (it routes itself) for a browser navigating; for API
+		 * clients an unknown path stays a 404 problem */
+		if (strcmp(path, "/") != 0 && (!accept || !strstr(accept, "text/html")))
+			return reply_error(rq, 404, "there is nothing at this path");
 		path = "/index.html";
+	}
 	type = static_files_type(path);
 	if (strstr(path, "..") || snprintf(want, sizeof(want), "%s%s", root, path) >= PATH_MAX)
 		return reply_error(rq, 404, "there is nothing at this path");

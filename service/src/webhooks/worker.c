@@ -175,7 +175,7 @@ static int run_batch(PGconn *pg)
 
 static void update_gauges(PGconn *pg)
 {
-	PGresult *res = PQexec(pg, "SELECT pending, held_back FROM api.integration_gauges()");
+	PGresult *res = PQexec(pg, "SELECT pending, lag_seconds FROM api.integration_gauges()");
 
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		metrics_set_integration(atol(PQgetvalue(res, 0, 0)), atol(PQgetvalue(res, 0, 1)));

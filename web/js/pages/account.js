@@ -1,6 +1,6 @@
 // Log in and create an account
 import { api, login } from '../api.js';
-import { h, field, notice, readForm, showErrors, onSubmit, announce } from '../dom.js';
+import { h, field, notice, readForm, showErrors, onSubmit } from '../dom.js';
 import { t } from '../i18n.js';
 
 // Only same-site paths are followed after login
@@ -23,7 +23,8 @@ export default async function account(view, ctx) {
     notice('info', h('p', {}, t('account.memoryNote'))),
     form,
     h('p', {}, t(register ? 'account.haveAccount' : 'account.noAccount'), ' ',
-      h('a', { href: register ? '/logga-in' : '/skapa-konto' }, t(register ? 'nav.login' : 'nav.register'))));
+      h('a', { href: (register ? '/logga-in' : '/skapa-konto') + (ctx.query.get('next') ? `?next=${encodeURIComponent(ctx.query.get('next'))}` : '') },
+        t(register ? 'nav.login' : 'nav.register'))));
 
   onSubmit(form, async () => {
     const v = readForm(form);
@@ -33,8 +34,7 @@ export default async function account(view, ctx) {
     try {
       if (register) await api('/auth/register', { method: 'POST', body: { name: v.name, email: v.email, password: form.elements.password.value }, auth: false });
       await login(v.email, form.elements.password.value);
-      announce(t(register ? 'account.created' : 'account.loggedIn'));
-      ctx.go(safeNext(ctx.query.get('next')));
+      ctx.go(safeNext(ctx.query.get('next')), { flash: t(register ? 'account.created' : 'account.loggedIn') });
     } catch (e) {
       if (!register && e.status === 401) return showErrors(form, [{ field: '', text: t('account.loginFailed') }], labels);
       showErrors(form, e.errors || [], labels, e);

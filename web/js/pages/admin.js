@@ -1,6 +1,6 @@
 // The secretariat (admin): organisations to review, users, API clients; the rest is coming
 import { api, qs, vocabularies, loadMe, session } from '../api.js';
-import { h, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
+import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
 import { t, label, fmtDate } from '../i18n.js';
 
 const TABS = [
@@ -19,20 +19,17 @@ function said(slot, text, focus) {
 
 export default async function admin(view, ctx) {
   if (!needLogin(view, ctx, true)) return;
-  const tab = ctx.opts.tab === 'user' ? 'users' : ctx.opts.tab;
-  const path = location.pathname;
+  const tab = ctx.opts.tab;
   view.append(
     h('h1', {}, t('admin.title')),
     h('nav', { 'aria-label': t('admin.nav') }, h('ul', { class: 'tabs' },
-      TABS.map(([k, href]) => h('li', {}, h('a', { href, 'aria-current': href === path || (k === tab && ctx.opts.tab === 'user') ? 'page' : null }, t(`admin.${k}`)))))));
+      TABS.map(([k, href]) => h('li', {}, h('a', { href, 'aria-current': k === tab ? 'page' : null }, t(`admin.${k}`)))))));
   ctx.title(`${t(`admin.${tab}`)} – ${t('admin.title')}`);
   const section = h('section', { class: 'admin-section', 'aria-labelledby': 'sec-h' });
   view.append(section);
-  const page = { pending, users, user, clients }[ctx.opts.tab];
+  const page = { pending, users: ctx.opts.sub === 'user' ? user : users, clients }[tab];
   if (page) return page(section, ctx);
-  section.append(h('h2', { id: 'sec-h' }, t('admin.comingTitle', { section: t(`admin.${tab}`) })),
-    h('p', {}, h('span', { class: 'badge badge-coming' }, t('common.coming'))),
-    h('p', {}, t(`coming.admin${tab[0].toUpperCase()}${tab.slice(1)}`)));
+  return (await import(`./admin-${tab}.js`)).default(section, ctx);
 }
 
 async function pending(section) {
@@ -73,7 +70,7 @@ async function pending(section) {
       } catch (e) { showErrors(rform, e.errors || [], { reason: t('admin.rejectReason') }, e); }
     });
     const kind = label(vocab.kinds.find((k) => k.code === o.kind));
-    li.append(h('h3', {}, h('a', { href: `/organisationer/${o.id}` }, o.name)),
+    put(li, h('h3', {}, h('a', { href: `/organisationer/${o.id}` }, o.name)),
       h('p', { class: 'meta' }, [kind, o.org_number, `${t('org.registered')} ${fmtDate(o.created_at)}`].filter(Boolean).join(' · ')),
       o.description ? h('p', { class: 'desc' }, o.description) : null,
       h('p', { class: 'actions' }, verify, reject), rform);
@@ -81,7 +78,7 @@ async function pending(section) {
   }
 }
 
-async function users(section) {
+async function users(section, ctx) {
   const list = h('tbody');
   const status = h('p', { class: 'count', role: 'status' });
   const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
@@ -96,6 +93,7 @@ async function users(section) {
   let timer = null;
   let ctrl = null;
   async function load(append) {
+    if (!ctx.live()) return;
     if (ctrl) ctrl.abort();
     ctrl = new AbortController();
     try {
@@ -224,7 +222,7 @@ async function clients(section) {
           copied.textContent = t('common.copyFailed');
         }
       });
-      const box = h('div', { class: 'notice notice-success secret-box', tabindex: '-1', 'aria-labelledby': 'secret-h' },
+      const box = h('div', { class: 'notice notice-success secret-box', role: 'group', tabindex: '-1', 'aria-labelledby': 'secret-h' },
         h('h3', { id: 'secret-h' }, t('admin.secretTitle', { name: data.name })),
         h('p', {}, h('strong', {}, t('admin.secretText'))),
         h('dl', { class: 'facts' }, h('dt', {}, t('admin.clientId')), h('dd', {}, h('code', {}, data.client_id))),

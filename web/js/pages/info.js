@@ -1,7 +1,7 @@
 // The accessibility statement (tillgänglighetsredogörelse) and the open-data page
-import { BASE, qs } from '../api.js';
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { api, BASE } from '../api.js';
+import { h, problemBox } from '../dom.js';
+import { t, getLang } from '../i18n.js';
 
 const sec = (id, title, ...kids) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...kids);
 const list = (items) => h('ul', {}, items.map((x) => h('li', {}, x)));
@@ -19,12 +19,27 @@ export default async function info(view, ctx) {
     return;
   }
   ctx.title(t('openData.title'));
-  view.append(h('h1', {}, t('openData.title')), h('p', { class: 'lead' }, t('openData.intro')),
+  const lang = getLang();
+  view.append(h('h1', {}, t('openData.title')), h('p', { class: 'lead' }, t('openData.intro')));
+  let index = null;
+  try { index = (await api('/open-data')).data; } catch (e) { view.append(problemBox(e)); }
+  if (index) {
+    view.append(h('p', {}, t('openData.licence'), ' ', h('a', { href: index.licence.url, rel: 'license' }, index.licence.name), '. ', t('openData.publisher', { name: index.publisher })));
+    for (const d of index.datasets) {
+      const id = `ds-${d.id}`;
+      view.append(sec(id, d[`title_${lang}`] || d.title_sv,
+        h('p', {}, d[`description_${lang}`] || d.description_sv),
+        h('ul', { class: 'actions' }, d.distributions.map((x) => h('li', {}, h('a', { class: 'button button-secondary', href: new URL(x.url, new URL(BASE, location.href)).href, type: x.media_type,
+          'aria-label': t('openData.downloadOf', { format: x.format, name: d[`title_${lang}`] || d.title_sv }) }, t('openData.download', { format: x.format }))))),
+        h('details', {}, h('summary', {}, t('openData.fields')),
+          h('table', { class: 'table' }, h('thead', {}, h('tr', {}, [t('openData.field'), t('openData.type'), t('openData.meaning')].map((x) => h('th', { scope: 'col' }, x)))),
+            h('tbody', {}, d.fields.map((f) => h('tr', {}, h('td', {}, h('code', {}, f.name)), h('td', {}, f.type), h('td', {}, f[`description_${lang}`] || f.description_sv))))))));
+    }
+  }
+  view.append(
     sec('o-api', t('openData.apiTitle'), h('p', {}, t('openData.api')),
-      h('p', {}, h('a', { href: `${BASE}/openapi.json` }, t('openData.apiLink')))),
-    sec('o-orgs', t('openData.orgsTitle'), h('p', {}, t('openData.orgs')),
-      list([h('a', { href: `${BASE}/organisations${qs({ status: 'verified', limit: 100 })}` }, t('openData.orgsLink')),
-        h('a', { href: `${BASE}/vocabularies` }, t('openData.vocabLink'))])),
-    sec('o-coming', t('openData.comingTitle'), h('p', {}, h('span', { class: 'badge badge-coming' }, t('common.coming'))), list(t('openData.coming'))),
+      h('ul', {}, h('li', {}, h('a', { href: `${BASE}/openapi.json` }, t('openData.apiLink'))),
+        h('li', {}, h('a', { href: `${BASE}/vocabularies` }, t('openData.vocabLink'))),
+        h('li', {}, h('a', { href: `${BASE}/open-data` }, t('openData.indexLink'))))),
     h('p', {}, t('openData.personal')));
 }

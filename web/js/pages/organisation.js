@@ -1,8 +1,10 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
 import { api, qs, session, vocabularies } from '../api.js';
-import { h, notice, problemBox } from '../dom.js';
+import { h, put, notice, problemBox } from '../dom.js';
 import { t, label, fmtDate, fmtNum } from '../i18n.js';
 import { orgItem } from './organisations.js';
+import { endorsementTable } from './agreement.js';
+import { absolute } from './dialogues.js';
 
 export const roleIn = (id) => {
   const me = session();
@@ -43,10 +45,14 @@ export default async function organisation(view, ctx) {
   const role = roleIn(o.id);
   const actions = h('ul', { class: 'actions' },
     role ? h('li', {}, h('a', { class: 'button', href: `/organisationer/${o.id}/redigera` }, t('org.edit'))) : null,
-    role === 'admin' || role === 'signatory' ? h('li', {}, h('a', { class: 'button button-secondary', href: `/organisationer/${o.id}/foretradare` }, t('org.manageReps'))) : null);
+    role === 'admin' || role === 'signatory' ? h('li', {}, h('a', { class: 'button button-secondary', href: `/organisationer/${o.id}/foretradare` }, t('org.manageReps'))) : null,
+    role === 'admin' ? h('li', {}, h('a', { class: 'button button-secondary', href: `/kansli/logg?entity_id=${o.id}` }, t('org.auditLog'))) : null);
   const umbrella = h('span');
+  const endorsements = h('section', { 'aria-labelledby': 'end-h' }, h('h2', { id: 'end-h' }, t('org.endorsement')),
+    h('p', {}, o.endorsement ? t('org.endorsedSince', { date: fmtDate(o.endorsement.endorsed_at) }) : t('org.notEndorsed')),
+    role === 'signatory' && o.status === 'verified' ? h('p', {}, h('a', { href: '/overenskommelsen#anslut' }, t(o.endorsement ? 'org.manageEndorsement' : 'org.endorseNow'))) : null);
   const website = o.website && /^https?:\/\//i.test(o.website) ? h('a', { href: o.website, rel: 'noopener noreferrer nofollow' }, o.website) : o.website;
-  view.append(
+  put(view,
     h('h1', {}, o.name),
     o.status !== 'verified' ? h('p', {}, h('span', { class: `badge badge-${o.status}` }, t(`status.${o.status}`))) : null,
     o.status === 'pending' ? notice('info', h('p', {}, t('org.pendingNote'))) : null,
@@ -71,9 +77,7 @@ export default async function organisation(view, ctx) {
         [t('org.email'), o.email ? h('a', { href: `mailto:${o.email}` }, o.email) : null],
         [t('org.phone'), o.phone ? h('a', { href: `tel:${o.phone.replace(/[^0-9+]/g, '')}` }, o.phone) : null],
       ])) : null,
-    h('section', { 'aria-labelledby': 'end-h' }, h('h2', { id: 'end-h' }, t('org.endorsement')),
-      h('p', {}, o.endorsement ? t('org.endorsedSince', { date: fmtDate(o.endorsement.endorsed_at) }) : t('org.notEndorsed')),
-      h('p', { class: 'hint' }, t('org.endorsementHistoryComing'))));
+    endorsements);
 
   const members = h('section', { 'aria-labelledby': 'mem-h' }, h('h2', { id: 'mem-h' }, t('org.members')));
   view.append(members);
@@ -85,7 +89,12 @@ export default async function organisation(view, ctx) {
       (e) => reps.append(problemBox(e)));
   }
   view.append(h('section', { 'aria-labelledby': 'dlg-h' }, h('h2', { id: 'dlg-h' }, t('org.dialogues')),
-    h('p', {}, h('span', { class: 'badge badge-coming' }, t('common.coming'))), h('p', {}, t('org.dialoguesComing'))));
+    h('p', {}, t('org.dialoguesText')),
+    h('p', {}, h('a', { href: absolute(`/organisations/${o.id}/dialogues.ics`), download: 'idekom-dialoger.ics' }, t('org.dialoguesCalendar')))));
+  Promise.all([api(`/organisations/${o.id}/endorsements`), api(`/agreements${qs({ limit: 100 })}`)]).then(([{ data }, { data: ags }]) => {
+    const titles = new Map(ags.items.map((x) => [x.id, `${x.title} (${t('agreement.versionN', { n: x.version })})`]));
+    if (data.items.length) endorsements.append(h('h3', {}, t('org.endorsementHistory')), endorsementTable(data.items, vocab, false, titles));
+  }, (e) => endorsements.append(problemBox(e)));
 
   if (o.umbrella_id) {
     api(`/organisations/${o.umbrella_id}`).then(({ data }) => umbrella.append(h('a', { href: `/organisationer/${data.id}` }, data.name)), () => {});

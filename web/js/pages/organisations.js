@@ -52,6 +52,7 @@ export default async function organisations(view, ctx) {
   };
 
   async function load(append) {
+    if (!ctx.live()) return; // a late timer after the person has moved on
     if (ctrl) ctrl.abort();
     ctrl = new AbortController();
     const p = params();

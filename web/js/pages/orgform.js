@@ -4,6 +4,7 @@ import { api, qs, loadMe, vocabularies } from '../api.js';
 import { h, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { roleIn } from './organisation.js';
+import { clashBox, same } from '../clash.js';
 
 const TEXT = ['org_number', 'name', 'kind', 'umbrella_id', 'description', 'website', 'email', 'phone', 'member_count', 'status', 'status_reason'];
 const LISTS = ['areas', 'districts'];
@@ -15,7 +16,6 @@ function toApi(name, v) {
   if (name === 'member_count' && /^\d+$/.test(v)) return Number(v);
   return v;
 }
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 export default async function orgform(view, ctx) {
   const me = needLogin(view, ctx);
@@ -96,24 +96,17 @@ export default async function orgform(view, ctx) {
 
   async function clash() {
     const r = await api(`/organisations/${base.id}`);
-    const theirs = baseValues(r.data);
-    const started = baseValues(base);
-    const mine = values();
     etag = r.etag; // the next save goes on top of their version
-    const diffs = Object.keys(theirs).filter((k) => !same(theirs[k], started[k]) && !same(theirs[k], mine[k]));
-    const box = h('div', { class: 'notice notice-warning clash', tabindex: '-1', role: 'alert', 'aria-labelledby': 'clash-h' },
-      h('h2', { id: 'clash-h' }, t('orgForm.clashTitle')),
-      h('p', {}, diffs.length ? t('orgForm.clashText') : t('orgForm.clashNoDiff')),
-      diffs.length ? h('ul', {}, diffs.map((k) => h('li', {}, h('strong', {}, labels[k]), ': ', t('orgForm.clashTheirs', { value: display(k, theirs[k]) })))) : null,
-      h('p', { class: 'actions' },
-        h('button', { type: 'button', class: 'button', onclick: () => form.requestSubmit() }, t('orgForm.clashSaveMine')),
-        h('button', { type: 'button', class: 'button button-secondary', onclick: () => {
-          base = r.data;
-          fill(base);
-          box.remove();
-          form.elements.name.focus();
-          announce(t('orgForm.clashResolved'));
-        } }, t('orgForm.clashUseTheirs'))));
+    const box = clashBox({
+      started: baseValues(base), theirs: baseValues(r.data), mine: values(), labels, show: display,
+      onSaveMine: () => form.requestSubmit(),
+      onUseTheirs: () => {
+        base = r.data;
+        fill(base);
+        form.elements.name.focus();
+        announce(t('clash.resolved'));
+      },
+    });
     done.replaceChildren(box);
     box.focus();
   }
@@ -128,8 +121,7 @@ export default async function orgform(view, ctx) {
         const body = Object.fromEntries(Object.entries(val).filter(([, x]) => x !== null && !(Array.isArray(x) && !x.length)));
         const { data } = await api('/organisations', { method: 'POST', body });
         await loadMe();
-        announce(t('orgForm.created'));
-        return ctx.go(`/organisationer/${data.id}`);
+        return ctx.go(`/organisationer/${data.id}`, { flash: t('orgForm.created') });
       }
       const started = baseValues(base);
       const patch = Object.fromEntries(Object.entries(val).filter(([k, x]) => !same(x, started[k])));
@@ -138,8 +130,7 @@ export default async function orgform(view, ctx) {
         return;
       }
       await api(`/organisations/${base.id}`, { method: 'PATCH', body: patch, ifMatch: etag });
-      announce(t('form.saved'));
-      return ctx.go(`/organisationer/${base.id}`);
+      return ctx.go(`/organisationer/${base.id}`, { flash: t('form.saved') });
     } catch (e) {
       if (e.status === 412) {
         try { return await clash(); } catch (e2) { e = e2; }

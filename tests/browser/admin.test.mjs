@@ -1,0 +1,170 @@
+// The secretariat at work: rejecting with a reason, users (role and disabling with If-Match,
+// a stale version explained), API clients (the secret shown once, deletion); and a signatory
+// managing the organisation's representatives.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, settled, axe, loginUI, call, apiLogin, makeUser, ADMIN, RUN } from './support.mjs';
+
+let admin;
+let adminToken;
+const tabs = (page) => page.getByRole('navigation', { name: 'Kansliets sidor' });
+
+before(async () => {
+  adminToken = await apiLogin(ADMIN.email, ADMIN.password);
+  admin = await open();
+  await admin.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await loginUI(admin.page, ADMIN.email, ADMIN.password);
+  await admin.page.locator('.site-header').getByRole('link', { name: 'Kansliet' }).click();
+  await settled(admin.page);
+});
+after(async () => {
+  await admin.page.assertClean('secretariat session');
+  await admin.context.close();
+});
+
+test('rejecting an organisation needs a reason', async () => {
+  const owner = await makeUser('avvisad');
+  const token = await apiLogin(owner.email, owner.password);
+  const name = `Aktiebolaget Inte Ideellt ${RUN}`;
+  await call('POST', '/organisations', { name, kind: 'annan' }, token);
+  const { page } = admin;
+  await tabs(page).getByRole('link', { name: 'Användare' }).click(); // reload the list
+  await settled(page);
+  await tabs(page).getByRole('link', { name: 'Att granska' }).click();
+  await settled(page);
+  const item = page.locator('.org-item', { hasText: name });
+  const reject = item.getByRole('button', { name: `Avvisa ${name}` });
+  assert.equal(await reject.getAttribute('aria-expanded'), 'false');
+  await reject.click();
+  assert.equal(await reject.getAttribute('aria-expanded'), 'true');
+  const reason = item.getByLabel(/^Motivering till avvisningen/);
+  assert.ok(await reason.evaluate((el) => el === document.activeElement), 'focus moves to the reason');
+  await item.getByRole('button', { name: 'Avvisa organisationen' }).click();
+  await item.locator('.error-summary').waitFor();
+  assert.match(await item.locator('.field-error').innerText(), /måste fyllas i/);
+  await axe(page, 'secretariat: rejecting without a reason');
+  await reason.fill('Organisationen är ett aktiebolag och inte idéburen.');
+  await item.getByRole('button', { name: 'Avvisa organisationen' }).click();
+  await page.getByText(`${name} är avvisad.`).waitFor();
+  assert.equal(await page.locator('.org-item', { hasText: name }).count(), 0);
+  // the owner sees the reason on the organisation's page
+  const { data } = await call('GET', '/me', undefined, token);
+  const org = (await call('GET', `/organisations/${data.organisations[0].id}`, undefined, token)).data;
+  assert.equal(org.status, 'rejected');
+  assert.equal(org.status_reason, 'Organisationen är ett aktiebolag och inte idéburen.');
+});
+
+test('a user: role and disabling with If-Match, a stale version explained', async () => {
+  const u = await makeUser('kanslist');
+  const { page } = admin;
+  await tabs(page).getByRole('link', { name: 'Användare' }).click();
+  await settled(page);
+  await page.getByLabel('Sök på namn eller e-post').fill(u.email);
+  await page.waitForFunction(() => document.querySelectorAll('.table tbody tr').length === 1);
+  await page.getByRole('link', { name: u.name }).click();
+  await page.getByRole('heading', { level: 2, name: `Ändra användare ${u.name}` }).waitFor();
+  await settled(page);
+  await page.getByLabel('Roll').selectOption('admin');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await page.getByText('Användaren är sparad.').waitFor();
+  assert.equal((await apiLogin(u.email, u.password)).length > 0, true);
+  // someone else disables the user meanwhile; this page still holds the older version
+  const list = (await call('GET', `/users?q=${encodeURIComponent(u.email)}`, undefined, adminToken)).data.items[0];
+  const { etag } = await call('GET', `/users/${list.id}`, undefined, adminToken);
+  const res = await fetch(`${process.env.IDEKOM_BASE_URL}/api/v1/users/${list.id}`, {
+    method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}`, 'If-Match': etag },
+    body: JSON.stringify({ disabled: true }),
+  });
+  assert.equal(res.status, 200);
+  page.allow(412);
+  await page.getByLabel('Roll').selectOption('member');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  const warn = page.locator('.notice-warning');
+  await warn.waitFor();
+  assert.match(await warn.innerText(), /Någon annan har ändrat användaren/);
+  assert.ok(await warn.evaluate((el) => el === document.activeElement));
+  assert.equal(await page.getByLabel('Stäng av användaren (kan inte logga in)').isChecked(), true, 'the form shows the saved version');
+  await axe(page, 'secretariat: a user changed by someone else');
+  // now enable them again and make them a member
+  await page.getByLabel('Stäng av användaren (kan inte logga in)').uncheck();
+  await page.getByLabel('Roll').selectOption('member');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await page.getByText('Användaren är sparad.').waitFor();
+  const after = (await call('GET', `/users/${list.id}`, undefined, adminToken)).data;
+  assert.equal(after.role, 'member');
+  assert.equal(after.disabled, false);
+});
+
+test('API clients: created with its secret shown once, then deleted', async () => {
+  const { page } = admin;
+  const name = `Föreningsregistret ${RUN}`;
+  await tabs(page).getByRole('link', { name: 'API-klienter' }).click();
+  await settled(page);
+  await page.getByRole('button', { name: 'Skapa API-klient' }).click();
+  await page.locator('.error-summary').waitFor();
+  assert.match(await page.locator('.error-summary').innerText(), /Namn på klienten: måste fyllas i[\s\S]*Behörigheter: måste fyllas i/);
+  await axe(page, 'secretariat: new API client with errors');
+  await page.getByLabel(/^Namn på klienten/).fill(name);
+  await page.getByRole('checkbox', { name: /Läsa organisationer/ }).check();
+  await page.getByRole('checkbox', { name: /Läsa ändringsflödet/ }).check();
+  await page.getByRole('button', { name: 'Skapa API-klient' }).click();
+  const box = page.locator('.secret-box');
+  await box.waitFor();
+  await settled(page);
+  assert.ok(await box.evaluate((el) => el === document.activeElement));
+  const secret = await page.getByLabel('Klienthemlighet').inputValue();
+  assert.match(secret, /^cs_[A-Za-z0-9_-]{43}$/);
+  await page.getByRole('button', { name: 'Kopiera' }).click();
+  await box.getByText('Kopierat.').waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
+  await axe(page, 'secretariat: API client secret shown once');
+  // the secret works with the client-credentials grant
+  const clientId = await box.locator('dd code').innerText();
+  const tok = await call('POST', '/auth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
+  assert.equal(tok.data.token_type, 'Bearer');
+  // delete, after confirming
+  const row = page.locator('tr', { hasText: name });
+  await row.getByRole('button', { name: `Radera ${name}` }).click();
+  await row.getByText(`Vill du radera ${name}?`).waitFor();
+  await axe(page, 'secretariat: confirming the deletion of an API client');
+  await row.getByRole('button', { name: 'Ja, radera' }).click();
+  await page.getByText(`${name} är raderad.`).waitFor();
+  assert.equal(await page.locator('tr', { hasText: name }).count(), 0);
+  assert.equal(await page.locator('.secret-box').count(), 0, 'the secret is gone from the page');
+});
+
+test('a signatory manages the representatives of the organisation', async () => {
+  const owner = await makeUser('firmatecknare');
+  const helper = await makeUser('hjalpreda');
+  const token = await apiLogin(owner.email, owner.password);
+  const name = `Föreningen Många Händer ${RUN}`;
+  await call('POST', '/organisations', { name, kind: 'ideell_forening' }, token);
+  const { page, context } = await open();
+  await loginUI(page, owner.email, owner.password);
+  await page.getByRole('link', { name: `Hantera företrädare för ${name}` }).click();
+  await page.getByRole('heading', { level: 1, name: `Företrädare för ${name}` }).waitFor();
+  await settled(page);
+  await axe(page, 'representatives of an organisation');
+  // a person without an account: the API's 422 at the e-mail field
+  page.allow(422);
+  await page.getByLabel(/^E-post/).fill(`ingen-${RUN}@web.test`);
+  await page.getByRole('button', { name: 'Lägg till' }).click();
+  await page.locator('#f-email-error').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#f-email-error').innerText(), /ingen har ett konto med den e-postadressen/);
+  await axe(page, 'representatives: an e-mail without an account');
+  await page.getByLabel(/^E-post/).fill(helper.email);
+  await page.getByRole('button', { name: 'Lägg till' }).click();
+  await page.getByText(`${helper.name} är tillagd.`).waitFor();
+  const row = page.locator('tbody tr', { hasText: helper.email });
+  assert.match(await row.innerText(), /Företrädare/);
+  await row.getByLabel(`Ny roll för ${helper.name}`).selectOption('signatory');
+  await row.getByRole('button', { name: `Byt roll för ${helper.name}` }).click();
+  await page.getByText(`${helper.name} har nu rollen Firmatecknare.`).waitFor();
+  assert.match(await page.locator('tbody tr', { hasText: helper.email }).innerText(), /Firmatecknare/);
+  await page.locator('tbody tr', { hasText: helper.email }).getByRole('button', { name: `Ta bort ${helper.name}` }).click();
+  await page.getByText(`${helper.name} är borttagen.`).waitFor();
+  assert.equal(await page.locator('tbody tr', { hasText: helper.email }).count(), 0);
+  await axe(page, 'representatives after changes');
+  await page.assertClean('representatives');
+  await context.close();
+});

@@ -1,0 +1,165 @@
+// The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
+// public register of endorsements with a CSV link; a signatory endorses or withdraws here
+import { api, qs, session, vocabularies, BASE } from '../api.js';
+import { h, put, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js';
+import { t, label, fmtDate, fmtNum } from '../i18n.js';
+import { md } from '../markdown.js';
+
+const PARTIES = ['city', 'organisations', 'both'];
+export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
+
+function endorsementStatus(e) {
+  if (e.status === 'withdrawn') return [t('agreement.endStatus.withdrawn'), ' ', fmtDate(e.withdrawn_at), e.withdrawal_reason ? `: ${e.withdrawal_reason}` : ''];
+  return t(`agreement.endStatus.${e.status}`);
+}
+
+export function endorsementTable(items, vocab, withOrg = true, titles = null) {
+  return h('table', { class: 'table' },
+    h('thead', {}, h('tr', {}, [withOrg ? t('agreement.organisation') : t('agreement.version'), withOrg ? t('org.kind') : null,
+      t('agreement.endorsedAt'), t('org.status'), t('agreement.statement')].filter(Boolean).map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, items.map((e) => h('tr', {},
+      withOrg ? h('td', {}, h('a', { href: `/organisationer/${e.organisation.id}` }, e.organisation.name)) : h('td', {}, (titles && titles.get(e.agreement_id)) || ''),
+      withOrg ? h('td', {}, label(vocab.kinds.find((k) => k.code === e.organisation.kind))) : null,
+      h('td', {}, fmtDate(e.endorsed_at)), h('td', {}, endorsementStatus(e)), h('td', {}, e.statement || '')))));
+}
+
+export default async function agreement(view, ctx) {
+  const vocab = await vocabularies();
+  const { data: all } = await api(`/agreements${qs({ limit: 100 })}`);
+  const current = all.items.find((x) => x.status === 'adopted');
+  let a = current || all.items[0];
+  if (ctx.params.ref) {
+    try { a = (await api(`/agreements/${encodeURIComponent(ctx.params.ref)}`)).data; } catch (e) {
+      if (e.status !== 404) throw e;
+      a = null;
+    }
+  }
+  if (!a) {
+    ctx.title(t('nav.agreement'));
+    view.append(h('h1', {}, t('nav.agreement')), h('p', { class: 'empty' }, t(ctx.params.ref ? 'problems.not-found' : 'agreement.none')));
+    return;
+  }
+  ctx.title(t('nav.agreement'));
+  const byParty = (p) => a.commitments.filter((c) => c.party === p);
+  put(view,
+    h('h1', {}, a.title),
+    h('p', { class: 'meta' }, agreementStatus(a.status), ' ', t('agreement.versionN', { n: a.version }),
+      a.adopted_at ? ` · ${t('agreement.adoptedOn', { date: fmtDate(a.adopted_at) })}` : ''),
+    a !== current && current && a.id !== current.id ? notice('info', h('p', {}, t('agreement.notCurrent'), ' ', h('a', { href: '/overenskommelsen' }, t('agreement.toCurrent')))) : null,
+    a.status === 'adopted' ? h('p', { class: 'lead' }, t('agreement.count', { n: a.endorsement_count }), ' ', h('a', { href: '#register' }, t('agreement.seeRegister'))) : null,
+    a.goals.length ? h('section', { 'aria-labelledby': 'goals-h' }, h('h2', { id: 'goals-h' }, t('agreement.goals')), h('ol', {}, a.goals.map((g) => h('li', {}, g)))) : null,
+    a.principles.length ? h('section', { 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('agreement.principles')),
+      h('dl', { class: 'principles' }, a.principles.map((p) => [h('dt', {}, p.title), h('dd', {}, p.description || '')]))) : null,
+    a.commitments.length ? h('section', { 'aria-labelledby': 'com-h' }, h('h2', { id: 'com-h' }, t('agreement.commitments')),
+      PARTIES.filter((p) => byParty(p).length).map((p) => [h('h3', {}, t(`agreement.party.${p}`)), h('ul', {}, byParty(p).map((c) => h('li', {}, c.text)))])) : null,
+    a.body ? h('section', { 'aria-labelledby': 'body-h' }, h('h2', { id: 'body-h' }, t('agreement.text')), h('div', { class: 'prose-md' }, md(a.body, 2))) : null,
+    a.decisions.length ? h('section', { 'aria-labelledby': 'dec-h' }, h('h2', { id: 'dec-h' }, t('agreement.history')),
+      h('table', { class: 'table' },
+        h('thead', {}, h('tr', {}, [t('agreement.date'), t('agreement.decidedBy'), t('agreement.reference'), t('agreement.summary')].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, a.decisions.map((d) => h('tr', {}, h('td', { class: 'nowrap' }, fmtDate(`${d.date}T12:00:00Z`)), h('td', {}, d.body), h('td', {}, d.reference || ''), h('td', {}, d.summary || '')))))) : null);
+
+  if (a.status === 'adopted' || a.status === 'superseded') await register(view, a, vocab);
+  if (a.status === 'adopted') await endorse(view, a, ctx);
+  if (all.items.length > 1) {
+    view.append(h('section', { 'aria-labelledby': 'ver-h' }, h('h2', { id: 'ver-h' }, t('agreement.versions')),
+      h('ul', {}, all.items.map((x) => h('li', {}, h('a', { href: `/overenskommelsen/${x.slug}`, 'aria-current': x.id === a.id ? 'page' : null }, x.title),
+        ' – ', t('agreement.versionN', { n: x.version }), ', ', t(`agreement.status.${x.status}`))))));
+  }
+}
+
+// The public register, with filters, paging and the same filters as CSV
+async function register(view, a, vocab) {
+  const opts = (list) => [['', t('common.all')], ...list.map((e) => [e.code, label(e)])];
+  const form = h('form', { class: 'search', 'aria-label': t('agreement.registerFilters') },
+    h('div', { class: 'filters' },
+      field({ name: 'status', type: 'select', label: t('org.status'), options: [['', t('common.all')], ...['active', 'withdrawn', 'renewal_needed'].map((s) => [s, t(`agreement.endStatus.${s}`)])] }),
+      field({ name: 'kind', type: 'select', label: t('org.kind'), options: opts(vocab.kinds) }),
+      field({ name: 'area', type: 'select', label: t('orgs.area'), options: opts(vocab.areas) }),
+      field({ name: 'as_of', type: 'date', label: t('agreement.asOf'), hint: t('agreement.asOfHint') })));
+  const status = h('p', { class: 'count', role: 'status' });
+  const slot = h('div');
+  const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
+  const csv = h('a', { class: 'button button-secondary' }, t('agreement.csv'));
+  view.append(h('section', { 'aria-labelledby': 'register-h', id: 'register' }, h('h2', { id: 'register-h' }, t('agreement.register')),
+    h('p', {}, t('agreement.registerLead')), form, h('p', {}, csv), status, slot, more));
+  let cursor = null;
+  let rows = [];
+  async function load(append) {
+    const f = readForm(form);
+    csv.setAttribute('href', `${BASE}/agreements/${a.id}/endorsements.csv${qs(f)}`);
+    try {
+      const { data } = await api(`/agreements/${a.id}/endorsements${qs({ ...f, limit: 50, cursor: append ? cursor : null })}`);
+      rows = append ? [...rows, ...data.items] : data.items;
+      cursor = data.next_cursor;
+      more.hidden = !cursor;
+      slot.replaceChildren(rows.length ? endorsementTable(rows, vocab) : h('p', { class: 'empty' }, t('agreement.registerEmpty')));
+      status.textContent = rows.length ? t(cursor ? 'agreement.shownMore' : 'agreement.shown', { n: rows.length }) : '';
+    } catch (e) { slot.replaceChildren(problemBox(e)); }
+  }
+  form.addEventListener('change', () => load(false));
+  form.addEventListener('submit', (e) => { e.preventDefault(); load(false); });
+  more.addEventListener('click', async () => {
+    const n = rows.length;
+    await load(true);
+    slot.querySelectorAll('tbody tr a')[n]?.focus();
+  });
+  await load(false);
+}
+
+// Endorsing, for the signatories of verified organisations; withdrawing with a reason
+async function endorse(view, a, ctx) {
+  const me = session();
+  const signs = me ? me.organisations.filter((o) => o.role === 'signatory') : [];
+  const sec = h('section', { 'aria-labelledby': 'end-h', id: 'anslut' }, h('h2', { id: 'end-h' }, t('agreement.endorse')));
+  view.append(sec);
+  if (!me) {
+    sec.append(h('p', {}, t('agreement.endorseLogin'), ' ', h('a', { href: `/logga-in?next=${encodeURIComponent('/overenskommelsen')}` }, t('common.loginLink'))));
+    return;
+  }
+  if (!signs.length) { sec.append(h('p', {}, t('agreement.notSignatory'))); return; }
+  const again = (flash) => ctx.go('/overenskommelsen#anslut', { replace: true, flash });
+  const orgs = (await Promise.all(signs.map((o) => api(`/organisations/${o.id}`).then((r) => r.data, () => null)))).filter(Boolean);
+  const eligible = [];
+  for (const o of orgs) {
+    if (o.endorsement && o.endorsement.agreement_id === a.id) {
+      const reasonId = `wd-${o.id}`;
+      const wform = h('form', { class: 'form', novalidate: true, hidden: true },
+        field({ name: 'reason', id: reasonId, type: 'textarea', label: t('agreement.withdrawReason'), required: true, rows: 3, maxlength: 1000, hint: t('agreement.withdrawHint') }),
+        h('p', {}, h('button', { type: 'submit', class: 'button button-danger' }, t('agreement.withdrawConfirm'))));
+      const open = h('button', { type: 'button', class: 'button button-secondary', 'aria-expanded': 'false', 'aria-label': t('agreement.withdrawName', { name: o.name }) }, t('agreement.withdraw'));
+      open.addEventListener('click', () => { wform.hidden = false; open.setAttribute('aria-expanded', 'true'); wform.elements.reason.focus(); });
+      onSubmit(wform, async () => {
+        const reason = wform.elements.reason.value.trim();
+        if (!reason) return showErrors(wform, [{ field: '/reason', message: 'is required' }]);
+        try {
+          await api(`/agreements/${a.id}/endorsements/${o.endorsement.id}/withdraw`, { method: 'POST', body: { reason } });
+          again(t('agreement.withdrawn', { name: o.name }));
+        } catch (e) { showErrors(wform, e.errors || [], {}, e); }
+      });
+      sec.append(notice('success', h('p', {}, t('agreement.isEndorsing', { name: o.name, date: fmtDate(o.endorsement.endorsed_at) })), h('p', {}, open), wform));
+    } else if (o.status !== 'verified') {
+      sec.append(h('p', {}, t('agreement.notVerified', { name: o.name })));
+    } else eligible.push(o);
+  }
+  if (!eligible.length) return;
+  const labels = { organisation_id: t('agreement.organisation'), signatory_name: t('agreement.signatoryName'), signatory_title: t('agreement.signatoryTitle'), mandate: t('agreement.mandate'), statement: t('agreement.statement') };
+  const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'end-h' },
+    h('p', {}, t('agreement.endorseLead')),
+    field({ name: 'organisation_id', type: 'select', label: labels.organisation_id, options: eligible.map((o) => [o.id, o.name]) }),
+    field({ name: 'signatory_name', label: labels.signatory_name, required: true, value: me.name, autocomplete: 'name', maxlength: 200 }),
+    field({ name: 'signatory_title', label: labels.signatory_title, optional: true, hint: t('agreement.signatoryTitleHint'), maxlength: 200 }),
+    field({ name: 'mandate', label: labels.mandate, required: true, hint: t('agreement.mandateHint'), maxlength: 500 }),
+    field({ name: 'statement', type: 'textarea', label: labels.statement, optional: true, hint: t('agreement.statementHint'), rows: 3, maxlength: 2000 }),
+    h('p', {}, h('button', { type: 'submit', class: 'button' }, t('agreement.endorseButton'))));
+  onSubmit(form, async () => {
+    const v = readForm(form);
+    const missing = ['signatory_name', 'mandate'].filter((k) => !v[k]).map((k) => ({ field: `/${k}`, message: 'is required' }));
+    if (missing.length) return showErrors(form, missing, labels);
+    const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== ''));
+    try {
+      await api(`/agreements/${a.id}/endorsements`, { method: 'POST', body });
+      again(t('agreement.endorsed', { name: eligible.find((o) => o.id === v.organisation_id).name, n: fmtNum(1) }));
+    } catch (e) { showErrors(form, e.errors || [], labels, e); }
+  });
+  sec.append(form);
+}

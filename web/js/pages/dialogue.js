@@ -1,0 +1,150 @@
+// One dialogue: details, minutes, seats, registration for a representative, the registrations,
+// and for the secretariat attendance and cancelling
+import { api, qs, session, vocabularies } from '../api.js';
+import { h, put, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js';
+import { t, label, fmtNum } from '../i18n.js';
+import { md } from '../markdown.js';
+import { when, seats, absolute } from './dialogues.js';
+
+export async function currentPrinciples() {
+  try {
+    const { data } = await api(`/agreements${qs({ limit: 20 })}`);
+    const a = data.items.find((x) => x.status === 'adopted') || data.items[0];
+    return a ? a.principles : [];
+  } catch { return []; }
+}
+
+const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
+
+export default async function dialogue(view, ctx) {
+  const id = encodeURIComponent(ctx.params.id);
+  const [vocab, { data: d }, { data: regs }, principles] = await Promise.all([
+    vocabularies(), api(`/dialogues/${id}`), api(`/dialogues/${id}/registrations`), currentPrinciples()]);
+  ctx.title(d.title);
+  const me = session();
+  const admin = me && me.role === 'admin';
+  const again = (flash) => ctx.go(location.pathname, { replace: true, flash });
+  const msg = h('div');
+  const fail = (e) => { msg.replaceChildren(problemBox(e)); msg.querySelector('h2').tabIndex = -1; msg.querySelector('h2').focus(); };
+  const started = new Date(d.starts_at) <= new Date();
+  const open = d.status === 'scheduled' && d.registration_open && !started;
+  const left = d.capacity == null ? null : Math.max(0, d.capacity - d.seats_taken);
+  const principleTitle = (c) => (principles.find((p) => p.code === c) || {}).title || c;
+
+  put(view,
+    h('p', {}, h('a', { href: '/dialoger' }, t('common.back'), ': ', t('dialogues.title'))),
+    h('h1', {}, d.title),
+    h('p', {}, seats(d)),
+    msg,
+    admin ? h('ul', { class: 'actions' },
+      h('li', {}, h('a', { class: 'button', href: `/kansli/dialoger/${d.id}` }, t('dialogue.edit'))),
+      d.status === 'scheduled' ? h('li', { id: 'cancel-slot' }) : null) : null,
+    h('section', { 'aria-labelledby': 'facts-h' }, h('h2', { id: 'facts-h' }, t('org.facts')),
+      h('dl', { class: 'facts' }, [
+        [t('dialogue.when'), when(d)],
+        [t('dialogue.kind'), label(vocab.dialogue_kinds.find((k) => k.code === d.kind))],
+        [t('dialogue.format'), t(`dialogues.format.${d.format}`)],
+        [t('dialogue.location'), d.location],
+        [t('dialogue.online'), d.online_url && /^https?:\/\//i.test(d.online_url) ? h('a', { href: d.online_url, rel: 'noopener noreferrer' }, d.online_url) : null],
+        [t('dialogue.seats'), d.capacity == null ? t('dialogue.unlimited') : t('dialogue.seatsOf', { left: fmtNum(left), capacity: fmtNum(d.capacity) })],
+        [t('dialogue.waitlist'), d.waitlist_length ? t('dialogue.waitlistN', { n: d.waitlist_length }) : null],
+        [t('dialogue.services'), d.services.map((s) => t(`dialogue.service.${s}`)).join(', ')],
+        [t('dialogue.level'), d.participation_level ? t(`dialogue.levels.${d.participation_level}`) : null],
+        [t('dialogue.principles'), d.principles.map(principleTitle).join(', ')],
+      ].filter(([, v]) => v != null && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      h('p', {}, h('a', { href: absolute(`/dialogues/${d.id}.ics`), download: `dialog-${d.id}.ics` }, t('dialogue.addToCalendar')))),
+    d.description ? h('section', { 'aria-labelledby': 'desc-h' }, h('h2', { id: 'desc-h' }, t('dialogue.description')), h('div', { class: 'prose-md' }, md(d.description))) : null,
+    d.agenda ? h('section', { 'aria-labelledby': 'agenda-h' }, h('h2', { id: 'agenda-h' }, t('dialogue.agenda')), h('div', { class: 'prose-md' }, md(d.agenda))) : null,
+    d.minutes ? h('section', { 'aria-labelledby': 'min-h' }, h('h2', { id: 'min-h' }, t('dialogue.minutes')), h('div', { class: 'prose-md' }, md(d.minutes))) : null);
+
+  // cancelling, after a confirmation
+  const cslot = view.querySelector('#cancel-slot');
+  if (cslot) {
+    const btn = h('button', { type: 'button', class: 'button button-danger' }, t('dialogue.cancel'));
+    btn.addEventListener('click', () => {
+      const q = h('p', { tabindex: '-1' }, t('dialogue.cancelConfirm'));
+      const yes = h('button', { type: 'button', class: 'button button-danger' }, t('dialogue.cancelYes'));
+      const no = h('button', { type: 'button', class: 'button button-secondary' }, t('common.cancel'));
+      cslot.replaceChildren(q, yes, ' ', no);
+      q.focus();
+      no.addEventListener('click', () => { cslot.replaceChildren(btn); btn.focus(); });
+      yes.addEventListener('click', async () => {
+        try { await api(`/dialogues/${d.id}/cancel`, { method: 'POST' }); again(t('dialogue.cancelled')); } catch (e) { fail(e); }
+      });
+    });
+    cslot.append(btn);
+  }
+
+  // registration by a representative
+  const reg = h('section', { 'aria-labelledby': 'reg-h', id: 'anmalan' }, h('h2', { id: 'reg-h' }, t('dialogue.register')));
+  view.append(reg);
+  const active = regs.items.filter((r) => r.status !== 'cancelled');
+  if (!me) {
+    reg.append(h('p', {}, open ? t('dialogue.loginToRegister') : t('dialogue.registrationClosed')),
+      open ? h('p', {}, h('a', { href: `/logga-in?next=${encodeURIComponent(location.pathname)}` }, t('common.loginLink'))) : null);
+  } else {
+    const mine = me.organisations;
+    const mineActive = active.filter((r) => mine.some((o) => o.id === r.organisation.id));
+    for (const r of mineActive) {
+      const off = h('button', { type: 'button', class: 'button button-secondary button-small', 'aria-label': t('dialogue.unregisterName', { name: r.organisation.name }) }, t('dialogue.unregister'));
+      off.addEventListener('click', async () => {
+        try {
+          await api(`/dialogues/${d.id}/registrations/${r.organisation.id}`, { method: 'DELETE' });
+          again(t('dialogue.unregistered', { name: r.organisation.name }));
+        } catch (e) { fail(e); }
+      });
+      reg.append(notice('info', h('p', {}, h('strong', {}, r.organisation.name), ': ', regStatus(r), ', ', t('dialogue.attendeesN', { n: r.attendees })), started ? null : h('p', {}, off)));
+    }
+    const free = mine.filter((o) => !mineActive.some((r) => r.organisation.id === o.id));
+    if (!open) reg.append(h('p', {}, t('dialogue.registrationClosed')));
+    else if (!mine.length) reg.append(h('p', {}, t('dialogue.noOrganisation'), ' ', h('a', { href: '/mina-organisationer/ny' }, t('my.register'))));
+    else if (free.length) {
+      const labels = { organisation_id: t('dialogue.organisation'), attendees: t('dialogue.attendees'), note: t('dialogue.note') };
+      const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'reg-h' },
+        field({ name: 'organisation_id', type: 'select', label: labels.organisation_id, options: free.map((o) => [o.id, o.name]) }),
+        field({ name: 'attendees', type: 'number', label: labels.attendees, value: '1', min: 1, max: 50, inputmode: 'numeric', hint: t('dialogue.attendeesHint') }),
+        field({ name: 'note', type: 'textarea', label: labels.note, optional: true, rows: 3, maxlength: 1000, hint: t('dialogue.noteHint') }),
+        left === 0 ? notice('warning', h('p', {}, t('dialogue.waitlistNote'))) : null,
+        h('p', {}, h('button', { type: 'submit', class: 'button' }, t('dialogue.registerButton'))));
+      onSubmit(form, async () => {
+        const v = readForm(form);
+        const body = { organisation_id: v.organisation_id, attendees: /^\d+$/.test(v.attendees) ? Number(v.attendees) : v.attendees };
+        if (v.note) body.note = v.note;
+        try {
+          const { data } = await api(`/dialogues/${d.id}/registrations`, { method: 'POST', body });
+          again(t(data.status === 'registered' ? 'dialogue.registered' : 'dialogue.waitlistedNow', { name: data.organisation.name, n: data.waitlist_position }));
+        } catch (e) { showErrors(form, e.errors || [], labels, e); }
+      });
+      reg.append(form);
+    }
+  }
+
+  // who comes (public); attendance for the secretariat
+  const list = h('section', { 'aria-labelledby': 'list-h' }, h('h2', { id: 'list-h' }, t('dialogue.registrations')));
+  view.append(list);
+  const shown = admin ? regs.items : active;
+  if (!shown.length) { list.append(h('p', { class: 'empty' }, t('dialogue.noRegistrations'))); return; }
+  const attendance = admin || d.status === 'held';
+  list.append(h('table', { class: 'table' },
+    h('thead', {}, h('tr', {}, [t('dialogue.organisation'), t('dialogue.attendees'), t('org.status'), attendance ? t('dialogue.attended') : null]
+      .filter(Boolean).map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, shown.map((r) => {
+      let cell = null;
+      if (admin && r.status !== 'cancelled') {
+        const sel = h('select', { 'aria-label': t('dialogue.attendedOf', { name: r.organisation.name }), value: r.attended == null ? '' : String(r.attended) },
+          h('option', { value: '' }, t('dialogue.notRecorded')), h('option', { value: 'true' }, t('dialogue.came')), h('option', { value: 'false' }, t('dialogue.didNotCome')));
+        const save = h('button', { type: 'button', class: 'button button-small button-secondary', 'aria-label': t('dialogue.saveAttendanceOf', { name: r.organisation.name }) }, t('common.save'));
+        save.addEventListener('click', async () => {
+          try {
+            await api(`/dialogues/${d.id}/registrations/${r.organisation.id}`, { method: 'PATCH', body: { attended: sel.value === '' ? null : sel.value === 'true' } });
+            again(t('dialogue.attendanceSaved', { name: r.organisation.name }));
+          } catch (e) { fail(e); }
+        });
+        cell = h('td', { class: 'row-actions' }, sel, save);
+      } else if (attendance) {
+        cell = h('td', {}, r.attended == null ? '' : t(r.attended ? 'dialogue.came' : 'dialogue.didNotCome'));
+      }
+      return h('tr', {}, h('td', {}, r.organisation.name),
+        h('td', {}, fmtNum(r.attendees)), h('td', {}, regStatus(r)), cell);
+    }))));
+}
