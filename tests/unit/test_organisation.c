@@ -273,7 +273,7 @@ Test(organisation, the_second_stage_reports_all_its_errors_at_once)
  * stage (org_number, umbrella_id, website, email, phone, status) are skipped: a body with a
  * one-letter name and phone "abc" gets only /name. Expected: both /name and /phone.
  */
-Test(organisation, table_and_second_stage_errors_come_together, .disabled = true)
+Test(organisation, table_and_second_stage_errors_come_together)
 {
 	struct problem pb = PROBLEM_INIT;
 	json_t *out = input("{\"name\":\"x\",\"kind\":\"forening\",\"phone\":\"abc\"}",

@@ -218,6 +218,8 @@ int fields_check(const json_t *body, const struct field_spec *specs, struct prob
 	const char *key;
 	json_t *v;
 
+	size_t before = pb->errors ? json_array_size(pb->errors) : 0;
+
 	if (!json_is_object(body)) {
 		problem_add_error(pb, "", "the body must be a JSON object");
 		return -1;
@@ -236,7 +238,8 @@ int fields_check(const json_t *body, const struct field_spec *specs, struct prob
 	for (const struct field_spec *f = specs; f->name; f++)
 		if ((f->flags & FIELD_REQUIRED) && !json_object_get(body, f->name))
 			add(pb, f->name, "is required");
-	return pb->errors ? -1 : 0;
+	/* errors this call added (pb may hold earlier ones) */
+	return pb->errors && json_array_size(pb->errors) > before ? -1 : 0;
 }
 
 const char *fields_string(const json_t *body, const char *name)

@@ -87,7 +87,8 @@ json_t *organisation_input(const json_t *body, enum organisation_mode mode, bool
 	const char *s;
 	json_t *out;
 
-	if (fields_check(body, specs, pb))
+	/* the checks below run even when the table found errors: every bad field is named */
+	if (fields_check(body, specs, pb) && !json_is_object(body))
 		return NULL;
 	out = json_deep_copy(body);
 	s = fields_string(body, "org_number");

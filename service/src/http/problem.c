@@ -60,8 +60,10 @@ void problem_add_error(struct problem *pb, const char *field, const char *messag
 {
 	json_t *e = json_pack("{s:s, s:s}", "field", field, "message", message);
 
+	if (!e) /* a field name that is not UTF-8 still counts as an error, unnamed */
+		e = json_pack("{s:s, s:s}", "field", "", "message", "a field name is not valid text");
 	if (!e)
-		return; /* field or message was not UTF-8: nothing sensible to add */
+		return;
 	if (!pb->errors)
 		pb->errors = json_array();
 	json_array_append_new(pb->errors, e);
@@ -81,6 +83,14 @@ void problem_field_pointer(const char *name, char *out, size_t outlen)
 	}
 	out[o++] = '/';
 	for (const char *p = name; *p && o + 3 < outlen; p++) {
+		/* never cut a UTF-8 character: stop before a lead byte whose sequence won't fit */
+		size_t need = ((unsigned char)*p & 0xe0) == 0xc0   ? 2
+			      : ((unsigned char)*p & 0xf0) == 0xe0 ? 3
+			      : ((unsigned char)*p & 0xf8) == 0xf0 ? 4
+								   : 1;
+
+		if (need > 1 && o + need + 1 > outlen)
+			break;
 		if (*p == '~') {
 			out[o++] = '~';
 			out[o++] = '0';

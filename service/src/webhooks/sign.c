@@ -36,6 +36,15 @@ int webhook_sign(const char *secret, const char *msg_id, long long ts, const cha
 	enc_len = strlen(secret + 6);
 	if (enc_len == 0 || enc_len % 4 || enc_len / 4 * 3 > sizeof(key))
 		return -1;
+	/* strict base64: the alphabet, and '=' only as one or two final characters */
+	{
+		size_t chars = strspn(secret + 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+						 "0123456789+/");
+		size_t pad = enc_len - chars;
+
+		if (pad > 2 || strspn(secret + 6 + chars, "=") != pad)
+			return -1;
+	}
 	key_len = EVP_DecodeBlock(key, (const unsigned char *)secret + 6, (int)enc_len);
 	if (key_len < 0)
 		return -1;
