@@ -45,7 +45,7 @@ test('rejecting an organisation needs a reason', async () => {
   await axe(page, 'secretariat: rejecting without a reason');
   await reason.fill('Organisationen är ett aktiebolag och inte idéburen.');
   await item.getByRole('button', { name: 'Avvisa organisationen' }).click();
-  await page.getByText(`${name} är avvisad.`).waitFor();
+  await page.locator('main').getByText(`${name} är avvisad.`).waitFor();
   assert.equal(await page.locator('.org-item', { hasText: name }).count(), 0);
   // the owner sees the reason on the organisation's page
   const { data } = await call('GET', '/me', undefined, token);
@@ -66,7 +66,7 @@ test('a user: role and disabling with If-Match, a stale version explained', asyn
   await settled(page);
   await page.getByLabel('Roll').selectOption('admin');
   await page.getByRole('button', { name: 'Spara' }).click();
-  await page.getByText('Användaren är sparad.').waitFor();
+  await page.locator('main').getByText('Användaren är sparad.').waitFor();
   assert.equal((await apiLogin(u.email, u.password)).length > 0, true);
   // someone else disables the user meanwhile; this page still holds the older version
   const list = (await call('GET', `/users?q=${encodeURIComponent(u.email)}`, undefined, adminToken)).data.items[0];
@@ -89,7 +89,7 @@ test('a user: role and disabling with If-Match, a stale version explained', asyn
   await page.getByLabel('Stäng av användaren (kan inte logga in)').uncheck();
   await page.getByLabel('Roll').selectOption('member');
   await page.getByRole('button', { name: 'Spara' }).click();
-  await page.getByText('Användaren är sparad.').waitFor();
+  await page.locator('main').getByText('Användaren är sparad.').waitFor();
   const after = (await call('GET', `/users/${list.id}`, undefined, adminToken)).data;
   assert.equal(after.role, 'member');
   assert.equal(after.disabled, false);
@@ -128,7 +128,7 @@ test('API clients: created with its secret shown once, then deleted', async () =
   await row.getByText(`Vill du radera ${name}?`).waitFor();
   await axe(page, 'secretariat: confirming the deletion of an API client');
   await row.getByRole('button', { name: 'Ja, radera' }).click();
-  await page.getByText(`${name} är raderad.`).waitFor();
+  await page.locator('main').getByText(`${name} är raderad.`).waitFor();
   assert.equal(await page.locator('tr', { hasText: name }).count(), 0);
   assert.equal(await page.locator('.secret-box').count(), 0, 'the secret is gone from the page');
 });
@@ -154,17 +154,78 @@ test('a signatory manages the representatives of the organisation', async () => 
   await axe(page, 'representatives: an e-mail without an account');
   await page.getByLabel(/^E-post/).fill(helper.email);
   await page.getByRole('button', { name: 'Lägg till' }).click();
-  await page.getByText(`${helper.name} är tillagd.`).waitFor();
+  await page.locator('main').getByText(`${helper.name} är tillagd.`).waitFor();
   const row = page.locator('tbody tr', { hasText: helper.email });
   assert.match(await row.innerText(), /Företrädare/);
   await row.getByLabel(`Ny roll för ${helper.name}`).selectOption('signatory');
   await row.getByRole('button', { name: `Byt roll för ${helper.name}` }).click();
-  await page.getByText(`${helper.name} har nu rollen Firmatecknare.`).waitFor();
+  await page.locator('main').getByText(`${helper.name} har nu rollen Firmatecknare.`).waitFor();
   assert.match(await page.locator('tbody tr', { hasText: helper.email }).innerText(), /Firmatecknare/);
   await page.locator('tbody tr', { hasText: helper.email }).getByRole('button', { name: `Ta bort ${helper.name}` }).click();
-  await page.getByText(`${helper.name} är borttagen.`).waitFor();
+  await page.locator('main').getByText(`${helper.name} är borttagen.`).waitFor();
   assert.equal(await page.locator('tbody tr', { hasText: helper.email }).count(), 0);
   await axe(page, 'representatives after changes');
   await page.assertClean('representatives');
   await context.close();
+});
+
+test('a new version of the agreement: drafted from the current one, changed, adopted', async () => {
+  const { page } = admin;
+  const title = `Överenskommelse om samverkan 2027 ${RUN}`;
+  await tabs(page).getByRole('link', { name: 'Överenskommelser' }).click();
+  await settled(page);
+  await axe(page, 'secretariat: agreements');
+  await page.getByRole('link', { name: 'Ny version av överenskommelsen' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Ny version av överenskommelsen' }).waitFor();
+  await settled(page);
+  const principles = page.locator('#f-principles');
+  const before = await principles.locator('.row').count();
+  await principles.getByRole('button', { name: 'Lägg till: Princip' }).click();
+  assert.equal(await principles.locator('.row').count(), before + 1);
+  assert.equal(await page.evaluate(() => document.activeElement.id), `f-principles-${before}-code`, 'focus goes to the new row');
+  await page.keyboard.type('delaktighet');
+  await principles.locator('.row').last().getByLabel(/^Titel/).fill('Delaktighet');
+  await page.getByLabel(/^Kortnamn i adressen/).fill('Inte Ett Kortnamn');
+  await page.getByLabel(/^Titel/).first().fill(title);
+  page.allow(422);
+  await page.getByRole('button', { name: 'Spara utkastet' }).click();
+  await page.locator('#f-slug-error').waitFor({ state: 'visible' });
+  await axe(page, 'secretariat: new agreement with a field error');
+  await page.getByLabel(/^Kortnamn i adressen/).fill(`test-2027-${RUN}`);
+  await page.getByRole('button', { name: 'Spara utkastet' }).click();
+  await page.locator('main').getByText('Utkastet är sparat.').first().waitFor();
+  await settled(page);
+  assert.equal(await page.locator('#f-principles .row').last().getByLabel(/^Kod/).inputValue(), 'delaktighet');
+  await axe(page, 'secretariat: editing a draft agreement');
+  // adopt it, with the decision behind it
+  await page.getByLabel(/^Instans/).fill('Kommunfullmäktige');
+  await page.locator('#f-adopt-date').fill('2026-11-26');
+  await page.getByLabel(/^Diarienummer/).fill('Dnr 1234/26');
+  await page.getByRole('button', { name: 'Anta överenskommelsen' }).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  await settled(page);
+  const main = await page.locator('main').innerText();
+  assert.match(main, /Överenskommelsen är antagen och gäller nu/);
+  assert.match(main, /Gällande/);
+  assert.match(main, /Delaktighet/);
+  assert.match(main, /Kommunfullmäktige[\s\S]*Dnr 1234\/26/);
+  await axe(page, 'the newly adopted agreement');
+});
+
+test('the audit log, filtered', async () => {
+  const { page } = admin;
+  await page.locator('.site-header').getByRole('link', { name: 'Kansliet' }).click();
+  await settled(page);
+  await tabs(page).getByRole('link', { name: 'Händelselogg' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Händelselogg' }).waitFor();
+  await settled(page);
+  assert.ok((await page.locator('tbody tr').count()) > 0);
+  await page.getByLabel('Typ av uppgift').selectOption('agreement');
+  await page.waitForURL(/entity_type=agreement/);
+  await settled(page);
+  const kinds = await page.locator('tbody tr td:nth-child(4)').allInnerTexts();
+  assert.ok(kinds.length > 0 && kinds.every((k) => k.startsWith('Överenskommelse')), kinds.join(' | '));
+  assert.match(await page.locator('tbody').innerText(), /Antagen/);
+  await page.locator('tbody details summary').first().click();
+  await axe(page, 'secretariat: audit log, filtered');
 });

@@ -42,7 +42,7 @@ test('a refused refresh ends the session with a plain message', async () => {
   await page.route('**/api/v1/auth/refresh', refuse);
   page.allow(401);
   await page.locator('.site-header').getByRole('link', { name: 'Mina organisationer' }).click();
-  await page.getByText('Din inloggning har gått ut. Logga in igen.').waitFor();
+  await page.locator('main').getByText('Din inloggning har gått ut. Logga in igen.').waitFor();
   await settled(page);
   assert.equal(await page.locator('.site-header').getByRole('link', { name: 'Logga in' }).count(), 1);
   await axe(page, 'session ended');

@@ -1,7 +1,8 @@
-// Registering an organisation with the keyboard alone: Tab, Enter, Space and typing; no clicks
+// With the keyboard alone (Tab, Enter, Space and typing; no clicks): registering an organisation,
+// then, once it is verified, endorsing the agreement for it and withdrawing with a reason
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, visit, settled, axe, makeUser, orgNumber, tabTo, assertFocusVisible, RUN } from './support.mjs';
+import { open, visit, settled, axe, makeUser, orgNumber, tabTo, assertFocusVisible, ensureAgreement, apiLogin, call, ADMIN, RUN } from './support.mjs';
 
 const isId = (id) => document.activeElement && document.activeElement.id === id;
 const isLink = (text) => document.activeElement && document.activeElement.tagName === 'A' && document.activeElement.textContent.trim() === text;
@@ -86,6 +87,51 @@ test('the skip link, login and registering an organisation, by keyboard only', a
   assert.match(main, /Centrum/);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
   await axe(page, 'organisation page after keyboard registration');
+
+  // the secretariat verifies it (not part of this person's flow)
+  await ensureAgreement();
+  const orgId = new URL(page.url()).pathname.split('/').pop();
+  await call('POST', `/organisations/${orgId}/verify`, undefined, await apiLogin(ADMIN.email, ADMIN.password));
+
+  // back to the organisation's page, now verified, and on to the agreement
+  await tabTo(page, isLink, 'Mina organisationer');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Mina organisationer' }).waitFor();
+  await settled(page);
+  await tabTo(page, isLink, name);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  await settled(page);
+  await tabTo(page, isLink, 'Anslut organisationen till överenskommelsen');
+  await page.keyboard.press('Enter');
+  await page.locator('#anslut').waitFor();
+  await settled(page);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'anslut', 'focus goes to the endorsement section');
+  await tabTo(page, isId, 'f-signatory_title');
+  await page.keyboard.type('Kassör');
+  await tabTo(page, isId, 'f-mandate');
+  await page.keyboard.type('Årsmötesbeslut 2026-03-01 §12');
+  await tabTo(page, isButton, 'Anslut organisationen');
+  await assertFocusVisible(page);
+  await page.keyboard.press('Enter');
+  await page.locator('main').getByText(`${name} är ansluten till överenskommelsen.`).first().waitFor();
+  await settled(page);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'anslut');
+  await axe(page, 'agreement page after endorsing by keyboard');
+
+  // withdraw, with a reason
+  await tabTo(page, (label) => document.activeElement.getAttribute('aria-label') === label, `Återkalla anslutningen för ${name}`);
+  await page.keyboard.press('Enter');
+  assert.match(await page.evaluate(() => document.activeElement.id), /^wd-/);
+  await page.keyboard.type('Föreningen läggs ner.');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Återkalla');
+  await page.keyboard.press('Enter');
+  await page.locator('main').getByText(`Anslutningen för ${name} är återkallad.`).first().waitFor();
+  await settled(page);
+  const org = (await call('GET', `/organisations/${orgId}/endorsements`)).data.items[0];
+  assert.equal(org.status, 'withdrawn');
+  assert.equal(org.withdrawal_reason, 'Föreningen läggs ner.');
   await page.assertClean('keyboard flow');
   await context.close();
 });

@@ -2,14 +2,24 @@
 // violations, no console errors or CSP violations, usable at 320 px and at 200 % zoom
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, visit, settled, axe, shot, loginUI, call, ensureRegister, ADMIN, BASE } from './support.mjs';
+import { open, visit, settled, axe, shot, loginUI, call, ensureRegister, ensureAgreement, ADMIN, BASE, RUN } from './support.mjs';
 
 let adminName;
 let umbrella;
+let agreement;
+let dialogue;
 before(async () => {
   const r = await ensureRegister();
   umbrella = r.umbrella;
   adminName = (await call('GET', '/me', undefined, r.token)).data.name;
+  agreement = await ensureAgreement();
+  const start = new Date(Date.now() + 20 * 864e5);
+  dialogue = (await call('POST', '/dialogues', {
+    title: `Dialogmöte om mötesplatser ${RUN}`, kind: 'dialogmote', starts_at: start.toISOString(),
+    ends_at: new Date(start.getTime() + 2 * 3600e3).toISOString(), location: 'Stadsbiblioteket', capacity: 40,
+    description: '## Om mötet\n\nVi talar om **mötesplatser** i stadsdelarna.\n\n- lokaler\n- öppettider\n\n<script>alert(1)</script>',
+    services: ['horselslinga'], participation_level: 'consultation',
+  }, r.token)).data;
 });
 
 // Horizontal scrolling is the usual failure at narrow widths (WCAG 1.4.10 Reflow)
@@ -24,10 +34,11 @@ test('public pages (sv)', async () => {
   const orgId = data.items[0].id;
   const pages = [
     ['/', 'Idékom – samverkan i Göteborg'],
-    ['/overenskommelsen', 'Överenskommelsen'],
+    ['/overenskommelsen', agreement.title],
     ['/organisationer', 'Organisationer'],
     [`/organisationer/${orgId}`, data.items[0].name],
     ['/dialoger', 'Dialoger'],
+    [`/dialoger/${dialogue.id}`, dialogue.title],
     ['/statistik', 'Statistik'],
     ['/logga-in', 'Logga in'],
     ['/skapa-konto', 'Skapa konto'],
@@ -45,9 +56,35 @@ test('public pages (sv)', async () => {
     assert.match(await page.title(), / – Idékom$/);
     await axe(page, `${p} (sv)`);
   }
-  // the coming sections say so and show no made-up data
+  // Markdown is rendered through the safe path: structure yes, HTML never
+  await visit(page, `/dialoger/${dialogue.id}`);
+  assert.equal(await page.locator('.prose-md h3', { hasText: 'Om mötet' }).count(), 1);
+  assert.equal(await page.locator('.prose-md strong', { hasText: 'mötesplatser' }).count(), 1);
+  assert.equal(await page.locator('.prose-md li').count(), 2);
+  assert.match(await page.locator('.prose-md').innerText(), /<script>alert\(1\)<\/script>/);
+  assert.equal(await page.locator('main script').count(), 0);
+  // the address in the calendar feeds (/dialogues/{id}) leads to the same page
+  await visit(page, `/dialogues/${dialogue.id}`);
+  assert.equal(await page.locator('h1').innerText(), dialogue.title);
+  assert.equal(new URL(page.url()).pathname, `/dialoger/${dialogue.id}`);
+  // statistics: each chart is an image with a name and a description, and its data as a table
+  await visit(page, '/statistik');
+  const svgs = page.locator('svg[role="img"]');
+  assert.equal(await svgs.count(), 3);
+  for (const svg of await svgs.all()) {
+    assert.ok((await svg.locator('title').textContent()).length > 5);
+    assert.ok((await svg.locator('desc').textContent()).length > 5);
+  }
+  assert.equal(await page.locator('figure details table').count(), 3);
+  await shot(page, 'statistics');
+  // the month view
   await visit(page, '/dialoger');
-  assert.match(await page.locator('main').innerText(), /Kommer snart[\s\S]*byggs just nu/);
+  await page.getByRole('button', { name: 'Nästa månad' }).click();
+  await page.waitForURL(/manad=\d{4}-\d{2}/);
+  await settled(page);
+  assert.equal(await page.locator('.month-grid caption').count(), 1);
+  await axe(page, 'dialogues, next month');
+  await shot(page, 'dialogues');
   // the open-data page links the API description, which is there
   await visit(page, '/oppna-data');
   const href = await page.getByRole('link', { name: 'API-beskrivningen (openapi.json)' }).getAttribute('href');
@@ -118,8 +155,8 @@ test('the secretariat pages', async () => {
   await page.locator('.site-header').getByRole('link', { name: 'Kansliet' }).click();
   await settled(page);
   await axe(page, 'secretariat: to review');
-  const tabs = [['Användare', 'Användare'], ['API-klienter', 'API-klienter'], ['Dialoger', 'Dialoger – kommer snart'],
-    ['Överenskommelser', 'Överenskommelser – kommer snart'], ['Händelselogg', 'Händelselogg – kommer snart']];
+  const tabs = [['Användare', 'Användare'], ['API-klienter', 'API-klienter'], ['Dialoger', 'Dialoger'],
+    ['Överenskommelser', 'Överenskommelser'], ['Händelselogg', 'Händelselogg']];
   for (const [link, h2] of tabs) {
     await page.getByRole('navigation', { name: 'Kansliets sidor' }).getByRole('link', { name: link }).click();
     await page.getByRole('heading', { level: 2, name: h2 }).waitFor();

@@ -1,16 +1,21 @@
 // The organisation story: a person creates an account, registers an organisation (first with
-// a bad organisation number), the secretariat verifies it, the public list shows it; then an
-// edit clash between two editors is explained and nothing typed is lost.
+// a bad organisation number), the secretariat verifies it, the public list shows it; an edit
+// clash between two editors is explained and nothing typed is lost; the signatory endorses the
+// agreement, the public register shows it, then withdraws with a reason and the register shows
+// it withdrawn.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, visit, settled, axe, shot, clickLink, loginUI, orgNumber, badCheckDigit, RUN, ADMIN, PASSWORD } from './support.mjs';
+import { open, visit, settled, axe, shot, clickLink, loginUI, orgNumber, badCheckDigit, ensureAgreement, RUN, ADMIN, PASSWORD } from './support.mjs';
 
 const person = { name: 'Sara Föreningsdotter', email: `sara-${RUN}@web.test` };
 const org = { name: `Föreningen Gröna Gården ${RUN}`, number: orgNumber() };
 let member; // the person's browser
 let admin;  // the secretariat's browser
+let agreement;
+const newName = `Gröna Gården i Angered ${RUN}`;
 
 before(async () => {
+  agreement = await ensureAgreement();
   member = await open();
   admin = await open();
 });
@@ -101,7 +106,7 @@ test('the secretariat verifies the organisation', async () => {
   await axe(page, 'secretariat: organisations to review');
   await shot(page, 'secretariat');
   await item.getByRole('button', { name: `Verifiera ${org.name}` }).click();
-  await page.getByText(`${org.name} är verifierad.`).waitFor();
+  await page.locator('main').getByText(`${org.name} är verifierad.`).waitFor();
   assert.equal(await page.locator('.org-item', { hasText: org.name }).count(), 0);
   await axe(page, 'secretariat: after verifying');
 });
@@ -152,7 +157,6 @@ test('an edit clash: the second save is explained and nothing typed is lost', as
   assert.match(await a.locator('main').innerText(), new RegExp(theirText));
 
   // the secretariat saves on the old version: 412, explained
-  const newName = `Gröna Gården i Angered ${RUN}`;
   await b.getByLabel(/^Organisationens namn/).fill(newName);
   await b.getByLabel(/^Antal medlemmar/).fill('57');
   b.allow(412);
@@ -162,7 +166,7 @@ test('an edit clash: the second save is explained and nothing typed is lost', as
   await settled(b);
   assert.ok(await clash.evaluate((el) => el === document.activeElement), 'focus is on the explanation');
   const text = await clash.innerText();
-  assert.match(text, /Någon annan har ändrat organisationen medan du skrev/);
+  assert.match(text, /Någon annan har sparat ändringar medan du skrev/);
   assert.match(text, new RegExp(`Om organisationen: Sparad version: ${theirText}`));
   assert.equal(await b.getByLabel(/^Organisationens namn/).inputValue(), newName);
   assert.equal(await b.getByLabel(/^Antal medlemmar/).inputValue(), '57');
@@ -178,6 +182,72 @@ test('an edit clash: the second save is explained and nothing typed is lost', as
   assert.match(main, /57/);
   await member.page.assertClean('member session');
   await admin.page.assertClean('admin session');
+});
+
+// The public register, searched page by page for the organisation's row
+async function registerRow(page, statusLabel) {
+  await visit(page, '/overenskommelsen');
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: statusLabel });
+  await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+  await settled(page);
+  const row = page.locator('#register tbody tr', { hasText: newName });
+  const more = page.locator('#register').getByRole('button', { name: 'Visa fler' });
+  while (!(await row.count()) && (await more.isVisible())) {
+    await more.click();
+    await settled(page);
+  }
+  return row;
+}
+
+test('the signatory endorses the agreement and the public register shows it', async () => {
+  const { page } = member;
+  await page.locator('.site-header').getByRole('link', { name: 'Överenskommelsen' }).click();
+  await page.getByRole('heading', { level: 1, name: agreement.title }).waitFor();
+  await settled(page);
+  const sec = page.locator('#anslut');
+  await sec.getByLabel('Organisation', { exact: true }).selectOption({ label: newName });
+  assert.equal(await sec.getByLabel(/^Namn på den som undertecknar/).inputValue(), person.name);
+  await sec.getByLabel(/^Titel eller uppdrag/).fill('Ordförande');
+  page.allow(422);
+  await sec.getByRole('button', { name: 'Anslut organisationen' }).click();
+  await sec.locator('.error-summary').waitFor(); // the mandate is required
+  assert.match(await sec.locator('.error-summary').innerText(), /Beslut om anslutning: måste fyllas i/);
+  await sec.getByLabel(/^Beslut om anslutning/).fill('Styrelsebeslut 2026-11-20 §4');
+  await sec.getByLabel(/^Uttalande/).fill('Vi vill bidra till en stad där engagemanget tas tillvara.');
+  await sec.getByRole('button', { name: 'Anslut organisationen' }).click();
+  await page.locator('main').getByText(`${newName} är ansluten till överenskommelsen.`).first().waitFor();
+  await settled(page);
+  assert.match(await page.locator('#anslut').innerText(), new RegExp(`${newName} är ansluten sedan`));
+  await axe(page, 'agreement page, endorsed by the signatory');
+  await shot(page, 'agreement');
+
+  const anon = await open();
+  const row = await registerRow(anon.page, 'Ansluten');
+  assert.match(await row.innerText(), /Ansluten[\s\S]*Vi vill bidra/);
+  await axe(anon.page, 'the public register of endorsements');
+  await anon.context.close();
+});
+
+test('the signatory withdraws with a reason and the register shows it withdrawn', async () => {
+  const { page } = member;
+  const reason = 'Styrelsen har beslutat att avvakta nästa version.';
+  await page.getByRole('button', { name: `Återkalla anslutningen för ${newName}` }).click();
+  await page.getByLabel(/^Skäl till återkallelsen/).fill(reason);
+  await page.getByRole('button', { name: 'Återkalla', exact: true }).click();
+  await page.locator('main').getByText(`Anslutningen för ${newName} är återkallad.`).first().waitFor();
+  await settled(page);
+  await axe(page, 'agreement page after withdrawing');
+
+  const anon = await open();
+  const row = await registerRow(anon.page, 'Återkallad');
+  assert.match(await row.innerText(), new RegExp(`Återkallad .*${reason}`));
+  // the organisation's own page keeps the history
+  await row.getByRole('link', { name: newName }).click();
+  await anon.page.getByRole('heading', { level: 1, name: newName }).waitFor();
+  await settled(anon.page);
+  assert.match(await anon.page.locator('main').innerText(), /Historik[\s\S]*Återkallad/);
+  await axe(anon.page, 'organisation page with its endorsement history');
+  await anon.context.close();
 });
 
 test('logging out clears the session', async () => {

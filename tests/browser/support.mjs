@@ -150,6 +150,16 @@ export async function clickLink(page, name, { exact = true } = {}) {
   await settled(page);
 }
 
+// Log in on the login page and follow ?next= to the page wanted (a reload would log out)
+export async function loginTo(page, email, password, next) {
+  await visit(page, `/logga-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel(/^(E-postadress|E-mail address)/).fill(email);
+  await page.getByLabel(/^(Lösenord|Password)/).fill(password);
+  await page.locator('main form').getByRole('button', { name: /^(Logga in|Log in)$/ }).click();
+  await page.waitForURL((u) => u.pathname === next.split('?')[0]);
+  await settled(page);
+}
+
 export async function loginUI(page, email, password) {
   if (!(await page.url()).startsWith(BASE)) await visit(page, '/');
   await page.locator('.site-header').getByRole('link', { name: /^(Logga in|Log in)$/ }).click();
@@ -197,4 +207,28 @@ export async function ensureRegister() {
   const districts = ['angered', 'centrum', 'lundby', 'majorna_linne'];
   for (; n < 30; n++) await make({ name: `Testföreningen ${n} ${RUN}`, kind: 'ideell_forening', districts: [districts[n % 4]] });
   return { token, umbrella };
+}
+
+// An adopted agreement to endorse, whether or not the demo data is loaded
+export async function ensureAgreement() {
+  const { data } = await call('GET', '/agreements?limit=100');
+  const current = data.items.find((a) => a.status === 'adopted');
+  if (current) return current;
+  const token = await apiLogin(ADMIN.email, ADMIN.password);
+  const a = (await call('POST', '/agreements', {
+    slug: `test-${RUN}`, title: 'Överenskommelse om samverkan (test)',
+    goals: ['Tydliga förutsättningar för dialog och samverkan.'],
+    principles: [{ code: 'integritet', title: 'Integritet och oberoende' }, { code: 'dialog', title: 'Dialog' }],
+    commitments: [{ party: 'city', text: 'Staden bjuder in till dialog.' }],
+  }, token)).data;
+  return (await call('POST', `/agreements/${a.id}/adopt`, { decision: { body: 'Kommunfullmäktige', date: '2012-05-24', reference: 'Dnr 0169/12' } }, token)).data;
+}
+
+// A member with a verified organisation of their own, made through the API
+export async function memberWithOrganisation(tag, adminToken) {
+  const u = await makeUser(tag);
+  const token = await apiLogin(u.email, u.password);
+  const org = (await call('POST', '/organisations', { name: `${tag[0].toUpperCase()}${tag.slice(1)}föreningen ${RUN}`, kind: 'ideell_forening', org_number: orgNumber() }, token)).data;
+  if (adminToken) await call('POST', `/organisations/${org.id}/verify`, undefined, adminToken);
+  return { ...u, token, org };
 }

@@ -211,6 +211,16 @@ describe('the front end through nginx', () => {
     assert.equal(doc.status, 200);
     assert.equal(doc.headers['content-encoding'], 'gzip', 'the OpenAPI document is compressed');
     assert.equal(JSON.parse(doc.text).openapi.slice(0, 3), '3.1');
+    // the open-data index and its files: compressed, and never redirected by nginx
+    const index = await request('GET', '/api/v1/open-data', { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(index.status, 200, `/api/v1/open-data: ${index.status} ${index.headers.location || ''}`);
+    for (const d of index.json.datasets || []) {
+      for (const dist of d.distributions || []) {
+        const p = new URL(dist.url, NGINX).pathname;
+        const f = await request('GET', p, { headers: { 'accept-encoding': 'gzip' } });
+        assert.equal(f.status, 200, `${p}: ${f.status}`);
+      }
+    }
   });
 
   test('API answers are not compressed: tokens stay out of gzip, ETags stay strong for If-Match', async () => {

@@ -56,7 +56,7 @@ if (lines.filter(keep).join('\n') !== out.filter(keep).join('\n')) {
   process.exit(1);
 }
 fs.mkdirSync(path.join(outDir, 'tmp'), { recursive: true });
-const conf = path.join(outDir, 'idekom.conf');
+const conf = path.resolve(outDir, 'idekom.conf');
 fs.writeFileSync(conf, out.join('\n'));
 
 // As root, workers run as nobody, like the image's `nginx` user: web/ must be readable by

@@ -9,7 +9,7 @@
 // The mirror is compared with the whole register, so this file assumes no other test file
 // writes at the same time (tests/run.sh runs the files one at a time).
 
-import { describe, test } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,9 +36,15 @@ import {
 const MIRROR = path.join(REPO_ROOT, 'deploy', 'examples', 'mirror.mjs');
 const ORGS = '/api/v1/organisations';
 
+const stateDirs = [];
 function tmpState() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'idekom-mirror-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idekom-mirror-'));
+  stateDirs.push(dir);
+  return dir;
 }
+after(() => {
+  for (const dir of stateDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** Runs mirror.mjs; resolves {code, signal, stdout, stderr}. */
 function runMirror(args, { timeoutMs = 180000, env: extraEnv = {} } = {}) {

@@ -209,8 +209,11 @@ Test(problem, no_leak_after_release_and_decref)
 	problem_set(&pb, 422, "fields");
 	problem_add_error(&pb, "/a", "one");
 	problem_add_error(&pb, "/b", "two");
-	problem_add_error(&pb, "/c", "\xff not UTF-8"); /* refused: must not leak either */
-	cr_expect_eq(json_array_size(pb.errors), 2);
+	/* not UTF-8: still counted (unnamed), so a bad field can never pass; must not leak */
+	problem_add_error(&pb, "/c", "\xff not UTF-8");
+	cr_expect_eq(json_array_size(pb.errors), 3);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(pb.errors, 2), "field")),
+			 "");
 	doc = problem_to_json(&pb, "rid");
 	cr_assert_not_null(doc);
 	text = json_dumps(doc, JSON_COMPACT);

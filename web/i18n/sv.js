@@ -51,7 +51,6 @@ export default {
     loginLink: 'Logga in',
     adminOnly: 'Den här sidan är bara för Idékoms kansli.',
     coming: 'Kommer snart',
-    cancelled: 'Inställd',
   },
   problems: {
     'bad-request': 'Förfrågan kunde inte tolkas',

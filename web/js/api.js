@@ -104,6 +104,17 @@ function clear() {
 }
 
 export const session = () => me;
+
+// The signed-in person's standing for an organisation: 'admin', 'signatory', 'representative' or null
+export const roleIn = (id) => {
+  if (!me) return null;
+  if (me.role === 'admin') return 'admin';
+  const m = me.organisations.find((o) => o.id === id);
+  return m ? m.role : null;
+};
+
+// An API address in full (for calendar subscriptions and downloads)
+export const absolute = (p) => new URL(BASE + p, location.href).href;
 export const onSession = (f) => listeners.add(f);
 
 // The signed-in user with their organisations (GET /me), reloaded after changes

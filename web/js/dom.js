@@ -46,7 +46,7 @@ export function field(o) {
   };
   let control;
   if (o.type === 'select') {
-    control = h('select', { ...common, value: o.value ?? '' },
+    control = h('select', { ...common, value: o.value }, // none given: the first option
       (o.options || []).map(([v, l]) => h('option', { value: v }, l)));
   } else if (o.type === 'textarea') {
     control = h('textarea', { ...common, rows: o.rows || 5, maxlength: o.maxlength, value: o.value ?? '' });

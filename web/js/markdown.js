@@ -21,9 +21,11 @@ function inline(s) {
   return out;
 }
 
-// md(text, shift): a fragment; a "# heading" becomes <h(1+shift)>, so it fits the page's outline
-export function md(src, shift = 2) {
+// md(text, top): a fragment whose largest heading becomes <h{top}>, so it fits the page's outline
+export function md(src, top = 3) {
   const frag = document.createDocumentFragment();
+  const levels = [...String(src || '').matchAll(/^(#{1,6})\s/gm)].map((m) => m[1].length);
+  const shift = top - Math.min(6, ...levels);
   let para = [];
   let list = null;
   const flush = () => {

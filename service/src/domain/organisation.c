@@ -96,7 +96,7 @@ json_t *organisation_input(const json_t *body, enum organisation_mode mode, bool
 		char norm[12];
 		enum orgnr_result r = orgnr_normalise(s, norm);
 
-		if (r != ORGNR_OK)
+		if (r != ORGNR_OK && !problem_has_field(pb, "/org_number"))
 			problem_add_error(pb, "/org_number", orgnr_message(r));
 		else
 			json_object_set_new(out, "org_number", json_string(norm));
@@ -104,16 +104,16 @@ json_t *organisation_input(const json_t *body, enum organisation_mode mode, bool
 	if (fields_trimmed(body, "name", trimmed, sizeof(trimmed)))
 		json_object_set_new(out, "name", json_string(trimmed));
 	s = fields_string(body, "umbrella_id");
-	if (s && !uuid_like(s))
+	if (s && !uuid_like(s) && !problem_has_field(pb, "/umbrella_id"))
 		problem_add_error(pb, "/umbrella_id", "must be the id of an organisation");
 	s = fields_string(body, "website");
-	if (s && !organisation_website_ok(s))
+	if (s && !organisation_website_ok(s) && !problem_has_field(pb, "/website"))
 		problem_add_error(pb, "/website", "must be an http:// or https:// address");
 	s = fields_string(body, "email");
-	if (s && !fields_email_ok(s))
+	if (s && !fields_email_ok(s) && !problem_has_field(pb, "/email"))
 		problem_add_error(pb, "/email", "must be an e-mail address");
 	s = fields_string(body, "phone");
-	if (s && !organisation_phone_ok(s))
+	if (s && !organisation_phone_ok(s) && !problem_has_field(pb, "/phone"))
 		problem_add_error(pb, "/phone", "must be a phone number: digits, spaces and + - ( )");
 	s = fields_string(body, "status");
 	if (s) {
@@ -121,7 +121,7 @@ json_t *organisation_input(const json_t *body, enum organisation_mode mode, bool
 
 		for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
 			known = known || strcmp(statuses[i], s) == 0;
-		if (!known)
+		if (!known && !problem_has_field(pb, "/status"))
 			problem_add_error(pb, "/status",
 					  "must be pending, verified, rejected or inactive");
 	}

@@ -72,6 +72,17 @@ void problem_add_error(struct problem *pb, const char *field, const char *messag
 		snprintf(pb->detail, sizeof(pb->detail), "%s", "the request has invalid fields");
 }
 
+bool problem_has_field(const struct problem *pb, const char *field)
+{
+	size_t i;
+	const json_t *e;
+
+	json_array_foreach(pb->errors, i, e) if (json_is_string(json_object_get(e, "field")) &&
+					       strcmp(json_string_value(json_object_get(e, "field")),
+						      field) == 0) return true;
+	return false;
+}
+
 void problem_field_pointer(const char *name, char *out, size_t outlen)
 {
 	size_t o = 0;

@@ -7,6 +7,7 @@
 #define IDEKOM_PROBLEM_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 struct problem {
 	int status;
@@ -31,6 +32,9 @@ struct problem *problem_set(struct problem *pb, int status, const char *fmt, ...
  * (RFC 6901); the caller passes it already escaped (see problem_field_pointer).
  */
 void problem_add_error(struct problem *pb, const char *field, const char *message);
+
+/* True when pb already names field among its errors. */
+bool problem_has_field(const struct problem *pb, const char *field);
 
 /* Writes the JSON Pointer "/" + name, escaping '~' and '/' (RFC 6901 §3), into out. */
 void problem_field_pointer(const char *name, char *out, size_t outlen);

@@ -3,7 +3,7 @@ import { api, qs } from '../api.js';
 import { h, field, notice, readForm, showErrors, onSubmit } from '../dom.js';
 import { t, fmtDate, fmtNum } from '../i18n.js';
 import { clashBox, same } from '../clash.js';
-import { agreementStatus } from './agreement.js';
+import { agreementStatus } from '../endorsements.js';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -4,25 +4,9 @@ import { api, qs, session, vocabularies, BASE } from '../api.js';
 import { h, put, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js';
 import { t, label, fmtDate, fmtNum } from '../i18n.js';
 import { md } from '../markdown.js';
+import { agreementStatus, endorsementTable } from '../endorsements.js';
 
 const PARTIES = ['city', 'organisations', 'both'];
-export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
-
-function endorsementStatus(e) {
-  if (e.status === 'withdrawn') return [t('agreement.endStatus.withdrawn'), ' ', fmtDate(e.withdrawn_at), e.withdrawal_reason ? `: ${e.withdrawal_reason}` : ''];
-  return t(`agreement.endStatus.${e.status}`);
-}
-
-export function endorsementTable(items, vocab, withOrg = true, titles = null) {
-  return h('table', { class: 'table' },
-    h('thead', {}, h('tr', {}, [withOrg ? t('agreement.organisation') : t('agreement.version'), withOrg ? t('org.kind') : null,
-      t('agreement.endorsedAt'), t('org.status'), t('agreement.statement')].filter(Boolean).map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, items.map((e) => h('tr', {},
-      withOrg ? h('td', {}, h('a', { href: `/organisationer/${e.organisation.id}` }, e.organisation.name)) : h('td', {}, (titles && titles.get(e.agreement_id)) || ''),
-      withOrg ? h('td', {}, label(vocab.kinds.find((k) => k.code === e.organisation.kind))) : null,
-      h('td', {}, fmtDate(e.endorsed_at)), h('td', {}, endorsementStatus(e)), h('td', {}, e.statement || '')))));
-}
-
 export default async function agreement(view, ctx) {
   const vocab = await vocabularies();
   const { data: all } = await api(`/agreements${qs({ limit: 100 })}`);
@@ -52,7 +36,7 @@ export default async function agreement(view, ctx) {
       h('dl', { class: 'principles' }, a.principles.map((p) => [h('dt', {}, p.title), h('dd', {}, p.description || '')]))) : null,
     a.commitments.length ? h('section', { 'aria-labelledby': 'com-h' }, h('h2', { id: 'com-h' }, t('agreement.commitments')),
       PARTIES.filter((p) => byParty(p).length).map((p) => [h('h3', {}, t(`agreement.party.${p}`)), h('ul', {}, byParty(p).map((c) => h('li', {}, c.text)))])) : null,
-    a.body ? h('section', { 'aria-labelledby': 'body-h' }, h('h2', { id: 'body-h' }, t('agreement.text')), h('div', { class: 'prose-md' }, md(a.body, 2))) : null,
+    a.body ? h('section', { 'aria-labelledby': 'body-h' }, h('h2', { id: 'body-h' }, t('agreement.text')), h('div', { class: 'prose-md' }, md(a.body))) : null,
     a.decisions.length ? h('section', { 'aria-labelledby': 'dec-h' }, h('h2', { id: 'dec-h' }, t('agreement.history')),
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, [t('agreement.date'), t('agreement.decidedBy'), t('agreement.reference'), t('agreement.summary')].map((x) => h('th', { scope: 'col' }, x)))),

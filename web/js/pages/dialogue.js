@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat attendance and cancelling
-import { api, qs, session, vocabularies } from '../api.js';
+import { api, qs, session, vocabularies, absolute } from '../api.js';
 import { h, put, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js';
 import { t, label, fmtNum } from '../i18n.js';
 import { md } from '../markdown.js';
-import { when, seats, absolute } from './dialogues.js';
+import { when, seats } from './dialogues.js';
 
 export async function currentPrinciples() {
   try {

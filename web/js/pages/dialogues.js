@@ -1,9 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, BASE } from '../api.js';
+import { api, qs, vocabularies, absolute } from '../api.js';
 import { h, announce, problemBox } from '../dom.js';
 import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js';
-
-export const absolute = (p) => new URL(BASE + p, location.href).href;
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

@@ -1,18 +1,10 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, qs, session, vocabularies } from '../api.js';
+import { api, qs, roleIn, absolute, vocabularies } from '../api.js';
 import { h, put, notice, problemBox } from '../dom.js';
 import { t, label, fmtDate, fmtNum } from '../i18n.js';
 import { orgItem } from './organisations.js';
-import { endorsementTable } from './agreement.js';
-import { absolute } from './dialogues.js';
+import { endorsementTable } from '../endorsements.js';
 
-export const roleIn = (id) => {
-  const me = session();
-  if (!me) return null;
-  if (me.role === 'admin') return 'admin';
-  const m = me.organisations.find((o) => o.id === id);
-  return m ? m.role : null;
-};
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');
 

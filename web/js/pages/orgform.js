@@ -1,9 +1,8 @@
 // Register an organisation (POST) or edit its profile (PATCH with If-Match; a clash with
 // another editor is explained and nothing typed is lost)
-import { api, qs, loadMe, vocabularies } from '../api.js';
+import { api, qs, loadMe, roleIn, vocabularies } from '../api.js';
 import { h, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
 import { t, label } from '../i18n.js';
-import { roleIn } from './organisation.js';
 import { clashBox, same } from '../clash.js';
 
 const TEXT = ['org_number', 'name', 'kind', 'umbrella_id', 'description', 'website', 'email', 'phone', 'member_count', 'status', 'status_reason'];

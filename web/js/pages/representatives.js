@@ -1,8 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, loadMe, session } from '../api.js';
+import { api, loadMe, session, roleIn } from '../api.js';
 import { h, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
 import { t, fmtDate } from '../i18n.js';
-import { roleIn } from './organisation.js';
 
 const ROLES = ['representative', 'signatory'];
 

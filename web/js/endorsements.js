@@ -1,0 +1,20 @@
+// Shared by the agreement, organisation and secretariat pages: statuses and the register table
+import { h } from './dom.js';
+import { t, label, fmtDate } from './i18n.js';
+
+export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
+
+function endorsementStatus(e) {
+  if (e.status === 'withdrawn') return [t('agreement.endStatus.withdrawn'), ' ', fmtDate(e.withdrawn_at), e.withdrawal_reason ? `: ${e.withdrawal_reason}` : ''];
+  return t(`agreement.endStatus.${e.status}`);
+}
+
+export function endorsementTable(items, vocab, withOrg = true, titles = null) {
+  return h('table', { class: 'table' },
+    h('thead', {}, h('tr', {}, [withOrg ? t('agreement.organisation') : t('agreement.version'), withOrg ? t('org.kind') : null,
+      t('agreement.endorsedAt'), t('org.status'), t('agreement.statement')].filter(Boolean).map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, items.map((e) => h('tr', {},
+      withOrg ? h('td', {}, h('a', { href: `/organisationer/${e.organisation.id}` }, e.organisation.name)) : h('td', {}, (titles && titles.get(e.agreement_id)) || ''),
+      withOrg ? h('td', {}, label(vocab.kinds.find((k) => k.code === e.organisation.kind))) : null,
+      h('td', {}, fmtDate(e.endorsed_at)), h('td', {}, endorsementStatus(e)), h('td', {}, e.statement || '')))));
+}
