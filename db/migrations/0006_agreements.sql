@@ -48,6 +48,23 @@ CREATE UNIQUE INDEX endorsement_active_key ON endorsement (agreement_id, organis
 CREATE INDEX endorsement_agreement_idx ON endorsement (agreement_id, endorsed_at, id);
 CREATE INDEX endorsement_organisation_idx ON endorsement (organisation_id, endorsed_at DESC);
 
+-- Optional keys of principles and decisions are stored as null, so that every agreement
+-- answers the same shape.
+CREATE FUNCTION api.decision_normal(d jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE
+RETURN jsonb_build_object('body', d->'body', 'date', d->'date', 'reference',
+	coalesce(d->'reference', 'null'::jsonb), 'summary', coalesce(d->'summary', 'null'::jsonb));
+
+CREATE FUNCTION api.agreement_normal(p jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+	SELECT p
+		|| CASE WHEN jsonb_typeof(p->'decisions') = 'array' THEN jsonb_build_object('decisions',
+			(SELECT coalesce(jsonb_agg(api.decision_normal(d) ORDER BY i), '[]'::jsonb)
+			 FROM jsonb_array_elements(p->'decisions') WITH ORDINALITY x(d, i))) ELSE '{}' END
+		|| CASE WHEN jsonb_typeof(p->'principles') = 'array' THEN jsonb_build_object('principles',
+			(SELECT coalesce(jsonb_agg(jsonb_build_object('code', x->'code', 'title', x->'title',
+				'description', coalesce(x->'description', 'null'::jsonb)) ORDER BY i), '[]'::jsonb)
+			 FROM jsonb_array_elements(p->'principles') WITH ORDINALITY y(x, i))) ELSE '{}' END;
+$$;
+
 CREATE FUNCTION api.agreement_json(a agreement) RETURNS jsonb LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('id', a.id, 'slug', a.slug, 'title', a.title,
 		'status', a.status, 'goals', a.goals, 'principles', a.principles,
@@ -115,11 +132,12 @@ BEGIN
 	RETURN result;
 END $$;
 
-CREATE FUNCTION api.agreement_create(p jsonb, p_actor_id uuid, p_request_id text)
+CREATE FUNCTION api.agreement_create(p_body jsonb, p_actor_id uuid, p_request_id text)
 RETURNS TABLE (status integer, version integer, body text, field text, message text)
 LANGUAGE plpgsql AS $$
 DECLARE
 	a agreement;
+	p jsonb := api.agreement_normal(p_body);
 BEGIN
 	-- series numbers are handed out one at a time
 	PERFORM pg_advisory_xact_lock(7412093387212);
@@ -135,11 +153,12 @@ BEGIN
 	RETURN QUERY SELECT 201, a.revision, api.agreement_json(a)::text, NULL::text, NULL::text;
 END $$;
 
-CREATE FUNCTION api.agreement_patch(p_ref text, p_revision integer, p jsonb, p_actor_id uuid,
-	p_request_id text)
+CREATE FUNCTION api.agreement_patch(p_ref text, p_revision integer, p_body jsonb,
+	p_actor_id uuid, p_request_id text)
 RETURNS TABLE (status integer, version integer, body text, field text, message text)
 LANGUAGE plpgsql AS $$
 DECLARE
+	p jsonb := api.agreement_normal(p_body);
 	old agreement := api.agreement_find(p_ref, 'admin');
 	new agreement;
 BEGIN
@@ -211,7 +230,7 @@ BEGIN
 			p_request_id);
 	END IF;
 	UPDATE agreement a SET status = 'adopted', adopted_at = now(),
-		decisions = a.decisions || jsonb_build_array(p_decision),
+		decisions = a.decisions || jsonb_build_array(api.decision_normal(p_decision)),
 		revision = a.revision + 1, updated_at = now()
 	WHERE a.id = old.id RETURNING * INTO new;
 	PERFORM audit_write('user', p_actor_id, 'adopt', 'agreement', old.id,
