@@ -441,7 +441,8 @@ BEGIN
 	PERFORM audit_write('user', p_user_id, 'withdraw', 'endorsement', p_id,
 		api.endorsement_json(old, true, clock_timestamp()),
 		api.endorsement_json(new, true, clock_timestamp()), p_request_id);
-	RETURN QUERY SELECT 200, 1, api.endorsement_json(new, true, clock_timestamp())::text,
+	-- the endorsement's ETag: 1 while active, 2 once withdrawn (it changes no further)
+	RETURN QUERY SELECT 200, 2, api.endorsement_json(new, true, clock_timestamp())::text,
 		NULL::text, NULL::text;
 END $$;
 

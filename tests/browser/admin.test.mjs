@@ -183,7 +183,7 @@ test('a new version of the agreement: drafted from the current one, changed, ado
   await principles.getByRole('button', { name: 'Lägg till: Princip' }).click();
   assert.equal(await principles.locator('.row').count(), before + 1);
   assert.equal(await page.evaluate(() => document.activeElement.id), `f-principles-${before}-code`, 'focus goes to the new row');
-  await page.keyboard.type('delaktighet');
+  await page.keyboard.type(`delaktighet_${RUN}`); // codes are unique within an agreement
   await principles.locator('.row').last().getByLabel(/^Titel/).fill('Delaktighet');
   await page.getByLabel(/^Kortnamn i adressen/).fill('Inte Ett Kortnamn');
   await page.getByLabel(/^Titel/).first().fill(title);
@@ -195,7 +195,7 @@ test('a new version of the agreement: drafted from the current one, changed, ado
   await page.getByRole('button', { name: 'Spara utkastet' }).click();
   await page.locator('main').getByText('Utkastet är sparat.').first().waitFor();
   await settled(page);
-  assert.equal(await page.locator('#f-principles .row').last().getByLabel(/^Kod/).inputValue(), 'delaktighet');
+  assert.equal(await page.locator('#f-principles .row').last().getByLabel(/^Kod/).inputValue(), `delaktighet_${RUN}`);
   await axe(page, 'secretariat: editing a draft agreement');
   // adopt it, with the decision behind it
   await page.getByLabel(/^Instans/).fill('Kommunfullmäktige');

@@ -196,11 +196,7 @@ int endorsements_withdraw(struct req *rq)
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	status = atoi(PQgetvalue(res, 0, 0));
-	if (status == 200) {
-		status = reply_json_text(rq, 200, PQgetvalue(res, 0, 2));
-		PQclear(res);
-		return status;
-	}
+	/* reply_write_result answers 200 with the endorsement and its ETag (api.md: actions) */
 	return reply_write_result(rq, res, NULL);
 }
 

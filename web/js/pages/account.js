@@ -1,6 +1,6 @@
 // Log in and create an account
 import { api, login } from '../api.js';
-import { h, field, notice, readForm, showErrors, onSubmit } from '../dom.js';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js';
 import { t } from '../i18n.js';
 
 // Only same-site paths are followed after login
@@ -17,7 +17,7 @@ export default async function account(view, ctx) {
     field({ name: 'password', type: 'password', label: labels.password, required: true,
       autocomplete: register ? 'new-password' : 'current-password', hint: register ? t('account.passwordHint') : null }),
     h('p', {}, h('button', { type: 'submit', class: 'button' }, t(register ? 'account.registerButton' : 'account.loginButton'))));
-  view.append(
+  put(view, 
     h('h1', {}, title),
     h('p', { class: 'lead' }, t(register ? 'account.registerLead' : 'account.loginLead')),
     notice('info', h('p', {}, t('account.memoryNote'))),

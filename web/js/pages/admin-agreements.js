@@ -1,6 +1,6 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
 import { api, qs } from '../api.js';
-import { h, field, notice, readForm, showErrors, onSubmit } from '../dom.js';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js';
 import { t, fmtDate, fmtNum } from '../i18n.js';
 import { clashBox, same } from '../clash.js';
 import { agreementStatus } from '../endorsements.js';
@@ -9,7 +9,7 @@ const PARTIES = ['city', 'organisations', 'both'];
 
 async function list(section) {
   const { data } = await api(`/agreements${qs({ limit: 100 })}`);
-  section.append(h('h2', { id: 'sec-h' }, t('admin.agreements')),
+  put(section, h('h2', { id: 'sec-h' }, t('admin.agreements')),
     h('p', {}, h('a', { class: 'button', href: '/kansli/overenskommelser/ny' }, t('admin.newAgreement'))),
     data.items.length ? h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, [t('admin.dlgTitle'), t('agreement.version'), t('org.status'), t('admin.adopted'), t('admin.endorsements')].map((x) => h('th', { scope: 'col' }, x)))),
@@ -66,9 +66,9 @@ export default async function agreements(section, ctx) {
   if (edit) ({ data: base, etag } = await api(`/agreements/${encodeURIComponent(ctx.params.ref)}`));
   const title = edit ? t('admin.editAgreement', { name: base.title }) : t('admin.newAgreement');
   ctx.title(title);
-  section.append(h('p', {}, h('a', { href: '/kansli/overenskommelser' }, t('common.back'))), h('h2', { id: 'sec-h' }, title));
+  put(section, h('p', {}, h('a', { href: '/kansli/overenskommelser' }, t('common.back'))), h('h2', { id: 'sec-h' }, title));
   if (edit && !['draft', 'consultation'].includes(base.status)) {
-    section.append(h('p', {}, agreementStatus(base.status)), notice('info', h('p', {}, t('admin.adoptedNoEdit')),
+    put(section, h('p', {}, agreementStatus(base.status)), notice('info', h('p', {}, t('admin.adoptedNoEdit')),
       h('p', {}, h('a', { href: `/overenskommelsen/${base.slug}` }, t('admin.publicPage')), ' · ', h('a', { href: '/kansli/overenskommelser/ny' }, t('admin.newAgreement')))));
     return;
   }
@@ -77,7 +77,7 @@ export default async function agreements(section, ctx) {
     const { data } = await api(`/agreements${qs({ limit: 20 })}`);
     const cur = data.items.find((a) => a.status === 'adopted');
     v = { title: cur ? cur.title : '', goals: cur ? cur.goals : [], principles: cur ? cur.principles : [], commitments: cur ? cur.commitments : [], body: cur ? cur.body : '', decisions: [], status: 'draft' };
-    if (cur) section.append(notice('info', h('p', {}, t('admin.startsFromCurrent'))));
+    if (cur) put(section, notice('info', h('p', {}, t('admin.startsFromCurrent'))));
   }
   const L = { slug: t('admin.slug'), title: t('admin.dlgTitle'), status: t('org.status'), goals: t('agreement.goals'), principles: t('agreement.principles'),
     commitments: t('agreement.commitments'), body: t('agreement.text'), decisions: t('agreement.history') };
@@ -100,7 +100,7 @@ export default async function agreements(section, ctx) {
     decisions.el,
     h('p', {}, h('button', { type: 'submit', class: 'button' }, t(edit ? 'orgForm.save' : 'admin.createAgreement'))));
   const done = h('div');
-  section.append(done, form);
+  put(section, done, form);
 
   const values = () => {
     const r = readForm(form);
@@ -151,7 +151,7 @@ export default async function agreements(section, ctx) {
     field({ name: 'reference', id: 'f-adopt-reference', field: 'decision/reference', label: DL.reference, optional: true, hint: t('admin.referenceHint'), maxlength: 100 }),
     field({ name: 'summary', id: 'f-adopt-summary', field: 'decision/summary', type: 'textarea', label: DL.summary, optional: true, rows: 3, maxlength: 5000 }),
     h('p', {}, h('button', { type: 'submit', class: 'button' }, t('admin.adopt'))));
-  section.append(h('h3', { id: 'adopt-h' }, t('admin.adoptTitle')), adopt);
+  put(section, h('h3', { id: 'adopt-h' }, t('admin.adoptTitle')), adopt);
   onSubmit(adopt, async () => {
     const d = readForm(adopt);
     const missing = ['body', 'date'].filter((k) => !d[k]).map((k) => ({ field: `/decision/${k}`, message: 'is required' }));

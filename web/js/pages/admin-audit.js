@@ -1,6 +1,6 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
 import { api, qs } from '../api.js';
-import { h, field, readForm, problemBox } from '../dom.js';
+import { h, put, field, readForm, problemBox } from '../dom.js';
 import { t, fmtDateTime } from '../i18n.js';
 
 const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook'];
@@ -35,7 +35,7 @@ export default async function audit(section, ctx) {
   const body = h('tbody');
   const slot = h('div');
   const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
-  section.append(h('h2', { id: 'sec-h' }, t('admin.audit')), h('p', {}, t('audit.lead')), form, slot,
+  put(section, h('h2', { id: 'sec-h' }, t('admin.audit')), h('p', {}, t('audit.lead')), form, slot,
     h('table', { class: 'table' }, h('thead', {}, h('tr', {}, [t('audit.when'), t('audit.who'), t('audit.action'), t('audit.what'), t('audit.changes')].map((x) => h('th', { scope: 'col' }, x)))), body), more);
   let cursor = null;
   async function load(append) {
@@ -51,7 +51,7 @@ export default async function audit(section, ctx) {
         h('td', {}, word('types', e.entity_type), ' ',
           e.entity_id && PAGES[e.entity_type] ? h('a', { href: `${PAGES[e.entity_type]}${e.entity_id}`, 'aria-label': t('audit.open', { type: word('types', e.entity_type) }) }, t('audit.show')) : ''),
         h('td', {}, changes(e))));
-      append ? body.append(...rows) : body.replaceChildren(...rows);
+      append ? put(body, ...rows) : body.replaceChildren(...rows);
       cursor = data.next_cursor;
       more.hidden = !cursor;
       if (append && rows[0]) rows[0].querySelector('td').setAttribute('tabindex', '-1');

@@ -1,7 +1,7 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status
 import { api, qs, vocabularies } from '../api.js';
-import { h, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js';
 import { t, label, fromLocalInput, toLocalInput, fmtDateTime } from '../i18n.js';
 import { clashBox, same } from '../clash.js';
 import { when } from './dialogues.js';
@@ -27,7 +27,7 @@ async function list(section) {
   const yearAgo = new Date(Date.now() - 365 * 864e5).toISOString();
   const [{ data: up }, { data: past }] = await Promise.all([
     api(`/dialogues${qs({ from: now, limit: 100 })}`), api(`/dialogues${qs({ from: yearAgo, to: now, limit: 100 })}`)]);
-  section.append(h('h2', { id: 'sec-h' }, t('admin.dialogues')),
+  put(section, h('h2', { id: 'sec-h' }, t('admin.dialogues')),
     h('p', {}, h('a', { class: 'button', href: '/kansli/dialoger/ny' }, t('admin.newDialogue'))),
     h('h3', {}, t('dialogues.upcoming')), up.items.length ? table(up.items) : h('p', { class: 'empty' }, t('dialogues.noneUpcoming')),
     h('h3', {}, t('dialogues.past')), past.items.length ? table(past.items.reverse()) : h('p', { class: 'empty' }, t('dialogues.nonePast')));
@@ -70,7 +70,7 @@ export default async function dialogues(section, ctx) {
     h('p', {}, h('button', { type: 'submit', class: 'button' }, t(edit ? 'orgForm.save' : 'admin.createDialogue'))));
   if (edit && base.status === 'cancelled') form.querySelectorAll('input,select,textarea,button').forEach((el) => { el.disabled = true; });
   const done = h('div');
-  section.append(h('p', {}, h('a', { href: '/kansli/dialoger' }, t('common.back'))), h('h2', { id: 'sec-h' }, title),
+  put(section, h('p', {}, h('a', { href: '/kansli/dialoger' }, t('common.back'))), h('h2', { id: 'sec-h' }, title),
     edit ? h('p', {}, h('a', { href: `/dialoger/${base.id}` }, t('admin.publicPage'))) : null,
     edit && base.status === 'cancelled' ? problemBox({ type: 'conflict', detail: '' }, h('p', {}, t('admin.cancelledNoEdit'))) : null,
     done, form);

@@ -20,13 +20,13 @@ function said(slot, text, focus) {
 export default async function admin(view, ctx) {
   if (!needLogin(view, ctx, true)) return;
   const tab = ctx.opts.tab;
-  view.append(
+  put(view, 
     h('h1', {}, t('admin.title')),
     h('nav', { 'aria-label': t('admin.nav') }, h('ul', { class: 'tabs' },
       TABS.map(([k, href]) => h('li', {}, h('a', { href, 'aria-current': k === tab ? 'page' : null }, t(`admin.${k}`)))))));
   ctx.title(`${t(`admin.${tab}`)} – ${t('admin.title')}`);
   const section = h('section', { class: 'admin-section', 'aria-labelledby': 'sec-h' });
-  view.append(section);
+  put(view, section);
   const page = { pending, users: ctx.opts.sub === 'user' ? user : users, clients }[tab];
   if (page) return page(section, ctx);
   return (await import(`./admin-${tab}.js`)).default(section, ctx);
@@ -36,7 +36,7 @@ async function pending(section) {
   const vocab = await vocabularies();
   const msg = h('div');
   const list = h('ul', { class: 'org-list' });
-  section.append(h('h2', { id: 'sec-h' }, t('admin.pendingTitle')), msg, list);
+  put(section, h('h2', { id: 'sec-h' }, t('admin.pendingTitle')), msg, list);
   const { data } = await api(`/organisations${qs({ status: 'pending', sort: '-created_at', limit: 100 })}`);
   if (!data.items.length) list.replaceWith(h('p', { class: 'empty' }, t('admin.pendingEmpty')));
   const gone = (li, text) => {
@@ -74,7 +74,7 @@ async function pending(section) {
       h('p', { class: 'meta' }, [kind, o.org_number, `${t('org.registered')} ${fmtDate(o.created_at)}`].filter(Boolean).join(' · ')),
       o.description ? h('p', { class: 'desc' }, o.description) : null,
       h('p', { class: 'actions' }, verify, reject), rform);
-    list.append(li);
+    put(list, li);
   }
 }
 
@@ -83,7 +83,7 @@ async function users(section, ctx) {
   const status = h('p', { class: 'count', role: 'status' });
   const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
   const search = field({ name: 'uq', type: 'search', label: t('admin.usersSearch') });
-  section.append(h('h2', { id: 'sec-h' }, t('admin.usersTitle')),
+  put(section, h('h2', { id: 'sec-h' }, t('admin.usersTitle')),
     h('form', { role: 'search', class: 'search', onsubmit: (e) => { e.preventDefault(); load(false); } }, search),
     status,
     h('table', { class: 'table' }, h('thead', {}, h('tr', {},
@@ -99,7 +99,7 @@ async function users(section, ctx) {
     try {
       const { data } = await api(`/users${qs({ q: search.querySelector('input').value.trim(), limit: 50, cursor: append ? cursor : null })}`, { signal: ctrl.signal });
       if (!append) list.replaceChildren();
-      list.append(...data.items.map((u) => h('tr', {},
+      put(list, ...data.items.map((u) => h('tr', {},
         h('td', {}, h('a', { href: `/kansli/anvandare/${u.id}` }, u.name)), h('td', {}, u.email),
         h('td', {}, t(`roles.${u.role}`)), h('td', {}, u.disabled ? t('admin.disabled') : t('admin.active')))));
       cursor = data.next_cursor;
@@ -129,7 +129,7 @@ async function user(section, ctx) {
     form.elements.disabled.checked = u.disabled;
   };
   show();
-  section.append(h('p', {}, h('a', { href: '/kansli/anvandare' }, t('common.back'))), heading,
+  put(section, h('p', {}, h('a', { href: '/kansli/anvandare' }, t('common.back'))), heading,
     h('p', {}, u.email), msg, form);
   onSubmit(form, async () => {
     const patch = {};
@@ -161,7 +161,7 @@ async function clients(section) {
     field({ name: 'name', label: labels.name, required: true, maxlength: 200 }),
     checkGroup({ name: 'scopes', label: labels.scopes, options: SCOPES.map((s) => [s, `${t(`admin.scopeNames.${s}`)} (${s})`]) }),
     h('p', {}, h('button', { type: 'submit', class: 'button' }, t('admin.createClient'))));
-  section.append(h('h2', { id: 'sec-h' }, t('admin.clientsTitle')), h('p', {}, t('admin.clientsLead')), msg, tableSlot,
+  put(section, h('h2', { id: 'sec-h' }, t('admin.clientsTitle')), h('p', {}, t('admin.clientsLead')), msg, tableSlot,
     h('h3', { id: 'new-h' }, t('admin.createClient')), form);
 
   async function load() {
@@ -194,7 +194,7 @@ async function clients(section) {
             } catch (e) { msg.replaceChildren(problemBox(e)); }
           });
         });
-        cell.append(del);
+        put(cell, del);
         return h('tr', {}, h('td', {}, c.name), h('td', {}, h('code', {}, c.client_id)),
           h('td', {}, c.scopes.join(', ')), h('td', {}, fmtDate(c.created_at)), cell);
       }))));

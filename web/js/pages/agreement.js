@@ -20,7 +20,7 @@ export default async function agreement(view, ctx) {
   }
   if (!a) {
     ctx.title(t('nav.agreement'));
-    view.append(h('h1', {}, t('nav.agreement')), h('p', { class: 'empty' }, t(ctx.params.ref ? 'problems.not-found' : 'agreement.none')));
+    put(view, h('h1', {}, t('nav.agreement')), h('p', { class: 'empty' }, t(ctx.params.ref ? 'problems.not-found' : 'agreement.none')));
     return;
   }
   ctx.title(t('nav.agreement'));
@@ -45,7 +45,7 @@ export default async function agreement(view, ctx) {
   if (a.status === 'adopted' || a.status === 'superseded') await register(view, a, vocab);
   if (a.status === 'adopted') await endorse(view, a, ctx);
   if (all.items.length > 1) {
-    view.append(h('section', { 'aria-labelledby': 'ver-h' }, h('h2', { id: 'ver-h' }, t('agreement.versions')),
+    put(view, h('section', { 'aria-labelledby': 'ver-h' }, h('h2', { id: 'ver-h' }, t('agreement.versions')),
       h('ul', {}, all.items.map((x) => h('li', {}, h('a', { href: `/overenskommelsen/${x.slug}`, 'aria-current': x.id === a.id ? 'page' : null }, x.title),
         ' – ', t('agreement.versionN', { n: x.version }), ', ', t(`agreement.status.${x.status}`))))));
   }
@@ -64,7 +64,7 @@ async function register(view, a, vocab) {
   const slot = h('div');
   const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
   const csv = h('a', { class: 'button button-secondary' }, t('agreement.csv'));
-  view.append(h('section', { 'aria-labelledby': 'register-h', id: 'register' }, h('h2', { id: 'register-h' }, t('agreement.register')),
+  put(view, h('section', { 'aria-labelledby': 'register-h', id: 'register' }, h('h2', { id: 'register-h' }, t('agreement.register')),
     h('p', {}, t('agreement.registerLead')), form, h('p', {}, csv), status, slot, more));
   let cursor = null;
   let rows = [];
@@ -95,12 +95,12 @@ async function endorse(view, a, ctx) {
   const me = session();
   const signs = me ? me.organisations.filter((o) => o.role === 'signatory') : [];
   const sec = h('section', { 'aria-labelledby': 'end-h', id: 'anslut' }, h('h2', { id: 'end-h' }, t('agreement.endorse')));
-  view.append(sec);
+  put(view, sec);
   if (!me) {
-    sec.append(h('p', {}, t('agreement.endorseLogin'), ' ', h('a', { href: `/logga-in?next=${encodeURIComponent('/overenskommelsen')}` }, t('common.loginLink'))));
+    put(sec, h('p', {}, t('agreement.endorseLogin'), ' ', h('a', { href: `/logga-in?next=${encodeURIComponent('/overenskommelsen')}` }, t('common.loginLink'))));
     return;
   }
-  if (!signs.length) { sec.append(h('p', {}, t('agreement.notSignatory'))); return; }
+  if (!signs.length) { put(sec, h('p', {}, t('agreement.notSignatory'))); return; }
   const again = (flash) => ctx.go('/overenskommelsen#anslut', { replace: true, flash });
   const orgs = (await Promise.all(signs.map((o) => api(`/organisations/${o.id}`).then((r) => r.data, () => null)))).filter(Boolean);
   const eligible = [];
@@ -120,9 +120,9 @@ async function endorse(view, a, ctx) {
           again(t('agreement.withdrawn', { name: o.name }));
         } catch (e) { showErrors(wform, e.errors || [], {}, e); }
       });
-      sec.append(notice('success', h('p', {}, t('agreement.isEndorsing', { name: o.name, date: fmtDate(o.endorsement.endorsed_at) })), h('p', {}, open), wform));
+      put(sec, notice('success', h('p', {}, t('agreement.isEndorsing', { name: o.name, date: fmtDate(o.endorsement.endorsed_at) })), h('p', {}, open), wform));
     } else if (o.status !== 'verified') {
-      sec.append(h('p', {}, t('agreement.notVerified', { name: o.name })));
+      put(sec, h('p', {}, t('agreement.notVerified', { name: o.name })));
     } else eligible.push(o);
   }
   if (!eligible.length) return;
@@ -145,5 +145,5 @@ async function endorse(view, a, ctx) {
       again(t('agreement.endorsed', { name: eligible.find((o) => o.id === v.organisation_id).name, n: fmtNum(1) }));
     } catch (e) { showErrors(form, e.errors || [], labels, e); }
   });
-  sec.append(form);
+  put(sec, form);
 }

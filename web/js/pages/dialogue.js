@@ -72,15 +72,15 @@ export default async function dialogue(view, ctx) {
         try { await api(`/dialogues/${d.id}/cancel`, { method: 'POST' }); again(t('dialogue.cancelled')); } catch (e) { fail(e); }
       });
     });
-    cslot.append(btn);
+    put(cslot, btn);
   }
 
   // registration by a representative
   const reg = h('section', { 'aria-labelledby': 'reg-h', id: 'anmalan' }, h('h2', { id: 'reg-h' }, t('dialogue.register')));
-  view.append(reg);
+  put(view, reg);
   const active = regs.items.filter((r) => r.status !== 'cancelled');
   if (!me) {
-    reg.append(h('p', {}, open ? t('dialogue.loginToRegister') : t('dialogue.registrationClosed')),
+    put(reg, h('p', {}, open ? t('dialogue.loginToRegister') : t('dialogue.registrationClosed')),
       open ? h('p', {}, h('a', { href: `/logga-in?next=${encodeURIComponent(location.pathname)}` }, t('common.loginLink'))) : null);
   } else {
     const mine = me.organisations;
@@ -93,11 +93,11 @@ export default async function dialogue(view, ctx) {
           again(t('dialogue.unregistered', { name: r.organisation.name }));
         } catch (e) { fail(e); }
       });
-      reg.append(notice('info', h('p', {}, h('strong', {}, r.organisation.name), ': ', regStatus(r), ', ', t('dialogue.attendeesN', { n: r.attendees })), started ? null : h('p', {}, off)));
+      put(reg, notice('info', h('p', {}, h('strong', {}, r.organisation.name), ': ', regStatus(r), ', ', t('dialogue.attendeesN', { n: r.attendees })), started ? null : h('p', {}, off)));
     }
     const free = mine.filter((o) => !mineActive.some((r) => r.organisation.id === o.id));
-    if (!open) reg.append(h('p', {}, t('dialogue.registrationClosed')));
-    else if (!mine.length) reg.append(h('p', {}, t('dialogue.noOrganisation'), ' ', h('a', { href: '/mina-organisationer/ny' }, t('my.register'))));
+    if (!open) put(reg, h('p', {}, t('dialogue.registrationClosed')));
+    else if (!mine.length) put(reg, h('p', {}, t('dialogue.noOrganisation'), ' ', h('a', { href: '/mina-organisationer/ny' }, t('my.register'))));
     else if (free.length) {
       const labels = { organisation_id: t('dialogue.organisation'), attendees: t('dialogue.attendees'), note: t('dialogue.note') };
       const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'reg-h' },
@@ -115,17 +115,17 @@ export default async function dialogue(view, ctx) {
           again(t(data.status === 'registered' ? 'dialogue.registered' : 'dialogue.waitlistedNow', { name: data.organisation.name, n: data.waitlist_position }));
         } catch (e) { showErrors(form, e.errors || [], labels, e); }
       });
-      reg.append(form);
+      put(reg, form);
     }
   }
 
   // who comes (public); attendance for the secretariat
   const list = h('section', { 'aria-labelledby': 'list-h' }, h('h2', { id: 'list-h' }, t('dialogue.registrations')));
-  view.append(list);
+  put(view, list);
   const shown = admin ? regs.items : active;
-  if (!shown.length) { list.append(h('p', { class: 'empty' }, t('dialogue.noRegistrations'))); return; }
+  if (!shown.length) { put(list, h('p', { class: 'empty' }, t('dialogue.noRegistrations'))); return; }
   const attendance = admin || d.status === 'held';
-  list.append(h('table', { class: 'table' },
+  put(list, h('table', { class: 'table' },
     h('thead', {}, h('tr', {}, [t('dialogue.organisation'), t('dialogue.attendees'), t('org.status'), attendance ? t('dialogue.attended') : null]
       .filter(Boolean).map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, shown.map((r) => {

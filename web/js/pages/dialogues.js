@@ -1,6 +1,6 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
 import { api, qs, vocabularies, absolute } from '../api.js';
-import { h, announce, problemBox } from '../dom.js';
+import { h, put, announce, problemBox } from '../dom.js';
 import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js';
 
 // "torsdag 3 december 2026 18:00–20:00"
@@ -97,7 +97,7 @@ export default async function dialogues(view, ctx) {
   copy.addEventListener('click', async () => {
     try { await navigator.clipboard.writeText(ics); copyMsg.textContent = t('common.copied'); } catch { icsInput.select(); copyMsg.textContent = t('common.copyFailed'); }
   });
-  view.append(
+  put(view, 
     h('h1', {}, t('dialogues.title')), h('p', { class: 'lead' }, t('dialogues.lead')),
     h('section', { 'aria-labelledby': 'up-h' }, h('h2', { id: 'up-h' }, t('dialogues.upcoming')), upcomingList, more),
     h('section', { 'aria-labelledby': 'month-h', id: 'manad' }, h('h2', { id: 'month-h' }, t('dialogues.month')),
@@ -115,7 +115,7 @@ export default async function dialogues(view, ctx) {
   async function loadUpcoming(append) {
     const { data } = await api(`/dialogues${qs({ from: now, limit: 10, cursor: append ? cursor : null })}`);
     const items = data.items.map((d) => dialogueItem(d, vocab));
-    upcomingList.append(...items);
+    put(upcomingList, ...items);
     cursor = data.next_cursor;
     more.hidden = !cursor;
     if (!append && !items.length) upcomingList.replaceWith(h('p', { class: 'empty' }, t('dialogues.noneUpcoming')));

@@ -1,6 +1,6 @@
 // The accessibility statement (tillgänglighetsredogörelse) and the open-data page
 import { api, BASE } from '../api.js';
-import { h, problemBox } from '../dom.js';
+import { h, put, problemBox } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 
 const sec = (id, title, ...kids) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...kids);
@@ -9,7 +9,7 @@ const list = (items) => h('ul', {}, items.map((x) => h('li', {}, x)));
 export default async function info(view, ctx) {
   if (ctx.opts.page === 'a11y') {
     ctx.title(t('a11y.title'));
-    view.append(h('h1', {}, t('a11y.title')), h('p', { class: 'lead' }, t('a11y.intro')),
+    put(view, h('h1', {}, t('a11y.title')), h('p', { class: 'lead' }, t('a11y.intro')),
       sec('a-status', t('a11y.statusTitle'), h('p', {}, t('a11y.status'))),
       sec('a-gaps', t('a11y.gapsTitle'), list(t('a11y.gaps'))),
       sec('a-report', t('a11y.reportTitle'), h('p', {}, t('a11y.report'))),
@@ -20,14 +20,14 @@ export default async function info(view, ctx) {
   }
   ctx.title(t('openData.title'));
   const lang = getLang();
-  view.append(h('h1', {}, t('openData.title')), h('p', { class: 'lead' }, t('openData.intro')));
+  put(view, h('h1', {}, t('openData.title')), h('p', { class: 'lead' }, t('openData.intro')));
   let index = null;
-  try { index = (await api('/open-data')).data; } catch (e) { view.append(problemBox(e)); }
+  try { index = (await api('/open-data')).data; } catch (e) { put(view, problemBox(e)); }
   if (index) {
-    view.append(h('p', {}, t('openData.licence'), ' ', h('a', { href: index.licence.url, rel: 'license' }, index.licence.name), '. ', t('openData.publisher', { name: index.publisher })));
+    put(view, h('p', {}, t('openData.licence'), ' ', h('a', { href: index.licence.url, rel: 'license' }, index.licence.name), '. ', t('openData.publisher', { name: index.publisher })));
     for (const d of index.datasets) {
       const id = `ds-${d.id}`;
-      view.append(sec(id, d[`title_${lang}`] || d.title_sv,
+      put(view, sec(id, d[`title_${lang}`] || d.title_sv,
         h('p', {}, d[`description_${lang}`] || d.description_sv),
         h('ul', { class: 'actions' }, d.distributions.map((x) => h('li', {}, h('a', { class: 'button button-secondary', href: new URL(x.url, new URL(BASE, location.href)).href, type: x.media_type,
           'aria-label': t('openData.downloadOf', { format: x.format, name: d[`title_${lang}`] || d.title_sv }) }, t('openData.download', { format: x.format }))))),
@@ -36,7 +36,7 @@ export default async function info(view, ctx) {
             h('tbody', {}, d.fields.map((f) => h('tr', {}, h('td', {}, h('code', {}, f.name)), h('td', {}, f.type), h('td', {}, f[`description_${lang}`] || f.description_sv))))))));
     }
   }
-  view.append(
+  put(view, 
     sec('o-api', t('openData.apiTitle'), h('p', {}, t('openData.api')),
       h('ul', {}, h('li', {}, h('a', { href: `${BASE}/openapi.json` }, t('openData.apiLink'))),
         h('li', {}, h('a', { href: `${BASE}/vocabularies` }, t('openData.vocabLink'))),

@@ -1,13 +1,13 @@
 // My organisations: the organisations of GET /me, with the role held in each
 import { loadMe } from '../api.js';
-import { h, needLogin } from '../dom.js';
+import { h, put, needLogin } from '../dom.js';
 import { t } from '../i18n.js';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;
   ctx.title(t('my.title'));
   const me = await loadMe(); // fresh: roles may have changed
-  view.append(
+  put(view, 
     h('h1', {}, t('my.title')),
     h('p', { class: 'lead' }, t('my.lead')),
     me.organisations.length

@@ -1,9 +1,9 @@
 // Any path the router does not know
-import { h } from '../dom.js';
+import { put, h } from '../dom.js';
 import { t } from '../i18n.js';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));
-  view.append(h('h1', {}, t('notFound.title')), h('p', {}, t('notFound.text')),
+  put(view, h('h1', {}, t('notFound.title')), h('p', {}, t('notFound.text')),
     h('p', {}, h('a', { href: '/' }, t('notFound.home'))));
 }

@@ -28,7 +28,7 @@ export default async function organisation(view, ctx) {
   } catch (e) {
     ctx.title(t('problems.not-found'));
     if (e.status === 404) {
-      view.append(h('h1', {}, t('problems.not-found')), h('p', {}, t('org.notFound')));
+      put(view, h('h1', {}, t('problems.not-found')), h('p', {}, t('org.notFound')));
       return;
     }
     throw e;
@@ -72,24 +72,24 @@ export default async function organisation(view, ctx) {
     endorsements);
 
   const members = h('section', { 'aria-labelledby': 'mem-h' }, h('h2', { id: 'mem-h' }, t('org.members')));
-  view.append(members);
+  put(view, members);
   if (role === 'admin' || role === 'signatory') {
     const reps = h('section', { 'aria-labelledby': 'reps-h' }, h('h2', { id: 'reps-h' }, t('org.representatives')));
-    view.append(reps);
+    put(view, reps);
     api(`/organisations/${o.id}/representatives`).then(
-      ({ data }) => reps.append(data.items.length ? repsTable(data.items) : h('p', {}, t('reps.empty'))),
-      (e) => reps.append(problemBox(e)));
+      ({ data }) => put(reps, data.items.length ? repsTable(data.items) : h('p', {}, t('reps.empty'))),
+      (e) => put(reps, problemBox(e)));
   }
-  view.append(h('section', { 'aria-labelledby': 'dlg-h' }, h('h2', { id: 'dlg-h' }, t('org.dialogues')),
+  put(view, h('section', { 'aria-labelledby': 'dlg-h' }, h('h2', { id: 'dlg-h' }, t('org.dialogues')),
     h('p', {}, t('org.dialoguesText')),
     h('p', {}, h('a', { href: absolute(`/organisations/${o.id}/dialogues.ics`), download: 'idekom-dialoger.ics' }, t('org.dialoguesCalendar')))));
   Promise.all([api(`/organisations/${o.id}/endorsements`), api(`/agreements${qs({ limit: 100 })}`)]).then(([{ data }, { data: ags }]) => {
     const titles = new Map(ags.items.map((x) => [x.id, `${x.title} (${t('agreement.versionN', { n: x.version })})`]));
-    if (data.items.length) endorsements.append(h('h3', {}, t('org.endorsementHistory')), endorsementTable(data.items, vocab, false, titles));
-  }, (e) => endorsements.append(problemBox(e)));
+    if (data.items.length) put(endorsements, h('h3', {}, t('org.endorsementHistory')), endorsementTable(data.items, vocab, false, titles));
+  }, (e) => put(endorsements, problemBox(e)));
 
   if (o.umbrella_id) {
-    api(`/organisations/${o.umbrella_id}`).then(({ data }) => umbrella.append(h('a', { href: `/organisationer/${data.id}` }, data.name)), () => {});
+    api(`/organisations/${o.umbrella_id}`).then(({ data }) => put(umbrella, h('a', { href: `/organisationer/${data.id}` }, data.name)), () => {});
   }
   // member organisations, a page at a time
   const list = h('ul', { class: 'org-list' });
@@ -98,17 +98,17 @@ export default async function organisation(view, ctx) {
   async function page(append) {
     const { data } = await api(`/organisations/${o.id}/members${qs({ limit: 20, cursor })}`);
     const items = data.items.map((m) => orgItem(m, vocab));
-    list.append(...items);
+    put(list, ...items);
     cursor = data.next_cursor;
     more.hidden = !cursor;
     if (append && items[0]) items[0].querySelector('a').focus();
     return data.items.length;
   }
-  more.addEventListener('click', () => page(true).catch((e) => members.append(problemBox(e))));
+  more.addEventListener('click', () => page(true).catch((e) => put(members, problemBox(e))));
   try {
-    if (await page(false)) members.append(list, more);
-    else members.append(h('p', {}, t('org.membersEmpty')));
+    if (await page(false)) put(members, list, more);
+    else put(members, h('p', {}, t('org.membersEmpty')));
   } catch (e) {
-    members.append(problemBox(e));
+    put(members, problemBox(e));
   }
 }

@@ -1,6 +1,6 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
 import { api, qs, vocabularies } from '../api.js';
-import { h, field, problemBox } from '../dom.js';
+import { h, put, field, problemBox } from '../dom.js';
 import { t, label } from '../i18n.js';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
@@ -35,7 +35,7 @@ export default async function organisations(view, ctx) {
   const list = h('ul', { class: 'org-list' });
   const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
   const errors = h('div');
-  view.append(
+  put(view, 
     h('h1', {}, t('orgs.title')), h('p', { class: 'lead' }, t('orgs.lead')),
     form,
     h('section', { 'aria-labelledby': 'res-h', class: 'results' }, h('h2', { id: 'res-h' }, t('orgs.results')), status, errors, list, more));
@@ -62,7 +62,7 @@ export default async function organisations(view, ctx) {
       errors.replaceChildren();
       const items = data.items.map((o) => orgItem(o, vocab));
       if (!append) { list.replaceChildren(); shown = 0; }
-      list.append(...items);
+      put(list, ...items);
       shown += items.length;
       cursor = data.next_cursor;
       more.hidden = !cursor;

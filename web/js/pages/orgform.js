@@ -1,7 +1,7 @@
 // Register an organisation (POST) or edit its profile (PATCH with If-Match; a clash with
 // another editor is explained and nothing typed is lost)
 import { api, qs, loadMe, roleIn, vocabularies } from '../api.js';
-import { h, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
+import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
 import { t, label } from '../i18n.js';
 import { clashBox, same } from '../clash.js';
 
@@ -31,7 +31,7 @@ export default async function orgform(view, ctx) {
   const admin = me.role === 'admin';
   if (edit && !roleIn(base.id)) {
     ctx.title(t('problems.forbidden'));
-    view.append(h('h1', {}, t('problems.forbidden')));
+    put(view, h('h1', {}, t('problems.forbidden')));
     return;
   }
   const title = edit ? t('orgForm.editTitle', { name: base.name }) : t('orgForm.createTitle');
@@ -70,7 +70,7 @@ export default async function orgform(view, ctx) {
     h('p', {}, h('button', { type: 'submit', class: 'button' }, t(edit ? 'orgForm.save' : 'orgForm.create'))));
   if (lockedNumber) form.elements.org_number.readOnly = true;
   const done = h('div');
-  view.append(h('h1', {}, title), h('p', { class: 'lead' }, t(edit ? 'orgForm.editLead' : 'orgForm.createLead')), done, form);
+  put(view, h('h1', {}, title), h('p', { class: 'lead' }, t(edit ? 'orgForm.editLead' : 'orgForm.createLead')), done, form);
 
   const values = () => {
     const r = readForm(form);

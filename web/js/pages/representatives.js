@@ -1,6 +1,6 @@
 // Manage who acts for an organisation (admin and its signatories)
 import { api, loadMe, session, roleIn } from '../api.js';
-import { h, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
 import { t, fmtDate } from '../i18n.js';
 
 const ROLES = ['representative', 'signatory'];
@@ -12,7 +12,7 @@ export default async function representatives(view, ctx) {
   ctx.title(title);
   const role = roleIn(o.id);
   if (role !== 'admin' && role !== 'signatory') {
-    view.append(h('h1', {}, title), problemBox({ type: 'forbidden' }));
+    put(view, h('h1', {}, title), problemBox({ type: 'forbidden' }));
     return;
   }
   const tableSlot = h('div');
@@ -23,7 +23,7 @@ export default async function representatives(view, ctx) {
     field({ name: 'email', type: 'email', label: labels.email, required: true, hint: t('reps.addHint'), autocomplete: 'off', spellcheck: 'false' }),
     field({ name: 'role', type: 'select', label: labels.role, options: roleOpts, value: 'representative' }),
     h('p', {}, h('button', { type: 'submit', class: 'button' }, t('reps.addButton'))));
-  view.append(
+  put(view, 
     h('p', {}, h('a', { href: `/organisationer/${o.id}` }, t('common.back'), ': ', o.name)),
     h('h1', {}, title), h('p', { class: 'lead' }, t('reps.lead')),
     msg, tableSlot,

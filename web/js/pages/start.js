@@ -1,6 +1,6 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
 import { api, qs, session, vocabularies } from '../api.js';
-import { h } from '../dom.js';
+import { put, h } from '../dom.js';
 import { t, fmtNum } from '../i18n.js';
 import { dialogueItem } from './dialogues.js';
 
@@ -8,7 +8,7 @@ export default async function start(view, ctx) {
   ctx.title(t('nav.start'));
   const figures = h('div', {}, h('p', {}, t('site.loading')));
   const next = h('div', {}, h('p', {}, t('site.loading')));
-  view.append(
+  put(view, 
     h('div', { class: 'intro' },
       h('h1', {}, t('start.title')),
       h('p', { class: 'lead' }, t('start.lead')),

@@ -1,13 +1,13 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
 import { api, vocabularies } from '../api.js';
-import { h } from '../dom.js';
+import { put, h } from '../dom.js';
 import { t, label, fmtNum, getLang } from '../i18n.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
   const el = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs || {})) if (v != null) el.setAttribute(k, v);
-  for (const k of kids.flat()) if (k != null) el.append(k instanceof Node ? k : String(k));
+  for (const k of kids.flat()) if (k != null) put(el, k instanceof Node ? k : String(k));
   return el;
 }
 
@@ -83,7 +83,7 @@ export default async function stats(view, ctx) {
   const [{ data }, vocab] = await Promise.all([api('/stats'), vocabularies()]);
   const coded = (obj, list) => list.map((e) => [label(e), obj[e.code] || 0]);
   const fig = (n, key) => h('li', {}, h('span', { class: 'figure' }, fmtNum(n)), ' ', h('span', {}, t(key, { n })));
-  view.append(
+  put(view, 
     h('h1', {}, t('stats.title')), h('p', { class: 'lead' }, t('stats.lead')),
     h('ul', { class: 'figures' },
       fig(data.organisations.total, 'start.verified'),
