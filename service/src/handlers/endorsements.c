@@ -182,7 +182,6 @@ int endorsements_withdraw(struct req *rq)
 	struct problem pb = PROBLEM_INIT;
 	const char *params[6];
 	PGresult *res;
-	int status;
 
 	if (fields_check(rq->body, fields, &pb))
 		return reply_problem(rq, &pb);
@@ -195,7 +194,6 @@ int endorsements_withdraw(struct req *rq)
 	res = db_exec(rq->db, STMT_ENDORSEMENT_WITHDRAW, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
 	/* reply_write_result answers 200 with the endorsement and its ETag (api.md: actions) */
 	return reply_write_result(rq, res, NULL);
 }
