@@ -94,7 +94,7 @@ test('organisations register until the meeting is full; the next goes on the wai
   await c.form.getByRole('button', { name: 'Anmäl organisationen' }).click();
   await c.page.locator('main').getByText(`${members[2].org.name} står på kölistan, plats 1.`).first().waitFor();
   await settled(c.page);
-  const rows = await c.page.locator('#list-h + table tbody tr').allInnerTexts();
+  const rows = await c.page.locator('section[aria-labelledby="list-h"] tbody tr').allInnerTexts();
   assert.deepEqual(rows.map((r) => r.split('\t')[2]), ['Anmäld', 'Anmäld', 'På kölistan, plats 1']);
   await axe(c.page, 'dialogue page, on the waiting list');
   await c.context.close();
@@ -105,7 +105,7 @@ test('unregistering frees the seat, and the waiting list moves up', async () => 
   await page.getByRole('button', { name: `Avanmäl ${members[0].org.name}` }).click();
   await page.locator('main').getByText(`${members[0].org.name} är avanmäld.`).first().waitFor();
   await settled(page);
-  const rows = await page.locator('#list-h + table tbody tr').allInnerTexts();
+  const rows = await page.locator('section[aria-labelledby="list-h"] tbody tr').allInnerTexts();
   assert.deepEqual(rows.map((r) => r.split('\t')[0]), [members[1].org.name, members[2].org.name]);
   assert.deepEqual(rows.map((r) => r.split('\t')[2]), ['Anmäld', 'Anmäld']);
   await page.assertClean('unregistering');
@@ -114,9 +114,11 @@ test('unregistering frees the seat, and the waiting list moves up', async () => 
 
 test('the secretariat records attendance and publishes the minutes', async () => {
   const { page } = admin;
-  await page.locator('.site-header').getByRole('link', { name: 'Dialoger' }).click();
+  await page.locator('.site-header').getByRole('link', { name: 'Kansliet' }).click();
   await settled(page);
-  await page.getByRole('link', { name: title }).first().click();
+  await page.getByRole('navigation', { name: 'Kansliets sidor' }).getByRole('link', { name: 'Dialoger' }).click();
+  await settled(page);
+  await page.getByRole('link', { name: `Visa den publika sidan för ${title}` }).click();
   await page.getByRole('heading', { level: 1, name: title }).waitFor();
   await settled(page);
   await page.getByLabel(`Närvaro för ${members[1].org.name}`, { exact: true }).selectOption('true');

@@ -133,15 +133,15 @@ test('narrow screens: 375 px and 320 px, and 200 % zoom', async () => {
   await assertNoSideScroll(page, 'organisations at 375 px');
   await axe(page, 'organisations list at 375 px');
   await page.setViewportSize({ width: 320, height: 640 });
-  for (const p of ['/', '/organisationer', '/skapa-konto', '/tillganglighet', '/oppna-data']) {
+  for (const p of ['/', '/organisationer', '/skapa-konto', '/tillganglighet', '/oppna-data', '/overenskommelsen', '/dialoger', `/dialoger/${dialogue.id}`, '/statistik']) {
     await visit(page, p);
     await assertNoSideScroll(page, `${p} at 320 px`);
   }
-  await axe(page, 'open data at 320 px');
+  await axe(page, 'statistics at 320 px');
   await context.close();
   // 200 % zoom of a 1280 px window is a 640 px wide layout at twice the size
   const zoom = await open({ width: 640, height: 400 });
-  for (const p of ['/', '/organisationer', '/logga-in']) {
+  for (const p of ['/', '/organisationer', '/logga-in', '/overenskommelsen', '/dialoger', '/statistik']) {
     await visit(zoom.page, p);
     await assertNoSideScroll(zoom.page, `${p} at 200 %`);
   }

@@ -219,9 +219,10 @@ test('the signatory endorses the agreement and the public register shows it', as
   await settled(page);
   assert.match(await page.locator('#anslut').innerText(), new RegExp(`${newName} är ansluten sedan`));
   await axe(page, 'agreement page, endorsed by the signatory');
-  await shot(page, 'agreement');
 
   const anon = await open();
+  await visit(anon.page, '/overenskommelsen');
+  await shot(anon.page, 'agreement');
   const row = await registerRow(anon.page, 'Ansluten');
   assert.match(await row.innerText(), /Ansluten[\s\S]*Vi vill bidra/);
   await axe(anon.page, 'the public register of endorsements');

@@ -27,6 +27,10 @@ export const ADMIN = { email: requireEnv('IDEKOM_ADMIN_EMAIL'), password: requir
 export const SHOTS = path.resolve(REPO_ROOT, process.env.IDEKOM_SCREENSHOT_DIR || 'docs/screenshots');
 export const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 export const PASSWORD = 'a long pass phrase 42';
+// Logins are rate-limited per client address; where the service trusts 127.0.0.1 as a proxy
+// (tests/run.sh sets TRUSTED_PROXIES), this run gets an address of its own, so failed logins of
+// other suites cannot lock it out. Without a trusted proxy the header is ignored.
+const FORWARDED = { 'X-Forwarded-For': `198.51.100.${1 + Math.floor(Math.random() * 254)}` };
 
 const LAUNCH = {
   executablePath: '/usr/bin/chromium',
@@ -56,7 +60,7 @@ after(async () => {
 // console line for an API answer the test expects (a 422, a 412, ...).
 export async function open({ width = 1280, height = 800, lang } = {}) {
   const b = await launch();
-  const context = await b.newContext({ viewport: { width, height }, locale: lang === 'en' ? 'en-GB' : 'sv-SE' });
+  const context = await b.newContext({ viewport: { width, height }, locale: lang === 'en' ? 'en-GB' : 'sv-SE', extraHTTPHeaders: FORWARDED });
   const page = await context.newPage();
   const problems = [];
   const allowed = new Set();
@@ -114,7 +118,7 @@ export async function shot(page, name) {
 
 // Calls to the API from the test itself (setting the scene, never checking the UI)
 export async function call(method, p, body, token) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', ...FORWARDED };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(`${BASE}/api/v1${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -8,6 +8,7 @@ export default {
     otherLang: 'sv',
     otherLangName: 'Svenska',
     title: '{page} – Idékom',
+    table: 'Table',
   },
   nav: {
     label: 'Main menu',
@@ -349,6 +350,7 @@ export default {
     gapsTitle: 'Known gaps',
     gaps: [
       'The charts on the statistics page have small labels on narrow screens; the same figures are in a table below each chart.',
+      'Wide tables scroll sideways on narrow screens.',
       'The service\'s technical error descriptions are in English only; they are shown next to a plain explanation.',
       'Reloading the page logs you out, because for your security the login is kept in memory only.',
     ],

@@ -8,6 +8,7 @@ export default {
     otherLang: 'en',
     otherLangName: 'English',
     title: '{page} – Idékom',
+    table: 'Tabell',
   },
   nav: {
     label: 'Huvudmeny',
@@ -369,6 +370,7 @@ export default {
     gapsTitle: 'Kända brister',
     gaps: [
       'Diagrammen på statistiksidan visar små etiketter på smala skärmar; samma siffror finns i en tabell under varje diagram.',
+      'Breda tabeller rullas i sidled på smala skärmar.',
       'Tjänstens tekniska felbeskrivningar finns bara på engelska; de visas tillsammans med en svensk förklaring.',
       'Om du laddar om sidan blir du utloggad, eftersom inloggningen av säkerhetsskäl bara sparas i minnet.',
     ],

@@ -1,5 +1,5 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t, getLang } from './i18n.js';
+import { initLang, t } from './i18n.js';
 import { BASE, session, onSession, logout } from './api.js';
 import { h, announce, problemBox } from './dom.js';
 
@@ -178,6 +178,18 @@ document.addEventListener('click', (ev) => {
   if (url.pathname + url.search + url.hash !== location.pathname + location.search + location.hash) go(url.pathname + url.search + url.hash);
   else render(true);
 });
+
+// Every data table sits in a region that scrolls sideways on its own when the screen is too
+// narrow (tables are exempt from reflow), named after the table's caption or nearest heading
+new MutationObserver(() => {
+  for (const table of main.querySelectorAll('table.table')) {
+    if (table.parentElement.classList.contains('table-wrap')) continue;
+    const name = table.querySelector('caption') || table.closest('section, figure, details')?.querySelector('h2, h3, figcaption, summary');
+    const wrap = h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': name ? name.textContent : t('site.table') });
+    table.replaceWith(wrap);
+    wrap.append(table);
+  }
+}).observe(main, { childList: true, subtree: true });
 
 window.addEventListener('popstate', () => render(true));
 onSession(() => renderShell());

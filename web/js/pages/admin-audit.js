@@ -10,7 +10,7 @@ const word = (group, w) => { const x = t(`audit.${group}.${w}`); return x.starts
 
 function brief(v) {
   if (v == null) return '–';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const s = typeof v === 'string' ? v : JSON.stringify(v, (k, x) => (x === null ? undefined : x)); // empty fields left out
   return s.length > 80 ? `${s.slice(0, 79)}…` : s;
 }
 
