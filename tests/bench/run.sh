@@ -46,7 +46,7 @@ SQL
 "${psql_db[@]}" -c "SELECT id FROM bench_ids" >"$work/ids.txt"
 ids=$(wc -l <"$work/ids.txt")
 
-THREADS=$conns DB_POOL_SIZE=${DB_POOL_SIZE:-16} PORT=$port LOG_LEVEL=warn \
+THREADS=$conns DB_POOL_SIZE=${DB_POOL_SIZE:-8} PORT=$port LOG_LEVEL=warn \
 	JWT_SECRET=bench-secret-bench-secret-bench-secret ./build/idekom serve >"$work/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
