@@ -37,21 +37,10 @@ int agreements_list(struct req *rq)
 int agreements_create(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
-	const char *params[3];
-	char *text;
-	PGresult *res;
 
 	if (agreement_input_check(rq->body, true, &pb))
 		return reply_problem(rq, &pb);
-	text = json_dumps(rq->body, JSON_COMPACT);
-	params[0] = text;
-	params[1] = rq->principal.id;
-	params[2] = rq->request_id;
-	res = db_exec(rq->db, STMT_AGREEMENT_CREATE, params, 3);
-	free(text);
-	if (!db_ok(res))
-		return reply_db_failure(rq, res);
-	return reply_write_result(rq, res, "/api/v1/agreements/");
+	return write_create(rq, STMT_AGREEMENT_CREATE, "/api/v1/agreements/");
 }
 
 /* GET /api/v1/agreements/{ref} (openapi: getAgreement) -- ref is the id or the slug */
@@ -76,28 +65,10 @@ int agreements_get(struct req *rq)
 int agreements_patch(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
-	const char *params[5];
-	char version[16];
-	char *text;
-	PGresult *res;
-	int rc;
 
 	if (agreement_input_check(rq->body, false, &pb))
 		return reply_problem(rq, &pb);
-	rc = if_match_version(rq, version);
-	if (rc < 0)
-		return reply_error(rq, 412, "If-Match does not match the agreement's ETag");
-	text = json_dumps(rq->body, JSON_COMPACT);
-	params[0] = req_param(rq, 0);
-	params[1] = rc == 1 ? version : NULL;
-	params[2] = text;
-	params[3] = rq->principal.id;
-	params[4] = rq->request_id;
-	res = db_exec(rq->db, STMT_AGREEMENT_PATCH, params, 5);
-	free(text);
-	if (!db_ok(res))
-		return reply_db_failure(rq, res);
-	return reply_write_result(rq, res, NULL);
+	return write_patch(rq, STMT_AGREEMENT_PATCH, "the agreement's ETag");
 }
 
 /* POST /api/v1/agreements/{ref}/adopt (openapi: adoptAgreement) */

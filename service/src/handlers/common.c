@@ -319,3 +319,38 @@ int reply_write_result(struct req *rq, PGresult *res, const char *location_prefi
 	PQclear(res);
 	return rc;
 }
+
+int write_create(struct req *rq, enum stmt_id stmt, const char *location_prefix)
+{
+	char *text = json_dumps(rq->body, JSON_COMPACT);
+	const char *params[3] = {text, rq->principal.id, rq->request_id};
+	PGresult *res = db_exec(rq->db, stmt, params, 3);
+
+	free(text);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, location_prefix);
+}
+
+int write_patch(struct req *rq, enum stmt_id stmt, const char *what)
+{
+	char version[16];
+	int rc = if_match_version(rq, version);
+	char *text;
+	const char *params[5];
+	PGresult *res;
+
+	if (rc < 0)
+		return reply_error(rq, 412, "If-Match does not match %s", what);
+	text = json_dumps(rq->body, JSON_COMPACT);
+	params[0] = req_param(rq, 0);
+	params[1] = rc == 1 ? version : NULL;
+	params[2] = text;
+	params[3] = rq->principal.id;
+	params[4] = rq->request_id;
+	res = db_exec(rq->db, stmt, params, 5);
+	free(text);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
+}

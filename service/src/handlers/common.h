@@ -60,6 +60,19 @@ int json_cursor_read(struct req *rq, char *out, size_t outlen);
  */
 int reply_write_result(struct req *rq, PGresult *res, const char *location_prefix);
 
+/*
+ * A create whose body the caller has checked: runs stmt with (body as JSON text, actor id,
+ * request id) and answers its write result (201 with Location = prefix + id).
+ */
+int write_create(struct req *rq, enum stmt_id stmt, const char *location_prefix);
+
+/*
+ * A merge patch whose body the caller has checked: runs stmt with (path id, If-Match
+ * version or NULL for "*", body as JSON text, actor id, request id) and answers its write
+ * result; an If-Match that cannot match is 412 naming what ("the dialogue's ETag").
+ */
+int write_patch(struct req *rq, enum stmt_id stmt, const char *what);
+
 /* Replies with a resource's JSON text and its ETag (version). */
 int reply_resource(struct req *rq, int status, const char *version, const char *json);
 
