@@ -1,5 +1,6 @@
 /* test_agreement.c -- domain/agreement.h: agreements, adoptions and endorsements. */
 #include "domain/agreement.h"
+#include "problem_fields.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -25,39 +26,6 @@ static int run(const char *text, int what, struct problem *pb)
 	return rc;
 }
 
-/* True when pb holds an error for exactly this pointer. */
-static bool has_error(const struct problem *pb, const char *field)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(pb->errors, i, e)
-	{
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The error pointers in pb, for failure messages. */
-static const char *fields_of(const struct problem *pb, char *out, size_t outlen)
-{
-	size_t i, o = 0;
-	json_t *e;
-
-	out[0] = '\0';
-	json_array_foreach(pb->errors, i, e)
-	{
-		int n = snprintf(out + o, outlen - o, "%s ",
-		                 json_string_value(json_object_get(e, "field")));
-
-		if (n < 0 || (size_t)n >= outlen - o)
-			break;
-		o += (size_t)n;
-	}
-	return out;
-}
-
 /* Runs every case of a table: field "" means valid, else exactly one error for field. */
 #define RUN_TABLE(cases, what)                                                                     \
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {                            \
@@ -74,7 +42,7 @@ static const char *fields_of(const struct problem *pb, char *out, size_t outlen)
 			cr_expect_eq(pb.status, 422, "case %zu", i);                               \
 			cr_expect_eq(json_array_size(pb.errors), 1, "case %zu: %s", i,             \
 			             fields_of(&pb, list, sizeof(list)));                          \
-			cr_expect(has_error(&pb, cases[i].field), "case %zu: want %s, got %s", i,  \
+			cr_expect(problem_has_field(&pb, cases[i].field), "case %zu: want %s, got %s", i,  \
 			          cases[i].field, fields_of(&pb, list, sizeof(list)));             \
 		}                                                                                  \
 		problem_release(&pb);                                                              \
@@ -176,7 +144,7 @@ Test(agreement, slugs)
 	s64[64] = '\0';
 	snprintf(body, sizeof(body), "{\"slug\":\"%s\"}", s64);
 	cr_expect_eq(run(body, PATCH, &pb), -1);
-	cr_expect(has_error(&pb, "/slug"));
+	cr_expect(problem_has_field(&pb, "/slug"));
 	problem_release(&pb);
 }
 
@@ -215,7 +183,7 @@ Test(agreement, an_empty_principle_code_is_named_with_its_index)
 
 	/* the item check names /principles/0/code; the code-pattern check adds /principles */
 	cr_expect_eq(run("{\"principles\":[{\"code\":\"\",\"title\":\"t\"}]}", PATCH, &pb), -1);
-	cr_expect(has_error(&pb, "/principles/0/code"));
+	cr_expect(problem_has_field(&pb, "/principles/0/code"));
 	problem_release(&pb);
 }
 
@@ -230,11 +198,11 @@ Test(agreement, every_item_error_is_reported_with_its_index)
 	                 PATCH, &pb),
 	             -1);
 	cr_expect_eq(json_array_size(pb.errors), 5);
-	cr_expect(has_error(&pb, "/principles/1/code"));
-	cr_expect(has_error(&pb, "/principles/1/title"));
-	cr_expect(has_error(&pb, "/principles/2/x"));
-	cr_expect(has_error(&pb, "/commitments/0/party"));
-	cr_expect(has_error(&pb, "/decisions/0/date"));
+	cr_expect(problem_has_field(&pb, "/principles/1/code"));
+	cr_expect(problem_has_field(&pb, "/principles/1/title"));
+	cr_expect(problem_has_field(&pb, "/principles/2/x"));
+	cr_expect(problem_has_field(&pb, "/commitments/0/party"));
+	cr_expect(problem_has_field(&pb, "/decisions/0/date"));
 	problem_release(&pb);
 }
 
@@ -287,7 +255,7 @@ Test(agreement, item_counts)
 	}
 	json_object_set_new(body, "principles", principles);
 	cr_expect_eq(agreement_input_check(body, false, &pb), -1, "21 principles are too many");
-	cr_expect(has_error(&pb, "/principles"));
+	cr_expect(problem_has_field(&pb, "/principles"));
 	problem_release(&pb);
 	json_array_remove(principles, 20);
 	cr_expect_eq(agreement_input_check(body, false, &pb), 0, "20 principles are allowed");
@@ -331,9 +299,9 @@ Test(agreement, adoption_errors_all_at_once)
 
 	cr_expect_eq(run("{\"decision\":{\"date\":\"x\",\"summary\":1}}", ADOPTION, &pb), -1);
 	cr_expect_eq(json_array_size(pb.errors), 3);
-	cr_expect(has_error(&pb, "/decision/body"));
-	cr_expect(has_error(&pb, "/decision/date"));
-	cr_expect(has_error(&pb, "/decision/summary"));
+	cr_expect(problem_has_field(&pb, "/decision/body"));
+	cr_expect(problem_has_field(&pb, "/decision/date"));
+	cr_expect(problem_has_field(&pb, "/decision/summary"));
 	problem_release(&pb);
 }
 

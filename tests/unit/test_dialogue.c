@@ -1,5 +1,6 @@
 /* test_dialogue.c -- domain/dialogue.h: dialogue create/patch bodies and registrations. */
 #include "domain/dialogue.h"
+#include "problem_fields.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -22,39 +23,6 @@ static int run(const char *text, int what, struct problem *pb)
 }
 
 enum { PATCH = 0, CREATE = 1, REGISTRATION = 2 };
-
-/* True when pb holds an error for exactly this pointer. */
-static bool has_error(const struct problem *pb, const char *field)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(pb->errors, i, e)
-	{
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The error pointers in pb, for failure messages. */
-static const char *fields_of(const struct problem *pb, char *out, size_t outlen)
-{
-	size_t i, o = 0;
-	json_t *e;
-
-	out[0] = '\0';
-	json_array_foreach(pb->errors, i, e)
-	{
-		int n = snprintf(out + o, outlen - o, "%s ",
-		                 json_string_value(json_object_get(e, "field")));
-
-		if (n < 0 || (size_t)n >= outlen - o)
-			break;
-		o += (size_t)n;
-	}
-	return out;
-}
 
 #define REQUIRED                                                                                   \
 	"\"title\":\"Dialogmöte om lokaler\",\"kind\":\"dialogmote\","                            \
@@ -102,10 +70,10 @@ Test(dialogue, every_required_field_is_named)
 	cr_expect_eq(run("{}", CREATE, &pb), -1);
 	cr_expect_eq(pb.status, 422);
 	cr_expect_eq(json_array_size(pb.errors), 4);
-	cr_expect(has_error(&pb, "/title"));
-	cr_expect(has_error(&pb, "/kind"));
-	cr_expect(has_error(&pb, "/starts_at"));
-	cr_expect(has_error(&pb, "/ends_at"));
+	cr_expect(problem_has_field(&pb, "/title"));
+	cr_expect(problem_has_field(&pb, "/kind"));
+	cr_expect(problem_has_field(&pb, "/starts_at"));
+	cr_expect(problem_has_field(&pb, "/ends_at"));
 	problem_release(&pb);
 
 	/* the same empty body is a valid (empty) patch */
@@ -169,7 +137,7 @@ Test(dialogue, create_errors)
 		cr_expect_eq(pb.status, 422, "case %zu", i);
 		cr_expect_eq(json_array_size(pb.errors), 1, "case %zu: %s", i,
 		             fields_of(&pb, list, sizeof(list)));
-		cr_expect(has_error(&pb, cases[i].field), "case %zu: no error for %s but %s", i,
+		cr_expect(problem_has_field(&pb, cases[i].field), "case %zu: no error for %s but %s", i,
 		          cases[i].field, fields_of(&pb, list, sizeof(list)));
 		problem_release(&pb);
 	}
@@ -214,7 +182,7 @@ Test(dialogue, patches)
 			cr_expect_eq(rc, -1, "case %zu: %s accepted", i, cases[i].body);
 			cr_expect_eq(json_array_size(pb.errors), 1, "case %zu: %s", i,
 			             fields_of(&pb, list, sizeof(list)));
-			cr_expect(has_error(&pb, cases[i].field), "case %zu: %s", i,
+			cr_expect(problem_has_field(&pb, cases[i].field), "case %zu: %s", i,
 			          fields_of(&pb, list, sizeof(list)));
 		}
 		problem_release(&pb);
@@ -228,8 +196,8 @@ Test(dialogue, url_and_principles_errors_come_together)
 	cr_expect_eq(run("{\"online_url\":\"ftp://x\",\"principles\":[\"A\",\"B\"]}", PATCH, &pb),
 	             -1);
 	cr_expect_eq(json_array_size(pb.errors), 2, "one error per field, not per item");
-	cr_expect(has_error(&pb, "/online_url"));
-	cr_expect(has_error(&pb, "/principles"));
+	cr_expect(problem_has_field(&pb, "/online_url"));
+	cr_expect(problem_has_field(&pb, "/principles"));
 	problem_release(&pb);
 }
 
@@ -258,7 +226,7 @@ Test(dialogue, principle_code_lengths)
 	        "\"j\",\"k\",\"l\",\"m\",\"n\",\"o\",\"p\",\"q\",\"r\",\"s\",\"t\",\"u\"]}",
 	        PATCH, &pb),
 	    -1);
-	cr_expect(has_error(&pb, "/principles"));
+	cr_expect(problem_has_field(&pb, "/principles"));
 	problem_release(&pb);
 }
 
@@ -308,7 +276,7 @@ Test(dialogue, registrations)
 			cr_expect_eq(pb.status, 422, "case %zu", i);
 			cr_expect_eq(json_array_size(pb.errors), 1, "case %zu: %s", i,
 			             fields_of(&pb, list, sizeof(list)));
-			cr_expect(has_error(&pb, cases[i].field), "case %zu: %s", i,
+			cr_expect(problem_has_field(&pb, cases[i].field), "case %zu: %s", i,
 			          fields_of(&pb, list, sizeof(list)));
 		}
 		problem_release(&pb);
@@ -358,7 +326,7 @@ Test(dialogue, registration_note_length)
 		cr_assert_not_null(body);
 		cr_expect_eq(registration_input_check(body, &pb), -1,
 		             "1001 characters are too many");
-		cr_expect(has_error(&pb, "/note"));
+		cr_expect(problem_has_field(&pb, "/note"));
 		problem_release(&pb);
 		json_decref(body);
 	}

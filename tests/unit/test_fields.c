@@ -32,20 +32,6 @@ static int check(const char *text, struct problem *pb)
 	return rc;
 }
 
-/* True when pb holds an error for exactly this pointer. */
-static bool has_error(const struct problem *pb, const char *field)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(pb->errors, i, e)
-	{
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-			return true;
-	}
-	return false;
-}
-
 Test(fields, a_valid_body_passes)
 {
 	struct problem pb = PROBLEM_INIT;
@@ -109,7 +95,7 @@ Test(fields, table)
 		cr_expect_eq(pb.status, 422, "case %zu", i);
 		cr_expect_eq(json_array_size(pb.errors), 1, "case %zu: %zu errors", i,
 		             json_array_size(pb.errors));
-		cr_expect(has_error(&pb, cases[i].field), "case %zu: no error for %s", i,
+		cr_expect(problem_has_field(&pb, cases[i].field), "case %zu: no error for %s", i,
 		          cases[i].field);
 		problem_release(&pb);
 	}
@@ -160,7 +146,7 @@ Test(fields, non_object_body_is_one_error_for_the_whole_body)
 		cr_expect_eq(check(cases[i].body, &pb), -1, "case %zu", i);
 		cr_expect_eq(pb.status, 422);
 		cr_assert_eq(json_array_size(pb.errors), 1, "case %zu", i);
-		cr_expect(has_error(&pb, ""), "case %zu", i);
+		cr_expect(problem_has_field(&pb, ""), "case %zu", i);
 		problem_release(&pb);
 	}
 }
@@ -175,13 +161,13 @@ Test(fields, every_error_is_reported_at_once)
 	             -1);
 	cr_expect_eq(pb.status, 422);
 	cr_expect_eq(json_array_size(pb.errors), 7, "%zu errors", json_array_size(pb.errors));
-	cr_expect(has_error(&pb, "/foo"));
-	cr_expect(has_error(&pb, "/id"));
-	cr_expect(has_error(&pb, "/code"));
-	cr_expect(has_error(&pb, "/count"));
-	cr_expect(has_error(&pb, "/disabled"));
-	cr_expect(has_error(&pb, "/scopes"));
-	cr_expect(has_error(&pb, "/name"));
+	cr_expect(problem_has_field(&pb, "/foo"));
+	cr_expect(problem_has_field(&pb, "/id"));
+	cr_expect(problem_has_field(&pb, "/code"));
+	cr_expect(problem_has_field(&pb, "/count"));
+	cr_expect(problem_has_field(&pb, "/disabled"));
+	cr_expect(problem_has_field(&pb, "/scopes"));
+	cr_expect(problem_has_field(&pb, "/name"));
 	problem_release(&pb);
 }
 

@@ -35,20 +35,6 @@ static int check(const char *text, struct problem *pb)
 	return check_with(text, specs, pb);
 }
 
-/* True when pb holds an error for exactly this pointer. */
-static bool has_error(const struct problem *pb, const char *field)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(pb->errors, i, e)
-	{
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-			return true;
-	}
-	return false;
-}
-
 Test(fields_formats, timestamp_ok)
 {
 	static const struct {
@@ -272,7 +258,7 @@ Test(fields_formats, check_table)
 		cr_expect_eq(pb.status, 422, "case %zu", i);
 		cr_expect_eq(json_array_size(pb.errors), 1, "case %zu: %zu errors", i,
 		             json_array_size(pb.errors));
-		cr_expect(has_error(&pb, cases[i].field), "case %zu: no error for %s", i,
+		cr_expect(problem_has_field(&pb, cases[i].field), "case %zu: no error for %s", i,
 		          cases[i].field);
 		problem_release(&pb);
 	}

@@ -1,5 +1,6 @@
 /* test_organisation.c -- domain/organisation.h: body checks, the normalised copy, leaks. */
 #include "domain/organisation.h"
+#include "problem_fields.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -23,39 +24,6 @@ static json_t *input(const char *text, enum organisation_mode mode, bool admin, 
 	json_t *out = organisation_input(body, mode, admin, pb);
 
 	json_decref(body);
-	return out;
-}
-
-/* True when pb holds an error for exactly this pointer. */
-static bool has_error(const struct problem *pb, const char *field)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(pb->errors, i, e)
-	{
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* A short list of the error pointers in pb, for failure messages. */
-static const char *fields_of(const struct problem *pb, char *out, size_t outlen)
-{
-	size_t i, o = 0;
-	json_t *e;
-
-	out[0] = '\0';
-	json_array_foreach(pb->errors, i, e)
-	{
-		int n = snprintf(out + o, outlen - o, "%s ",
-		                 json_string_value(json_object_get(e, "field")));
-
-		if (n < 0 || (size_t)n >= outlen - o)
-			break;
-		o += (size_t)n;
-	}
 	return out;
 }
 
@@ -227,7 +195,7 @@ Test(organisation, create_errors)
 		cr_expect_eq(pb.status, 422, "case %zu", i);
 		cr_expect_eq(json_array_size(pb.errors), 1, "case %zu: errors %s", i,
 		             fields_of(&pb, list, sizeof(list)));
-		cr_expect(has_error(&pb, cases[i].field), "case %zu: no error for %s but %s", i,
+		cr_expect(problem_has_field(&pb, cases[i].field), "case %zu: no error for %s but %s", i,
 		          cases[i].field, fields_of(&pb, list, sizeof(list)));
 		problem_release(&pb);
 	}
@@ -242,10 +210,10 @@ Test(organisation, every_read_only_field_is_named)
 
 	cr_expect_null(out);
 	cr_expect_eq(json_array_size(pb.errors), 4);
-	cr_expect(has_error(&pb, "/id"));
-	cr_expect(has_error(&pb, "/status"), "status is read-only on create, even for an admin");
-	cr_expect(has_error(&pb, "/legal_form"));
-	cr_expect(has_error(&pb, "/created_at"));
+	cr_expect(problem_has_field(&pb, "/id"));
+	cr_expect(problem_has_field(&pb, "/status"), "status is read-only on create, even for an admin");
+	cr_expect(problem_has_field(&pb, "/legal_form"));
+	cr_expect(problem_has_field(&pb, "/created_at"));
 	problem_release(&pb);
 }
 
@@ -259,11 +227,11 @@ Test(organisation, the_second_stage_reports_all_its_errors_at_once)
 
 	cr_expect_null(out);
 	cr_expect_eq(json_array_size(pb.errors), 5);
-	cr_expect(has_error(&pb, "/org_number"));
-	cr_expect(has_error(&pb, "/website"));
-	cr_expect(has_error(&pb, "/email"));
-	cr_expect(has_error(&pb, "/phone"));
-	cr_expect(has_error(&pb, "/umbrella_id"));
+	cr_expect(problem_has_field(&pb, "/org_number"));
+	cr_expect(problem_has_field(&pb, "/website"));
+	cr_expect(problem_has_field(&pb, "/email"));
+	cr_expect(problem_has_field(&pb, "/phone"));
+	cr_expect(problem_has_field(&pb, "/umbrella_id"));
 	problem_release(&pb);
 }
 
@@ -280,8 +248,8 @@ Test(organisation, table_and_second_stage_errors_come_together)
 	                    ORGANISATION_CREATE, false, &pb);
 
 	cr_expect_null(out);
-	cr_expect(has_error(&pb, "/name"));
-	cr_expect(has_error(&pb, "/phone"));
+	cr_expect(problem_has_field(&pb, "/name"));
+	cr_expect(problem_has_field(&pb, "/phone"));
 	problem_release(&pb);
 }
 
@@ -318,7 +286,7 @@ Test(organisation, status_in_a_patch)
 		} else {
 			cr_expect_null(out, "case %zu: %s accepted", i, cases[i].body);
 			cr_expect_eq(json_array_size(pb.errors), 1, "case %zu", i);
-			cr_expect(has_error(&pb, strstr(cases[i].body, "reason") ? "/status_reason"
+			cr_expect(problem_has_field(&pb, strstr(cases[i].body, "reason") ? "/status_reason"
 			                                                         : "/status"),
 			          "case %zu: %s", i, fields_of(&pb, list, sizeof(list)));
 		}
@@ -333,7 +301,7 @@ Test(organisation, an_upsert_never_takes_a_status)
 	json_t *out = input("{" VALID ",\"status\":\"verified\"}", ORGANISATION_UPSERT, true, &pb);
 
 	cr_expect_null(out);
-	cr_expect(has_error(&pb, "/status"));
+	cr_expect(problem_has_field(&pb, "/status"));
 	problem_release(&pb);
 }
 
