@@ -48,7 +48,9 @@ done
 
 step "database"
 pg_dir=$root/.run/pg-test
-pg_port=55432
+# IDEKOM_PORT_OFFSET moves every port, so two checkouts can run their suites side by side
+port_offset=${IDEKOM_PORT_OFFSET:-0}
+pg_port=$((55432 + port_offset))
 deploy/pg-local.sh "$pg_dir" "$pg_port" start
 psql_admin=(psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qAt -v ON_ERROR_STOP=1)
 "${psql_admin[@]}" -c "DROP DATABASE IF EXISTS idekom_test WITH (FORCE)"
@@ -121,9 +123,9 @@ run_suite() { # $1: build folder, $2: port
 }
 
 step "HTTP suite against the release build"
-run_suite build 18180
+run_suite build $((18180 + port_offset))
 step "HTTP suite against the sanitizer build"
-run_suite build-asan 18190
+run_suite build-asan $((18190 + port_offset))
 
 if [ -x tests/deploy/run.sh ]; then
 	step "deployment (compose file, Dockerfile, nginx in front of two processes, backup and restore)"
