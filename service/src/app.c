@@ -1,6 +1,7 @@
 /* app.c -- see app.h */
 #include "app.h"
 #include "db/pool.h"
+#include "feed/sequencer.h"
 #include "http/metrics.h"
 #include "http/response.h"
 #include "http/router.h"
@@ -67,6 +68,8 @@ struct mg_context *app_start(const struct config *cfg)
 	}
 	/* one handler for everything: we match routes ourselves, exactly (libraries.md C2) */
 	mg_set_request_handler(ctx, "/", router_handle, (void *)cfg);
+	if (sequencer_start(cfg))
+		log_line(LOG_ERROR, "cannot start the change-feed sequencer", NULL);
 	if (cfg->webhooks_enabled && webhook_worker_start(cfg))
 		log_line(LOG_ERROR, "cannot start the webhook worker", NULL);
 	return ctx;
@@ -76,6 +79,7 @@ void app_stop(struct mg_context *ctx)
 {
 	mg_stop(ctx); /* waits for the workers: requests in flight finish */
 	webhook_worker_stop();
+	sequencer_stop();
 	pool_shutdown();
 	metrics_free();
 	curl_global_cleanup();

@@ -185,6 +185,7 @@ int config_from_env(struct config *cfg, bool require_keys, char *err, size_t err
 		(double)env_long("WEBHOOK_RETRY_SCALE", 1, 1, 10000, err, errlen, &bad);
 	cfg->webhook_poll_ms = (int)env_long("WEBHOOK_POLL_MS", 250, 10, 60000, err, errlen, &bad);
 	cfg->webhooks_enabled = env_long("WEBHOOK_WORKER", 1, 0, 1, err, errlen, &bad) == 1;
+	cfg->sequencer_ms = (int)env_long("CHANGE_SEQUENCER_MS", 25, 5, 1000, err, errlen, &bad);
 	if (bad)
 		return -1;
 	if (parse_origins(cfg, getenv("CORS_ORIGINS"), err, errlen) ||

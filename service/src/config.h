@@ -44,6 +44,7 @@ struct config {
 	double webhook_retry_scale; /* divides retry delays (tests); 1 in production */
 	int webhook_poll_ms;        /* how often an idle worker looks for due deliveries */
 	bool webhooks_enabled;      /* WEBHOOK_WORKER=0 turns this process's worker off */
+	int sequencer_ms;           /* how often the change-feed sequencer looks for new events */
 	char open_data_license[64]; /* SPDX id, CC0-1.0 by default */
 };
 

@@ -1,7 +1,7 @@
 // The change feed (section 5 of the contract, "Integration and open data" in
 // docs/decisions.md): who may read it, its parameters, the events every kind of write makes
 // (type, action, entity_id, and data equal to what a GET answers), writes that change nothing
-// making none, paging by `after`, and the no-skip proof: twelve concurrent writers and a
+// making none, paging by `after`, and the no-skip proof: twenty-four concurrent writers and a
 // poller, every event seen exactly once and in seq order.
 //
 // The database is shared with the other tests, so each test reads the feed from the `after`
@@ -359,11 +359,11 @@ describe('events and their data', () => {
 // ------------------------------------------------------------------------------------------
 
 describe('the no-skip guarantee', () => {
-  test('12 concurrent writers for 3 s and a poller every 50 ms: every event exactly once, seq strictly increasing', { timeout: 180000 }, async () => {
+  test('24 concurrent writers for 6 s and a poller every 50 ms: every event exactly once, seq strictly increasing', { timeout: 180000 }, async () => {
     const admin = await adminToken();
     const start = await changesHead(admin);
-    const WRITERS = 12;
-    const DURATION_MS = 3000;
+    const WRITERS = 24;
+    const DURATION_MS = 6000;
     const deadline = Date.now() + DURATION_MS;
     const writes = []; // {entity, action, description?, w}
     const failures = [];

@@ -1,5 +1,6 @@
 /* common.c -- see common.h */
 #include "handlers/common.h"
+#include "http/router.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -353,4 +354,22 @@ int write_patch(struct req *rq, enum stmt_id stmt, const char *what)
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	return reply_write_result(rq, res, NULL);
+}
+
+void caller_params(const struct req *rq, const char *params[3])
+{
+	const struct principal *p = &rq->principal;
+
+	params[0] = p->kind == PRINCIPAL_USER     ? "user"
+		    : p->kind == PRINCIPAL_CLIENT ? "client"
+						  : "anonymous";
+	params[1] = p->kind == PRINCIPAL_ANONYMOUS ? NULL : p->id;
+	params[2] = p->kind == PRINCIPAL_CLIENT ? p->scopes : NULL;
+}
+
+int caller_confirm(struct req *rq, const PGresult *res)
+{
+	if (PQntuples(res) == 0)
+		return router_caller_held(rq, NULL);
+	return router_caller_held(rq, PQgetvalue(res, 0, 0));
 }

@@ -73,6 +73,20 @@ int write_create(struct req *rq, enum stmt_id stmt, const char *location_prefix)
  */
 int write_patch(struct req *rq, enum stmt_id stmt, const char *what);
 
+/*
+ * The first three parameters of a statement that reads the caller itself (CALLER_CTE in
+ * statements.c): principal kind ("user", "client", "anonymous"), its id and its token's
+ * scopes (NULL when there are none).
+ */
+void caller_params(const struct req *rq, const char *params[3]);
+
+/*
+ * After such a statement: takes what the principal holds now from column 0 of res (no row:
+ * the account is disabled or gone) and checks the route's rules with it. Returns 0, or the
+ * 401/403 already replied (res is left to the caller).
+ */
+int caller_confirm(struct req *rq, const PGresult *res);
+
 /* Replies with a resource's JSON text and its ETag (version). */
 int reply_resource(struct req *rq, int status, const char *version, const char *json);
 

@@ -8,6 +8,7 @@
 #include "domain/organisation.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "util/orgnr.h"
 #include "util/text.h"
 
@@ -16,7 +17,6 @@
 #include <string.h>
 
 #define LOCATION_PREFIX "/api/v1/organisations/"
-#define CURSOR_MAX 520
 
 static const char *const status_values[] = {"pending", "verified", "rejected", "inactive"};
 
@@ -28,109 +28,136 @@ static bool one_of(const char *v, const char *const *set, size_t n)
 	return false;
 }
 
-/* The caller's user id for visibility rules, or NULL (SQL NULL) for others. */
-static const char *caller_user_id(const struct req *rq)
+/* The list filters, checked; "" means no filter. */
+struct org_filters {
+	char kind[41], area[41], district[41];
+	char q[801];
+	char status[16];
+	char endorsed[8];
+	char umbrella_id[37];
+	const char *order; /* name, -created_at or relevance */
+};
+
+static const char *or_null(const char *s)
 {
-	return rq->principal.kind == PRINCIPAL_USER ? rq->principal.id : NULL;
+	return s[0] ? s : NULL;
 }
 
-/* Reads the list filters into a new JSON object; NULL after replying 400 or 403. */
-static json_t *read_filters(struct req *rq, int *status)
+/* Reads the list filters into f. Returns 0, or the 400/403 already replied. */
+static int read_filters(struct req *rq, struct org_filters *f)
 {
-	static const char *const code_filters[] = {"kind", "area", "district"};
-	json_t *f = json_object();
+	struct {
+		const char *name;
+		char *out;
+		size_t size;
+	} codes[] = {{"kind", f->kind, sizeof(f->kind)},
+		     {"area", f->area, sizeof(f->area)},
+		     {"district", f->district, sizeof(f->district)}};
 	char v[801];
 	int rc;
 
-	*status = 0;
+	memset(f, 0, sizeof(*f));
 	for (size_t i = 0; i < 3; i++) {
-		rc = req_query(rq, code_filters[i], v, sizeof(v));
-		if (rc < 0 || (rc > 0 && (!v[0] || strlen(v) > 40))) {
-			*status = reply_error(rq, 400, "%s must be a code from /api/v1/vocabularies",
-					      code_filters[i]);
-			goto fail;
-		}
+		rc = req_query(rq, codes[i].name, v, sizeof(v));
+		if (rc < 0 || (rc > 0 && (!v[0] || strlen(v) >= codes[i].size)))
+			return reply_error(rq, 400, "%s must be a code from /api/v1/vocabularies",
+					   codes[i].name);
 		if (rc > 0)
-			json_object_set_new(f, code_filters[i], json_string(v));
+			memcpy(codes[i].out, v, strlen(v) + 1);
 	}
 	rc = req_query(rq, "q", v, sizeof(v));
-	if (rc < 0 || (rc > 0 && utf8_length(v) > 200)) {
-		*status = reply_error(rq, 400, "q must be UTF-8 text of at most 200 characters");
-		goto fail;
-	}
+	if (rc < 0 || (rc > 0 && utf8_length(v) > 200))
+		return reply_error(rq, 400, "q must be UTF-8 text of at most 200 characters");
 	if (rc > 0) {
-		json_t *s = json_string(v);
+		json_t *s = json_string(v); /* jansson checks the UTF-8 */
+		const char *t = v;
+		size_t n;
 
-		if (!s) {
-			*status = reply_error(rq, 400, "q must be UTF-8 text");
-			goto fail;
-		}
-		json_object_set_new(f, "q", s);
+		if (!s)
+			return reply_error(rq, 400, "q must be UTF-8 text");
+		json_decref(s);
+		/* blanks around the words are no search */
+		while (*t == ' ' || *t == '\t')
+			t++;
+		n = strlen(t);
+		while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+			n--;
+		memcpy(f->q, t, n);
+		f->q[n] = '\0';
 	}
 	rc = req_query(rq, "status", v, sizeof(v));
 	if (rc != 0) {
-		if (rc < 0 || !one_of(v, status_values, 4)) {
-			*status = reply_error(rq, 400,
-					      "status must be pending, verified, rejected or inactive");
-			goto fail;
-		}
+		if (rc < 0 || !one_of(v, status_values, 4))
+			return reply_error(rq, 400,
+					   "status must be pending, verified, rejected or inactive");
 		if (strcmp(v, "verified") != 0 && strcmp(caller_kind(rq), "admin") != 0 &&
-		    strcmp(caller_kind(rq), "client") != 0) {
-			*status = reply_error(rq, 403, "only the secretariat lists %s organisations", v);
-			goto fail;
-		}
-		json_object_set_new(f, "status", json_string(v));
+		    strcmp(caller_kind(rq), "client") != 0)
+			return reply_error(rq, 403, "only the secretariat lists %s organisations", v);
+		snprintf(f->status, sizeof(f->status), "%s", v);
 	}
 	rc = req_query(rq, "endorsed", v, sizeof(v));
 	if (rc != 0) {
-		if (rc < 0 || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)) {
-			*status = reply_error(rq, 400, "endorsed must be true or false");
-			goto fail;
-		}
-		json_object_set_new(f, "endorsed", json_string(v));
+		if (rc < 0 || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0))
+			return reply_error(rq, 400, "endorsed must be true or false");
+		snprintf(f->endorsed, sizeof(f->endorsed), "%s", v);
 	}
 	rc = req_query(rq, "umbrella_id", v, sizeof(v));
 	if (rc != 0) {
-		if (rc < 0 || !uuid_syntax_ok(v)) {
-			*status = reply_error(rq, 400, "umbrella_id must be an organisation id");
-			goto fail;
-		}
-		json_object_set_new(f, "umbrella_id", json_string(v));
+		if (rc < 0 || !uuid_syntax_ok(v))
+			return reply_error(rq, 400, "umbrella_id must be an organisation id");
+		snprintf(f->umbrella_id, sizeof(f->umbrella_id), "%s", v);
 	}
+	f->order = f->q[0] ? "relevance" : "name";
 	rc = req_query(rq, "sort", v, sizeof(v));
 	if (rc != 0) {
-		if (rc < 0 || (strcmp(v, "name") != 0 && strcmp(v, "-created_at") != 0)) {
-			*status = reply_error(rq, 400, "sort must be name or -created_at");
-			goto fail;
-		}
-		json_object_set_new(f, "sort", json_string(v));
+		if (rc < 0 || (strcmp(v, "name") != 0 && strcmp(v, "-created_at") != 0))
+			return reply_error(rq, 400, "sort must be name or -created_at");
+		f->order = strcmp(v, "name") == 0 ? "name" : "-created_at";
 	}
-	return f;
-fail:
-	json_decref(f);
-	return NULL;
+	return 0;
 }
 
-/* Runs a list statement whose parameters end with (limit, cursor); replies with the page. */
-static int reply_list(struct req *rq, enum stmt_id id, const char **params, int n)
+/*
+ * Runs the page statement of f's order and answers the page; umbrella_must_show: answer 404
+ * when the umbrella organisation of the filter is not one the caller may see.
+ */
+static int reply_org_page(struct req *rq, const struct org_filters *f, bool umbrella_must_show)
 {
-	char limit[8];
-	char cursor[CURSOR_MAX];
+	static const struct page_columns cols = {.body = 3, .key = 4, .id = 5};
+	struct page_request pr;
+	const char *params[13];
+	enum stmt_id stmt = strcmp(f->order, "relevance") == 0 ? STMT_ORG_PAGE_RELEVANCE
+			    : strcmp(f->order, "name") == 0    ? STMT_ORG_PAGE_NAME
+							       : STMT_ORG_PAGE_CREATED;
 	PGresult *res;
 	int rc;
 
-	if ((rc = list_limit_read(rq, limit)) || (rc = json_cursor_read(rq, cursor, sizeof(cursor))))
+	if ((rc = page_request_read(rq, f->order, &pr)))
 		return rc;
-	params[n] = limit;
-	params[n + 1] = cursor[0] ? cursor : NULL;
-	res = db_exec(rq->db, id, params, n + 2);
+	caller_params(rq, params);
+	params[3] = or_null(f->kind);
+	params[4] = or_null(f->area);
+	params[5] = or_null(f->district);
+	params[6] = or_null(f->status);
+	params[7] = or_null(f->umbrella_id);
+	params[8] = or_null(f->endorsed);
+	params[9] = page_after_key(&pr);
+	params[10] = page_after_id(&pr);
+	params[11] = pr.limit;
+	params[12] = f->q;
+	res = db_exec(rq->db, stmt, params, 13);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQgetisnull(res, 0, 0)) {
+	if ((rc = caller_confirm(rq, res))) {
 		PQclear(res);
-		return reply_error(rq, 404, "there is no such organisation");
+		return rc;
 	}
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	if (strcmp(PQgetvalue(res, 0, 1), "t") != 0)
+		rc = reply_error(rq, 400, "a filter names a code that is not in the vocabularies");
+	else if (umbrella_must_show && strcmp(PQgetvalue(res, 0, 2), "t") != 0)
+		rc = reply_error(rq, 404, "there is no such organisation");
+	else
+		rc = reply_page(rq, res, cols, f->order, &pr);
 	PQclear(res);
 	return rc;
 }
@@ -138,30 +165,19 @@ static int reply_list(struct req *rq, enum stmt_id id, const char **params, int 
 /* GET /api/v1/organisations (openapi: listOrganisations) */
 int organisations_list(struct req *rq)
 {
-	const char *params[5];
-	json_t *filters;
-	char *text;
-	int status;
+	struct org_filters f;
+	int rc = read_filters(rq, &f);
 
-	filters = read_filters(rq, &status);
-	if (!filters)
-		return status;
-	text = json_dumps(filters, JSON_COMPACT);
-	json_decref(filters);
-	params[0] = text;
-	params[1] = caller_kind(rq);
-	params[2] = caller_user_id(rq);
-	status = reply_list(rq, STMT_ORG_LIST, params, 3);
-	free(text);
-	return status;
+	return rc ? rc : reply_org_page(rq, &f, false);
 }
 
 /* GET /api/v1/organisations/{id}/members (openapi: listOrganisationMembers) */
 int organisations_members(struct req *rq)
 {
-	const char *params[5] = {req_param(rq, 0), caller_kind(rq), caller_user_id(rq)};
+	struct org_filters f = {.order = "name"};
 
-	return reply_list(rq, STMT_ORG_MEMBERS, params, 3);
+	snprintf(f.umbrella_id, sizeof(f.umbrella_id), "%s", req_param(rq, 0));
+	return reply_org_page(rq, &f, true);
 }
 
 /* POST /api/v1/organisations (openapi: createOrganisation) -- starts pending */
@@ -190,20 +206,24 @@ int organisations_create(struct req *rq)
 	return reply_write_result(rq, res, LOCATION_PREFIX);
 }
 
-/* GET /api/v1/organisations/{id} (openapi: getOrganisation) */
+/* GET /api/v1/organisations/{id} (openapi: getOrganisation) -- the stored body */
 int organisations_get(struct req *rq)
 {
-	const char *params[3] = {req_param(rq, 0), caller_kind(rq), caller_user_id(rq)};
-	PGresult *res = db_exec(rq->db, STMT_ORG_GET, params, 3);
+	const char *params[4];
+	PGresult *res;
 	int rc;
 
+	caller_params(rq, params);
+	params[3] = req_param(rq, 0);
+	res = db_exec(rq->db, STMT_ORG_GET, params, 4);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such organisation");
+	if ((rc = caller_confirm(rq, res)) == 0) {
+		if (PQgetisnull(res, 0, 2))
+			rc = reply_error(rq, 404, "there is no such organisation");
+		else
+			rc = reply_resource(rq, 200, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
 	}
-	rc = reply_resource(rq, 200, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
 	PQclear(res);
 	return rc;
 }

@@ -201,9 +201,45 @@ static int authenticate(struct req *rq)
 	return 0;
 }
 
+/* The 401 for a token whose account was disabled or deleted since it was issued. */
+static int reply_principal_gone(struct req *rq)
+{
+	struct problem pb = PROBLEM_INIT;
+
+	memset(&rq->principal, 0, sizeof(rq->principal));
+	problem_set(&pb, 401, "the account behind this token is disabled or gone");
+	pb.www_authenticate = "Bearer realm=\"idekom\", error=\"invalid_token\"";
+	return reply_problem(rq, &pb);
+}
+
+/* Takes what the principal holds now: a person's role, or (narrowing) a client's scopes. */
+static void principal_take_held(struct principal *p, const char *held)
+{
+	char kept[sizeof(p->scopes)] = "";
+	char padded[sizeof(p->scopes) + 2];
+	char *save = NULL;
+
+	if (p->kind == PRINCIPAL_USER) {
+		snprintf(p->role, sizeof(p->role), "%s", held);
+		return;
+	}
+	/* a token's scopes can only narrow what the client holds now */
+	snprintf(padded, sizeof(padded), " %s ", held);
+	for (char *s = strtok_r(p->scopes, " ", &save); s; s = strtok_r(NULL, " ", &save)) {
+		char want[64];
+
+		snprintf(want, sizeof(want), " %s ", s);
+		if (strstr(padded, want))
+			snprintf(kept + strlen(kept), sizeof(kept) - strlen(kept), "%s%s",
+				 kept[0] ? " " : "", s);
+	}
+	snprintf(p->scopes, sizeof(p->scopes), "%s", kept);
+}
+
 /*
  * Re-reads the principal from the database, so that a disabled user, a deleted client or
- * a changed role takes effect at once. Returns 0 or the status replied.
+ * a changed role takes effect at once. Returns 0 or the status replied. Routes flagged
+ * ROUTE_CALLER_IN_SQL read it in their own statement instead (router_caller_held).
  */
 static int reload_principal(struct req *rq)
 {
@@ -220,34 +256,9 @@ static int reload_principal(struct req *rq)
 	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		memset(&rq->principal, 0, sizeof(rq->principal));
-		problem_set(&pb, 401, "the account behind this token is disabled or gone");
-		pb.www_authenticate = "Bearer realm=\"idekom\", error=\"invalid_token\"";
-		return reply_problem(rq, &pb);
+		return reply_principal_gone(rq);
 	}
-	if (user) {
-		snprintf(rq->principal.role, sizeof(rq->principal.role), "%s",
-			 PQgetvalue(res, 0, 0));
-	} else {
-		/* a token's scopes can only narrow what the client holds now */
-		char held[sizeof(rq->principal.scopes)];
-		char kept[sizeof(rq->principal.scopes)] = "";
-		char *save = NULL;
-
-		snprintf(held, sizeof(held), "%s", PQgetvalue(res, 0, 0));
-		for (char *s = strtok_r(rq->principal.scopes, " ", &save); s;
-		     s = strtok_r(NULL, " ", &save)) {
-			char padded[sizeof(held) + 2];
-			char want[64];
-
-			snprintf(padded, sizeof(padded), " %s ", held);
-			snprintf(want, sizeof(want), " %s ", s);
-			if (strstr(padded, want))
-				snprintf(kept + strlen(kept), sizeof(kept) - strlen(kept), "%s%s",
-					 kept[0] ? " " : "", s);
-		}
-		snprintf(rq->principal.scopes, sizeof(rq->principal.scopes), "%s", kept);
-	}
+	principal_take_held(&rq->principal, PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -291,6 +302,16 @@ static int authorise(struct req *rq)
 	if (p->kind == PRINCIPAL_CLIENT && rt->scope && !has_scope(p, rt->scope))
 		return reply_error(rq, 403, "this needs the scope %s", rt->scope);
 	return 0;
+}
+
+int router_caller_held(struct req *rq, const char *held)
+{
+	if (rq->principal.kind == PRINCIPAL_ANONYMOUS)
+		return 0;
+	if (!held)
+		return reply_principal_gone(rq);
+	principal_take_held(&rq->principal, held);
+	return authorise(rq);
 }
 
 static int dispatch_api(struct req *rq, const char *path)
@@ -340,7 +361,8 @@ static int dispatch_api(struct req *rq, const char *path)
 		if (!rq->db)
 			return reply_error(rq, 503, "the database is not reachable; try again shortly");
 	}
-	if (rq->principal.kind != PRINCIPAL_ANONYMOUS && rq->db && (rc = reload_principal(rq)))
+	if (rq->principal.kind != PRINCIPAL_ANONYMOUS && rq->db &&
+	    !(match->flags & ROUTE_CALLER_IN_SQL) && (rc = reload_principal(rq)))
 		return rc;
 	if ((rc = authorise(rq)))
 		return rc;

@@ -21,6 +21,9 @@ enum route_flags {
 	ROUTE_NO_DB = 1 << 4,    /* the router checks out no connection */
 	ROUTE_PEOPLE = 1 << 5,   /* users only: a client token gets 403 */
 	ROUTE_FORM = 1 << 6,     /* the body may also be application/x-www-form-urlencoded */
+	/* the handler's statement reads the caller itself (api.caller: one round trip) and
+	 * hands what the principal holds now to router_caller_held */
+	ROUTE_CALLER_IN_SQL = 1 << 7,
 };
 
 typedef int (*handler_fn)(struct req *rq);
@@ -46,6 +49,13 @@ bool route_match(const char *pattern, const char *path, char params[][64], size_
 
 /* Writes the methods of every route whose pattern matches path, e.g. "GET, PATCH". */
 void route_allow(const char *path, char *out, size_t outlen);
+
+/*
+ * For ROUTE_CALLER_IN_SQL routes: takes what the principal holds now (a person's role, a
+ * client's scopes; NULL when the account is disabled or gone) and checks the route's role
+ * and scope rules again with it. Returns 0, or the 401/403 already replied.
+ */
+int router_caller_held(struct req *rq, const char *held);
 
 /* Civetweb request handler for everything the service answers (registered on "/"). */
 int router_handle(struct mg_connection *conn, void *cbdata);

@@ -11,6 +11,7 @@
 #define A ROUTE_ADMIN
 #define M ROUTE_IF_MATCH
 #define N ROUTE_NO_DB
+#define C ROUTE_CALLER_IN_SQL
 
 const struct route routes[] = {
 	{"GET", "/healthz", ops_health, P | N, NULL, "getHealth"},
@@ -36,17 +37,17 @@ const struct route routes[] = {
 	{"DELETE", "/api/v1/clients/{id}", clients_delete, A | ROUTE_PEOPLE | M, NULL,
 	 "deleteClient"},
 
-	{"GET", "/api/v1/organisations", organisations_list, P, NULL, "listOrganisations"},
+	{"GET", "/api/v1/organisations", organisations_list, P | C, NULL, "listOrganisations"},
 	{"POST", "/api/v1/organisations", organisations_create, ROUTE_PEOPLE | B, NULL,
 	 "createOrganisation"},
-	{"GET", "/api/v1/organisations/{id}", organisations_get, P, NULL, "getOrganisation"},
+	{"GET", "/api/v1/organisations/{id}", organisations_get, P | C, NULL, "getOrganisation"},
 	{"PATCH", "/api/v1/organisations/{id}", organisations_patch, ROUTE_PEOPLE | B | M, NULL,
 	 "patchOrganisation"},
 	{"POST", "/api/v1/organisations/{id}/verify", organisations_verify, ROUTE_PEOPLE, NULL,
 	 "verifyOrganisation"},
 	{"POST", "/api/v1/organisations/{id}/reject", organisations_reject, ROUTE_PEOPLE | B,
 	 NULL, "rejectOrganisation"},
-	{"GET", "/api/v1/organisations/{id}/members", organisations_members, P, NULL,
+	{"GET", "/api/v1/organisations/{id}/members", organisations_members, P | C, NULL,
 	 "listOrganisationMembers"},
 	{"GET", "/api/v1/organisations/{id}/representatives", representatives_list, ROUTE_PEOPLE,
 	 NULL, "listRepresentatives"},
