@@ -135,19 +135,19 @@ static const struct stmt stmts[STMT_COUNT] = {
 					      "$10::float8 AND o.id > $11::uuid))",
 					      "o.rank DESC, o.id")},
 	[STMT_ORG_CREATE] = {"org_create", 5,
-			     "SELECT status, version, body, field, message FROM "
+			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_create($1::jsonb, $2, $3::uuid, $4, $5)"},
 	[STMT_ORG_GET] = {"org_get", 4,
 			  CALLER_CTE "SELECT c.held, o.version, o.body FROM c LEFT JOIN organisation o "
 				     "ON o.id = $4::uuid AND " ORG_VISIBLE("o")},
 	[STMT_ORG_PATCH] = {"org_patch", 7,
-			    "SELECT status, version, body, field, message FROM "
+			    "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			    "api.organisation_patch($1::uuid, $2::int, $3::jsonb, $4, $5::uuid, $6, $7)"},
 	[STMT_ORG_DECIDE] = {"org_decide", 6,
-			     "SELECT status, version, body, field, message FROM "
+			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_decide($1::uuid, $2, $3, $4, $5::uuid, $6)"},
 	[STMT_ORG_UPSERT] = {"org_upsert", 6,
-			     "SELECT status, version, body, field, message FROM "
+			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_upsert($1, $2::jsonb, $3, $4, $5::uuid, $6)"},
 	[STMT_REPS_LIST] = {"reps_list", 3,
 			    "SELECT status, body FROM api.representatives_list($1::uuid, $2, $3::uuid)"},
@@ -160,12 +160,12 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_DIALOGUE_LIST] = {"dialogue_list", 3,
 				"SELECT api.dialogue_list($1::jsonb, $2::int, $3::jsonb)"},
 	[STMT_DIALOGUE_CREATE] = {"dialogue_create", 3,
-				  "SELECT status, version, body, field, message FROM api.dialogue_create($1::jsonb, $2::uuid, $3)"},
+				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.dialogue_create($1::jsonb, $2::uuid, $3)"},
 	[STMT_DIALOGUE_GET] = {"dialogue_get", 1, "SELECT version, body FROM api.dialogue_get($1::uuid)"},
 	[STMT_DIALOGUE_PATCH] = {"dialogue_patch", 5,
-				 "SELECT status, version, body, field, message FROM api.dialogue_patch($1::uuid, $2::int, $3::jsonb, $4::uuid, $5)"},
+				 "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.dialogue_patch($1::uuid, $2::int, $3::jsonb, $4::uuid, $5)"},
 	[STMT_DIALOGUE_CANCEL] = {"dialogue_cancel", 3,
-				  "SELECT status, version, body, field, message FROM api.dialogue_cancel($1::uuid, $2::uuid, $3)"},
+				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.dialogue_cancel($1::uuid, $2::uuid, $3)"},
 	[STMT_REGISTRATIONS_LIST] = {"registrations_list", 4,
 				     "SELECT api.registrations_list($1::uuid, $2, $3, $4::uuid)"},
 	[STMT_REGISTRATION_CREATE] = {"registration_create", 7,
@@ -181,25 +181,31 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_AGREEMENT_LIST] = {"agreement_list", 3,
 				 "SELECT api.agreement_list($1, $2::int, $3::jsonb)"},
 	[STMT_AGREEMENT_CREATE] = {"agreement_create", 3,
-				   "SELECT status, version, body, field, message FROM api.agreement_create($1::jsonb, $2::uuid, $3)"},
+				   "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_create($1::jsonb, $2::uuid, $3)"},
 	[STMT_AGREEMENT_GET] = {"agreement_get", 2, "SELECT version, body FROM api.agreement_get($1, $2)"},
 	[STMT_AGREEMENT_PATCH] = {"agreement_patch", 5,
-				  "SELECT status, version, body, field, message FROM api.agreement_patch($1, $2::int, $3::jsonb, $4::uuid, $5)"},
+				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_patch($1, $2::int, $3::jsonb, $4::uuid, $5)"},
 	[STMT_AGREEMENT_ADOPT] = {"agreement_adopt", 4,
-				  "SELECT status, version, body, field, message FROM api.agreement_adopt($1, $2::jsonb, $3::uuid, $4)"},
+				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_adopt($1, $2::jsonb, $3::uuid, $4)"},
 	[STMT_ENDORSEMENT_LIST] = {"endorsement_list", 6,
 				   "SELECT api.endorsement_list($1, $2::jsonb, $3, $4::uuid, $5::int, $6::jsonb)"},
 	[STMT_ENDORSEMENT_CSV] = {"endorsement_csv", 3,
 				  "SELECT api.endorsement_csv_rows($1, $2::jsonb, $3)"},
-	[STMT_ENDORSEMENT_CREATE] = {"endorsement_create", 5,
-				     "SELECT status, version, body, field, message FROM api.endorsement_create($1, $2::jsonb, $3, $4::uuid, $5)"},
-	[STMT_ENDORSEMENT_WITHDRAW] = {"endorsement_withdraw", 6,
-				       "SELECT status, version, body, field, message FROM api.endorsement_withdraw($1, $2::uuid, $3, $4, $5::uuid, $6)"},
+	[STMT_ENDORSEMENT_CREATE] = {"endorsement_create", 6,
+				     CALLER_CTE "SELECT c.held, w.status, w.version, (w.body::json->>"
+						"'agreement_id') || '/endorsements/' || (w.body::json->>"
+						"'id') AS id, w.body, w.field, w.message FROM c LEFT JOIN "
+						"LATERAL api.endorsement_create($4, $5::jsonb, c.kind, "
+						"c.user_id, $6) w ON true"},
+	[STMT_ENDORSEMENT_WITHDRAW] = {"endorsement_withdraw", 7,
+				       CALLER_CTE "SELECT c.held, w.* FROM c LEFT JOIN LATERAL "
+						  "api.endorsement_withdraw($4, $5::uuid, $6, c.kind, "
+						  "c.user_id, $7) w ON true"},
 	[STMT_ORG_ENDORSEMENTS] = {"org_endorsements", 3,
 				   "SELECT api.organisation_endorsements($1::uuid, $2, $3::uuid)"},
 	[STMT_CHANGES] = {"changes", 3, "SELECT api.changes($1::bigint, $2::text[], $3::int)"},
 	[STMT_WEBHOOK_CREATE] = {"webhook_create", 6,
-				 "SELECT status, version, body, field, message FROM "
+				 "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 				 "api.webhook_create($1, $2::jsonb, $3, $4, $5::uuid, $6)"},
 	[STMT_WEBHOOK_LIST] = {"webhook_list", 2, "SELECT api.webhook_list($1::boolean, $2::uuid)"},
 	[STMT_WEBHOOK_GET] = {"webhook_get", 3,

@@ -138,38 +138,22 @@ int endorsements_csv(struct req *rq)
 int endorsements_create(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
-	const char *params[5];
+	const char *params[6];
 	char *text;
 	PGresult *res;
-	int status;
 
 	if (endorsement_input_check(rq->body, &pb))
 		return reply_problem(rq, &pb);
 	text = json_dumps(rq->body, JSON_COMPACT);
-	params[0] = req_param(rq, 0);
-	params[1] = text;
-	params[2] = caller_kind(rq);
-	params[3] = rq->principal.id;
-	params[4] = rq->request_id;
-	res = db_exec(rq->db, STMT_ENDORSEMENT_CREATE, params, 5);
+	caller_params(rq, params);
+	params[3] = req_param(rq, 0);
+	params[4] = text;
+	params[5] = rq->request_id;
+	res = db_exec(rq->db, STMT_ENDORSEMENT_CREATE, params, 6);
 	free(text);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	if (status == 201) {
-		char location[200];
-		json_t *doc = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
-
-		snprintf(location, sizeof(location), "/api/v1/agreements/%s/endorsements/%s",
-			 json_string_value(json_object_get(doc, "agreement_id")),
-			 json_string_value(json_object_get(doc, "id")));
-		json_decref(doc);
-		req_add_header(rq, "Location", location);
-		status = reply_json_text(rq, 201, PQgetvalue(res, 0, 2));
-		PQclear(res);
-		return status;
-	}
-	return reply_write_result(rq, res, NULL);
+	return reply_write_result(rq, res, "/api/v1/agreements/");
 }
 
 /* POST /api/v1/agreements/{ref}/endorsements/{endorsement_id}/withdraw (openapi: withdrawEndorsement) */
@@ -180,21 +164,20 @@ int endorsements_withdraw(struct req *rq)
 		{NULL},
 	};
 	struct problem pb = PROBLEM_INIT;
-	const char *params[6];
+	const char *params[7];
 	PGresult *res;
 
 	if (fields_check(rq->body, fields, &pb))
 		return reply_problem(rq, &pb);
-	params[0] = req_param(rq, 0);
-	params[1] = req_param(rq, 1);
-	params[2] = fields_string(rq->body, "reason");
-	params[3] = caller_kind(rq);
-	params[4] = rq->principal.id;
-	params[5] = rq->request_id;
-	res = db_exec(rq->db, STMT_ENDORSEMENT_WITHDRAW, params, 6);
+	caller_params(rq, params);
+	params[3] = req_param(rq, 0);
+	params[4] = req_param(rq, 1);
+	params[5] = fields_string(rq->body, "reason");
+	params[6] = rq->request_id;
+	res = db_exec(rq->db, STMT_ENDORSEMENT_WITHDRAW, params, 7);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	/* reply_write_result answers 200 with the endorsement and its ETag (api.md: actions) */
+	/* 200 with the endorsement and its ETag, as every action answers */
 	return reply_write_result(rq, res, NULL);
 }
 
