@@ -78,6 +78,7 @@ export default {
     ['^is already registered$', 'är redan registrerat'],
     ['^must be an e-mail address$', 'måste vara en e-postadress'],
     ['^must be an http:// or https:// address$', 'måste börja med http:// eller https://'],
+    ['^must be a web address \\(https://example\\.se or example\\.se\\)$', 'måste vara en webbadress (https://exempel.se eller exempel.se)'],
     ['^must be (\\d+) to (\\d+) characters long$', 'måste vara $1–$2 tecken långt'],
     ['^must be at least (\\d+) characters long$', 'måste vara minst $1 tecken långt'],
     ['^must be from (\\d+) to (\\d+)$', 'måste vara mellan $1 och $2'],
