@@ -24,7 +24,7 @@ function requireEnv(name) {
 
 export const BASE = requireEnv('IDEKOM_BASE_URL').replace(/\/+$/, '');
 export const ADMIN = { email: requireEnv('IDEKOM_ADMIN_EMAIL'), password: requireEnv('IDEKOM_ADMIN_PASSWORD') };
-export const SHOTS = path.resolve(REPO_ROOT, process.env.IDEKOM_SCREENSHOT_DIR || 'docs/screenshots');
+export const SHOTS = path.resolve(REPO_ROOT, process.env.IDEKOM_SCREENSHOT_DIR || '.run/screenshots');
 export const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 export const PASSWORD = 'a long pass phrase 42';
 // Logins are rate-limited per client address; where the service trusts 127.0.0.1 as a proxy

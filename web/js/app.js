@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=76c954608b48';
-import { BASE, session, onSession, logout } from './api.js?v=76c954608b48';
-import { h, announce, problemBox } from './dom.js?v=76c954608b48';
+import { initLang, t } from './i18n.js?v=fd62139daa86';
+import { BASE, session, onSession, logout } from './api.js?v=fd62139daa86';
+import { h, announce, problemBox } from './dom.js?v=fd62139daa86';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -75,7 +75,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=76c954608b48`);
+    const mod = await import(`./pages/${page}.js?v=fd62139daa86`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=76c954608b48';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=76c954608b48';
-import { t } from '../i18n.js?v=76c954608b48';
+import { api, login } from '../api.js?v=fd62139daa86';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=fd62139daa86';
+import { t } from '../i18n.js?v=fd62139daa86';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

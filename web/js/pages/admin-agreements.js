@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=76c954608b48';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=76c954608b48';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=76c954608b48';
-import { clashBox, same } from '../clash.js?v=76c954608b48';
-import { agreementStatus } from '../endorsements.js?v=76c954608b48';
+import { api, qs } from '../api.js?v=fd62139daa86';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=fd62139daa86';
+import { t, fmtDate, fmtNum } from '../i18n.js?v=fd62139daa86';
+import { clashBox, same } from '../clash.js?v=fd62139daa86';
+import { agreementStatus } from '../endorsements.js?v=fd62139daa86';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

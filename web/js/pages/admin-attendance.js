@@ -1,8 +1,8 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
 // save for all (a PATCH per changed row), and the page stays where the person is
-import { api } from '../api.js?v=76c954608b48';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=76c954608b48';
-import { t, fmtNum } from '../i18n.js?v=76c954608b48';
+import { api } from '../api.js?v=fd62139daa86';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=fd62139daa86';
+import { t, fmtNum } from '../i18n.js?v=fd62139daa86';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));

@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, qs, session, vocabularies, absolute } from '../api.js?v=76c954608b48';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=76c954608b48';
-import { t, label, fmtNum } from '../i18n.js?v=76c954608b48';
-import { md } from '../markdown.js?v=76c954608b48';
-import { when, seats } from './dialogues.js?v=76c954608b48';
+import { api, qs, session, vocabularies, absolute } from '../api.js?v=fd62139daa86';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=fd62139daa86';
+import { t, label, fmtNum } from '../i18n.js?v=fd62139daa86';
+import { md } from '../markdown.js?v=fd62139daa86';
+import { when, seats } from './dialogues.js?v=fd62139daa86';
 
 export async function currentPrinciples() {
   try {
@@ -94,8 +94,9 @@ export default async function dialogue(view, ctx) {
       put(reg, notice('info', h('p', {}, h('strong', {}, r.organisation.name), ': ', regStatus(r), ', ', t('dialogue.attendeesN', { n: r.attendees })), started ? null : h('p', {}, off)));
     }
     const free = mine.filter((o) => !mineActive.some((r) => r.organisation.id === o.id));
-    if (admin && !mine.length) put(reg, h('p', {}, t('dialogue.adminRegistrations'), ' ', h('a', { href: `/kansli/dialoger/${d.id}#narvaro` }, t('dialogue.toAttendance'))));
-    else if (!open) put(reg, h('p', {}, t('dialogue.registrationClosed')));
+    if (admin) put(reg, h('p', {}, t('dialogue.adminRegistrations'), ' ', h('a', { href: `/kansli/dialoger/${d.id}#narvaro` }, t('dialogue.toAttendance'))));
+    if (!open) put(reg, h('p', {}, t('dialogue.registrationClosed')));
+    else if (!mine.length && admin) { /* the secretariat registers no organisation of its own */ }
     else if (!mine.length) put(reg, h('p', {}, t('dialogue.noOrganisation'), ' ', h('a', { href: '/mina-organisationer/ny' }, t('my.register'))));
     else if (free.length) {
       const labels = { organisation_id: t('dialogue.organisation'), attendees: t('dialogue.attendees'), note: t('dialogue.note') };

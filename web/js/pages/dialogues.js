@@ -1,7 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=76c954608b48';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=76c954608b48';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=76c954608b48';
+import { api, qs, vocabularies, absolute } from '../api.js?v=fd62139daa86';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=fd62139daa86';
+import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=fd62139daa86';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=76c954608b48';
-import { t } from '../i18n.js?v=76c954608b48';
+import { put, h } from '../dom.js?v=fd62139daa86';
+import { t } from '../i18n.js?v=fd62139daa86';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

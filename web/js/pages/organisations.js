@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=76c954608b48';
-import { h, put, field, problemBox } from '../dom.js?v=76c954608b48';
-import { t, label } from '../i18n.js?v=76c954608b48';
+import { api, qs, vocabularies } from '../api.js?v=fd62139daa86';
+import { h, put, field, problemBox } from '../dom.js?v=fd62139daa86';
+import { t, label } from '../i18n.js?v=fd62139daa86';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 
@@ -81,7 +81,9 @@ export default async function organisations(view, ctx) {
     clearTimeout(timer);
     timer = setTimeout(() => load(false), 300);
   });
-  FILTERS.forEach((f) => form.elements[f].addEventListener('change', () => load(false)));
+  // after a filter changes, the count next to the filters comes into view (on a phone)
+  const showNear = () => { if (near.offsetParent) near.scrollIntoView({ block: 'nearest' }); };
+  FILTERS.forEach((f) => form.elements[f].addEventListener('change', () => load(false).then(showNear)));
   form.addEventListener('submit', (ev) => { ev.preventDefault(); clearTimeout(timer); load(false); });
   form.addEventListener('reset', () => setTimeout(() => load(false)));
   more.addEventListener('click', () => load(true));

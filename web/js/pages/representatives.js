@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, loadMe, session, roleIn } from '../api.js?v=76c954608b48';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=76c954608b48';
-import { t, fmtDate } from '../i18n.js?v=76c954608b48';
+import { api, loadMe, session, roleIn } from '../api.js?v=fd62139daa86';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=fd62139daa86';
+import { t, fmtDate } from '../i18n.js?v=fd62139daa86';
 
 const ROLES = ['representative', 'signatory'];
 
