@@ -82,7 +82,9 @@ export THREADS=16 DB_POOL_SIZE=8 LOG_LEVEL=warn
 export WEBHOOK_ALLOW_PRIVATE=1 WEBHOOK_RETRY_SCALE=100 WEBHOOK_POLL_MS=100
 # the service also serves the front end, for the browser tests
 export STATIC_DIR=$root/web
-export IDEKOM_SCREENSHOT_DIR=${IDEKOM_SCREENSHOT_DIR:-$root/docs/screenshots}
+# the tests write their screenshots under .run/ (ignored by git): a test run leaves the tree as
+# it was; the README's pictures come from tests/browser/screenshots.sh and the demo data
+export IDEKOM_SCREENSHOT_DIR=${IDEKOM_SCREENSHOT_DIR:-$root/.run/screenshots}
 export IDEKOM_JWT_KEYS=$JWT_KEYS IDEKOM_JWT_ISSUER=$JWT_ISSUER IDEKOM_JWT_AUDIENCE=$JWT_AUDIENCE
 export IDEKOM_CORS_ORIGIN=https://idekom.example
 export IDEKOM_PG_CTL=$root/tests/pg-ctl.sh IDEKOM_PG_DIR=$pg_dir IDEKOM_PG_PORT=$pg_port

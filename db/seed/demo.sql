@@ -104,7 +104,8 @@ INSERT INTO endorsement (agreement_id, organisation_id, signatory_name, signator
 	mandate, statement, endorsed_at)
 SELECT a.id, o.id, 'Ordförande i ' || o.name, 'Ordförande',
 	'Styrelsebeslut ' || to_char(date '2012-10-01' + (row_number() OVER (ORDER BY o.org_number))::int * 9, 'YYYY-MM-DD') || ' §4',
-	'Vi ansluter oss till överenskommelsen för att stärka samverkan i ' || o.districts[1] || '.',
+	'Vi ansluter oss till överenskommelsen för att stärka samverkan i ' ||
+		coalesce((SELECT v.label_sv FROM vocabulary v WHERE v.vocabulary = 'district' AND v.code = o.districts[1]), 'Göteborg') || '.',
 	timestamptz '2012-10-01 10:00+02' + (row_number() OVER (ORDER BY o.org_number)) * interval '9 days'
 FROM agreement a, organisation o
 WHERE a.slug = 'goteborg-2012' AND o.status = 'verified' AND o.org_number LIKE '%0_-%'
@@ -149,7 +150,9 @@ WHERE NOT EXISTS (SELECT 1 FROM dialogue x WHERE x.title = d.title);
 INSERT INTO registration (dialogue_id, organisation_id, attendees, status, registered_at, attended)
 SELECT d.id, o.id, 1 + (row_number() OVER w)::int % 3,
 	CASE WHEN d.capacity IS NULL OR (row_number() OVER w) * 2 <= d.capacity THEN 'registered' ELSE 'waitlisted' END,
-	d.starts_at - interval '10 days' + (row_number() OVER w) * interval '1 hour',
+	-- before the moment the demo is loaded (and before the meeting), one hour apart, so that
+	-- someone registering after loading queues after everyone already waiting
+	least(d.starts_at, now()) - interval '10 days' + (row_number() OVER w) * interval '1 hour',
 	CASE WHEN d.status = 'held' THEN (row_number() OVER w) % 4 <> 0 END
 FROM dialogue d JOIN organisation o ON o.status = 'verified'
 	AND right(o.org_number, 1)::int % 3 = (length(d.title) % 3)

@@ -3,7 +3,7 @@
 // managing the organisation's representatives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, settled, axe, loginUI, call, apiLogin, makeUser, ADMIN, RUN } from './support.mjs';
+import { open, settled, axe, confirmDialog, loginUI, call, apiLogin, makeUser, ADMIN, RUN } from './support.mjs';
 
 let admin;
 let adminToken;
@@ -45,6 +45,7 @@ test('rejecting an organisation needs a reason', async () => {
   await axe(page, 'secretariat: rejecting without a reason');
   await reason.fill('Organisationen är ett aktiebolag och inte idéburen.');
   await item.getByRole('button', { name: 'Avvisa organisationen' }).click();
+  await confirmDialog(page, { title: `Avvisa ${name}?`, answer: 'Avvisa organisationen', label: 'secretariat: confirming a rejection' });
   await page.locator('main').getByText(`${name} är avvisad.`).waitFor();
   assert.equal(await page.locator('.org-item', { hasText: name }).count(), 0);
   // the owner sees the reason on the organisation's page
@@ -124,10 +125,15 @@ test('API clients: created with its secret shown once, then deleted', async () =
   assert.equal(tok.data.token_type, 'Bearer');
   // delete, after confirming
   const row = page.locator('tr', { hasText: name });
-  await row.getByRole('button', { name: `Radera ${name}` }).click();
-  await row.getByText(`Vill du radera ${name}?`).waitFor();
-  await axe(page, 'secretariat: confirming the deletion of an API client');
-  await row.getByRole('button', { name: 'Ja, radera' }).click();
+  // the button says what it does; the client's name is its description, not its label
+  const del = row.getByRole('button', { name: 'Ta bort', exact: true });
+  assert.equal(await del.getAttribute('aria-describedby'), await row.locator('td').first().getAttribute('id'));
+  await del.click();
+  await confirmDialog(page, { title: `Radera ${name}?`, answer: 'Avbryt' });
+  assert.ok(await del.evaluate((b) => b === document.activeElement), 'focus back on the button');
+  assert.equal(await page.locator('tr', { hasText: name }).count(), 1, 'cancelling deleted nothing');
+  await del.click();
+  await confirmDialog(page, { title: `Radera ${name}?`, answer: 'Ja, radera', label: 'secretariat: confirming the deletion of an API client' });
   await page.locator('main').getByText(`${name} är raderad.`).waitFor();
   assert.equal(await page.locator('tr', { hasText: name }).count(), 0);
   assert.equal(await page.locator('.secret-box').count(), 0, 'the secret is gone from the page');
@@ -162,6 +168,7 @@ test('a signatory manages the representatives of the organisation', async () => 
   await page.locator('main').getByText(`${helper.name} har nu rollen Firmatecknare.`).waitFor();
   assert.match(await page.locator('tbody tr', { hasText: helper.email }).innerText(), /Firmatecknare/);
   await page.locator('tbody tr', { hasText: helper.email }).getByRole('button', { name: `Ta bort ${helper.name}` }).click();
+  await confirmDialog(page, { title: `Ta bort ${helper.name}?`, answer: 'Ja, ta bort', label: 'confirming the removal of a representative' });
   await page.locator('main').getByText(`${helper.name} är borttagen.`).waitFor();
   assert.equal(await page.locator('tbody tr', { hasText: helper.email }).count(), 0);
   await axe(page, 'representatives after changes');

@@ -3,7 +3,7 @@
 // secretariat records attendance, publishes the minutes, and cancels another meeting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, settled, axe, loginTo, call, apiLogin, memberWithOrganisation, ADMIN, RUN } from './support.mjs';
+import { open, settled, axe, confirmDialog, loginTo, call, apiLogin, memberWithOrganisation, ADMIN, RUN } from './support.mjs';
 import { local } from '../../web/js/i18n.js';
 
 let adminToken;
@@ -103,6 +103,7 @@ test('organisations register until the meeting is full; the next goes on the wai
 test('unregistering frees the seat, and the waiting list moves up', async () => {
   const { page, context } = members[0].session;
   await page.getByRole('button', { name: `Avanmäl ${members[0].org.name}` }).click();
+  await confirmDialog(page, { title: `Avanmäla ${members[0].org.name}?`, answer: 'Ja, avanmäl', label: 'confirming an unregistration' });
   await page.locator('main').getByText(`${members[0].org.name} är avanmäld.`).first().waitFor();
   await settled(page);
   const rows = await page.locator('section[aria-labelledby="list-h"] tbody tr').allInnerTexts();
@@ -118,18 +119,28 @@ test('the secretariat records attendance and publishes the minutes', async () =>
   await settled(page);
   await page.getByRole('navigation', { name: 'Kansliets sidor' }).getByRole('link', { name: 'Dialoger' }).click();
   await settled(page);
-  await page.getByRole('link', { name: `Visa den publika sidan för ${title}` }).click();
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-  await settled(page);
-  await page.getByLabel(`Närvaro för ${members[1].org.name}`, { exact: true }).selectOption('true');
-  await page.getByRole('button', { name: `Spara närvaro för ${members[1].org.name}` }).click();
-  await page.locator('main').getByText(`Närvaron för ${members[1].org.name} är sparad.`).first().waitFor();
-  await settled(page);
-  assert.equal(await page.getByLabel(`Närvaro för ${members[1].org.name}`, { exact: true }).inputValue(), 'true');
-  await axe(page, 'dialogue page with attendance (secretariat)');
-  await page.getByRole('link', { name: 'Ändra dialogen' }).click();
+  await page.getByRole('link', { name: title, exact: true }).click();
   await page.getByRole('heading', { level: 2, name: `Ändra ${title}` }).waitFor();
   await settled(page);
+  // every registration in one table, one save for all, and the page stays where it was
+  const table = page.locator('#narvaro');
+  assert.deepEqual(await table.locator('tbody th').allInnerTexts(), [members[1].org.name, members[2].org.name]);
+  await table.getByLabel(`Närvaro för ${members[1].org.name}`, { exact: true }).selectOption('true');
+  await table.getByLabel(`Närvaro för ${members[2].org.name}`, { exact: true }).selectOption('false');
+  const save = table.getByRole('button', { name: 'Spara närvaron' });
+  await save.scrollIntoViewIfNeeded();
+  const before = await page.evaluate(() => window.scrollY);
+  await save.click();
+  const saved = table.getByText('Närvaron är sparad (2 ändringar).');
+  await saved.waitFor();
+  await settled(page);
+  assert.equal(await page.evaluate(() => window.scrollY), before, 'the page did not jump');
+  assert.ok(await saved.evaluate((el) => el.closest('.notice') === document.activeElement), 'the notice has the focus');
+  assert.ok(await saved.isVisible());
+  const regs = (await call('GET', `/dialogues/${dialogueId}/registrations`, undefined, adminToken)).data.items;
+  assert.deepEqual(regs.filter((r) => r.status !== 'cancelled').map((r) => r.attended), [true, false]);
+  assert.equal(await table.getByLabel(`Närvaro för ${members[2].org.name}`, { exact: true }).inputValue(), 'false');
+  await axe(page, 'the attendance table (secretariat)');
   await page.getByLabel(/^Status/).selectOption('held');
   await page.getByLabel(/^Minnesanteckningar/).fill('## Beslut\n\n- Kansliet kartlägger lediga lokaler.\n- Nästa möte i mars.');
   await axe(page, 'edit dialogue form');
@@ -160,9 +171,7 @@ test('the secretariat cancels a meeting after confirming', async () => {
   await page.getByRole('heading', { level: 1, name: d.title }).waitFor();
   await settled(page);
   await page.getByRole('button', { name: 'Ställ in dialogen' }).click();
-  await page.locator('main').getByText('Vill du ställa in dialogen?').waitFor();
-  await axe(page, 'confirming a cancellation');
-  await page.getByRole('button', { name: 'Ja, ställ in' }).click();
+  await confirmDialog(page, { title: `Ställa in ${d.title}?`, answer: 'Ja, ställ in', label: 'confirming a cancellation' });
   await page.locator('main').getByText('Dialogen är inställd.').first().waitFor();
   await settled(page);
   assert.match(await page.locator('main').innerText(), /Inställd/);

@@ -97,7 +97,7 @@ test('the organisations list: filters, paging, empty state, an umbrella organisa
   const { page, context } = await open();
   await visit(page, '/organisationer');
   await shot(page, 'organisations');
-  const count = page.locator('.count');
+  const count = page.locator('.results .count');
   assert.match(await count.innerText(), /^Visar 20 organisationer – det finns fler$/);
   // paging: the next page is added and focus goes to its first organisation
   await page.getByRole('button', { name: 'Visa fler' }).click();

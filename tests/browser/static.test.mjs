@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './support.mjs';
+import { stampWeb } from '../../tools/stamp-web.mjs';
 
 const WEB = path.join(REPO_ROOT, 'web');
 const files = (dir, ext) => fs.readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(ext)).map((f) => path.join(dir, f));
@@ -51,6 +52,11 @@ test('no HTML from strings and nothing inline that the CSP refuses', () => {
 });
 
 // What one page costs: the shell, one language and the page with everything it imports
+test('every module address carries the release version (node tools/stamp-web.mjs)', () => {
+  const { stale } = stampWeb({ check: true });
+  assert.deepEqual(stale, [], 'these files need node tools/stamp-web.mjs');
+});
+
 test('the JavaScript shipped stays small', () => {
   const js = files(path.join(WEB, 'js'), '.js');
   const bytes = js.reduce((n, f) => n + fs.statSync(f).size, 0);
@@ -58,7 +64,7 @@ test('the JavaScript shipped stays small', () => {
   const closure = (f, seen = new Set()) => {
     if (seen.has(f)) return seen;
     seen.add(f);
-    for (const m of fs.readFileSync(f, 'utf8').matchAll(/^import [^;]*? from '(\.[^']+)';/gm)) closure(path.resolve(path.dirname(f), m[1]), seen);
+    for (const m of fs.readFileSync(f, 'utf8').matchAll(/^import [^;]*? from '(\.[^']+)';/gm)) closure(path.resolve(path.dirname(f), m[1].replace(/\?v=\w+$/, '')), seen);
     return seen;
   };
   const size = (set) => [...set].reduce((n, f) => n + fs.statSync(f).size, 0);

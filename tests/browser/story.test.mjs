@@ -5,7 +5,7 @@
 // it withdrawn.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, visit, settled, axe, shot, clickLink, loginUI, orgNumber, badCheckDigit, ensureAgreement, RUN, ADMIN, PASSWORD } from './support.mjs';
+import { open, visit, settled, axe, confirmDialog, shot, clickLink, loginUI, orgNumber, badCheckDigit, ensureAgreement, RUN, ADMIN, PASSWORD } from './support.mjs';
 
 const person = { name: 'Sara Föreningsdotter', email: `sara-${RUN}@web.test` };
 const org = { name: `Föreningen Gröna Gården ${RUN}`, number: orgNumber() };
@@ -106,6 +106,7 @@ test('the secretariat verifies the organisation', async () => {
   await axe(page, 'secretariat: organisations to review');
   await shot(page, 'secretariat');
   await item.getByRole('button', { name: `Verifiera ${org.name}` }).click();
+  await confirmDialog(page, { title: `Verifiera ${org.name}?`, answer: 'Ja, verifiera', label: 'secretariat: confirming a verification' });
   await page.locator('main').getByText(`${org.name} är verifierad.`).waitFor();
   assert.equal(await page.locator('.org-item', { hasText: org.name }).count(), 0);
   await axe(page, 'secretariat: after verifying');

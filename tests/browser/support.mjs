@@ -24,7 +24,7 @@ function requireEnv(name) {
 
 export const BASE = requireEnv('IDEKOM_BASE_URL').replace(/\/+$/, '');
 export const ADMIN = { email: requireEnv('IDEKOM_ADMIN_EMAIL'), password: requireEnv('IDEKOM_ADMIN_PASSWORD') };
-export const SHOTS = path.resolve(REPO_ROOT, process.env.IDEKOM_SCREENSHOT_DIR || 'docs/screenshots');
+export const SHOTS = path.resolve(REPO_ROOT, process.env.IDEKOM_SCREENSHOT_DIR || '.run/screenshots');
 export const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 export const PASSWORD = 'a long pass phrase 42';
 // Logins are rate-limited per client address; where the service trusts 127.0.0.1 as a proxy
@@ -110,6 +110,17 @@ export async function axe(page, label) {
   assert.equal(bad && bad[0], null, `a placeholder or a missing value shows on ${label}`);
 }
 
+// The confirmation <dialog> that is open: checks that it is modal, named, has focus inside,
+// passes axe, then presses the button `answer` (the "yes" text, or 'Avbryt'/'Cancel')
+export async function confirmDialog(page, { title, answer, label }) {
+  const dialog = page.getByRole('dialog', { name: title });
+  await dialog.waitFor();
+  assert.ok(await dialog.evaluate((d) => d.open && d.matches(':modal') && d.contains(document.activeElement)), 'a modal dialog with the focus inside');
+  if (label) await axe(page, label);
+  await dialog.getByRole('button', { name: answer, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
 export async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   await settled(page);
@@ -172,7 +183,8 @@ export async function loginUI(page, email, password) {
   await page.getByLabel(/^(E-postadress|E-mail address)/).fill(email);
   await page.getByLabel(/^(Lösenord|Password)/).fill(password);
   await page.locator('main form').getByRole('button', { name: /^(Logga in|Log in)$/ }).click();
-  await page.getByRole('heading', { level: 1, name: /^(Mina organisationer|My organisations)$/ }).waitFor();
+  // the secretariat lands on its own pages, everyone else on their organisations
+  await page.getByRole('heading', { level: 1, name: /^(Mina organisationer|My organisations|Kansliet|Secretariat)$/ }).waitFor();
   await settled(page);
 }
 

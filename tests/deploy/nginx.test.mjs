@@ -182,6 +182,10 @@ describe('the front end through nginx', () => {
       assert.match(r.headers['content-type'], want, `${rel}: content type`);
       assert.equal(r.headers['cache-control'], 'public, max-age=3600', `${rel}: Cache-Control`);
       assert.equal(r.headers['x-content-type-options'], 'nosniff', `${rel}: nosniff`);
+      // the release's versioned address (tools/stamp-web.mjs) is the same file, kept for a year
+      const v = await request('GET', `${rel}?v=0123456789ab`);
+      assert.equal(v.text, r.text, `${rel}?v=: the file`);
+      assert.equal(v.headers['cache-control'], 'public, max-age=31536000, immutable', `${rel}?v=: Cache-Control`);
     }
   });
 

@@ -237,7 +237,7 @@ describe('create', () => {
     const m = await newSession();
     const name = uniqueName('Fältkoll');
     const base = { name, kind: 'ideell_forening' };
-    for (const website of ['javascript:alert(1)', 'ftp://x', 'ftp://example.se/', 'https://', 'http://', 'example.se', 'data:text/html,hej', `https://example.se/${'a'.repeat(500)}`]) {
+    for (const website of ['javascript:alert(1)', 'ftp://x', 'ftp://example.se/', 'https://', 'http://', 'example', 'mailto:a@example.se', 'data:text/html,hej', `example.se/${'a'.repeat(489)}`, `https://example.se/${'a'.repeat(500)}`]) {
       assertValidation(await post(m.access, { ...base, website }), ['/website'], `website ${website.slice(0, 40)}`);
     }
     for (const email of ['inte-en-adress', 'a@', '@example.se', 'a b@example.se', `${'a'.repeat(250)}@example.se`]) {
@@ -268,6 +268,20 @@ describe('create', () => {
     const { org: o2 } = await createOrg(m.access, { website: 'http://forening.example.se/om-oss?a=1', member_count: 10000000 });
     assert.equal(o2.website, 'http://forening.example.se/om-oss?a=1');
     assert.equal(o2.member_count, 10000000);
+  });
+
+  test('a website written without a scheme (solglantan.se) is stored as https://…, on create and on PATCH', async () => {
+    const m = await newSession();
+    const { org, id } = await createOrg(m.access, { website: 'solglantan.se' });
+    assert.equal(org.website, 'https://solglantan.se');
+    assert.equal(psql(`select website from organisation where id = ${sqlLit(id)}`), 'https://solglantan.se');
+    const r = await patchOrg(id, m.access, { website: 'www.solglantan.se/om-oss' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.website, 'https://www.solglantan.se/om-oss');
+    assert.equal((await getOrgAsAdmin(id)).org.website, 'https://www.solglantan.se/om-oss');
+    // what cannot be a host name is refused and changes nothing
+    assertValidation(await patchOrg(id, m.access, { website: 'solglantan' }), ['/website'], 'no dot');
+    assert.equal((await getOrgAsAdmin(id)).org.website, 'https://www.solglantan.se/om-oss');
   });
 
   test('mass assignment: status, id, created_at, legal_form and other read-only or unknown fields → 422 naming each', async () => {

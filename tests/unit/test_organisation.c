@@ -158,7 +158,8 @@ Test(organisation, create_errors)
 	    {"{" VALID ",\"website\":\"https://a b\"}", "/website"},
 	    {"{" VALID ",\"website\":\"https:///x\"}", "/website"},
 	    {"{" VALID ",\"website\":\"//example.se\"}", "/website"},
-	    {"{" VALID ",\"website\":\"example.se\"}", "/website"},
+	    {"{" VALID ",\"website\":\"example\"}", "/website"},
+	    {"{" VALID ",\"website\":\"mailto:a@example.se\"}", "/website"},
 	    {"{" VALID ",\"website\":\"https://exa\\nmple.se\"}", "/website"},
 	    {"{" VALID ",\"website\":\"\"}", "/website"},
 	    {"{" VALID ",\"email\":\"info\"}", "/email"},
@@ -338,6 +339,63 @@ Test(organisation, website_ok)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		cr_expect_eq(organisation_website_ok(cases[i].in), cases[i].ok, "case %zu: %s", i,
 		             cases[i].in);
+}
+
+Test(organisation, website_normalise)
+{
+	static const struct {
+		const char *in;
+		const char *out; /* NULL: refused */
+	} cases[] = {
+	    {"https://solglantan.se", "https://solglantan.se"},
+	    {"HTTP://Example.se/x", "HTTP://Example.se/x"},
+	    {"solglantan.se", "https://solglantan.se"},
+	    {"www.solglantan.se/om-oss?x=1#y", "https://www.solglantan.se/om-oss?x=1#y"},
+	    {"solglantan.se:8443", "https://solglantan.se:8443"},
+	    {"xn--bl-wia.se", "https://xn--bl-wia.se"},
+	    {"a-b.c-d.se/", "https://a-b.c-d.se/"},
+	    {"solglantan", NULL},
+	    {"ingen", NULL},
+	    {"1.2.3.4", NULL},
+	    {"solglantan.se:", NULL},
+	    {"solglantan.se:123456", NULL},
+	    {"solglantan.se:80x", NULL},
+	    {"-solglantan.se", NULL},
+	    {"solglantan-.se", NULL},
+	    {"solglantan..se", NULL},
+	    {".se", NULL},
+	    {"solglantan.se.", NULL},
+	    {"blå.se", NULL},
+	    {"solglantan.se/a b", NULL},
+	    {"javascript:alert(1)", NULL},
+	    {"mailto:a@solglantan.se", NULL},
+	    {"ftp://solglantan.se", NULL},
+	    {"//solglantan.se", NULL},
+	    {"/om-oss", NULL},
+	    {"", NULL},
+	};
+	char out[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool ok = organisation_website_normalise(cases[i].in, out, sizeof(out));
+
+		cr_expect_eq(ok, cases[i].out != NULL, "case %zu: %s", i, cases[i].in);
+		if (ok && cases[i].out)
+			cr_expect_str_eq(out, cases[i].out, "case %zu", i);
+	}
+	/* too long for the buffer: refused, never cut */
+	cr_expect_not(organisation_website_normalise("solglantan.se/abcdefgh", out, 20));
+}
+
+Test(organisation, website_without_scheme_stored_with_https)
+{
+	struct problem pb = PROBLEM_INIT;
+	json_t *out = input("{" VALID ",\"website\":\"solglantan.se\"}", ORGANISATION_CREATE, false, &pb);
+
+	cr_assert_not_null(out);
+	cr_expect_str_eq(json_string_value(json_object_get(out, "website")), "https://solglantan.se");
+	json_decref(out);
+	problem_release(&pb);
 }
 
 Test(organisation, phone_ok)

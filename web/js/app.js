@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js';
-import { BASE, session, onSession, logout } from './api.js';
-import { h, announce, problemBox } from './dom.js';
+import { initLang, t } from './i18n.js?v=fd62139daa86';
+import { BASE, session, onSession, logout } from './api.js?v=fd62139daa86';
+import { h, announce, problemBox } from './dom.js?v=fd62139daa86';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -75,7 +75,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js`);
+    const mod = await import(`./pages/${page}.js?v=fd62139daa86`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;
@@ -84,11 +84,23 @@ async function render(focus) {
     if (!(e && 'status' in e)) console.warn(e); // a programming error, not an API answer
   }
   if (token !== current) return;
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
   if (said) {
-    view.querySelector('h1')?.after(h('div', { class: 'notice notice-success' }, h('p', {}, said)));
+    // shown once, where the person is looking (the part of the page the link points at), and
+    // gone when closed or at the next page
+    const heading = (target && target.querySelector('h2, h3')) || view.querySelector('h1');
+    const box = h('div', { class: 'notice notice-success flash' }, h('p', {}, said));
+    const close = h('button', { type: 'button', class: 'close', 'aria-label': t('common.closeNotice') }, '×');
+    close.addEventListener('click', () => {
+      box.remove();
+      const to = heading || main;
+      if (!to.hasAttribute('tabindex')) to.setAttribute('tabindex', '-1');
+      to.focus();
+    });
+    box.prepend(close);
+    if (heading) heading.after(box); else view.prepend(box);
     announce(said);
   }
-  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
   if (target) {
     if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
     target.scrollIntoView();
@@ -192,6 +204,8 @@ new MutationObserver(() => {
 }).observe(main, { childList: true, subtree: true });
 
 window.addEventListener('popstate', () => render(true));
+// a notice from the last step goes away when the person starts the next one
+document.addEventListener('submit', () => main.querySelectorAll('.flash').forEach((x) => x.remove()), true);
 onSession(() => renderShell());
 
 await initLang();

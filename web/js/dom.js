@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldMessage } from './i18n.js';
-import { session } from './api.js';
+import { t, getLang, fieldMessage } from './i18n.js?v=fd62139daa86';
+import { session } from './api.js?v=fd62139daa86';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {
@@ -194,4 +194,34 @@ export function needLogin(view, ctx, admin = false) {
   view.append(h('h1', {}, title), notice('info', h('p', {}, t(me ? 'common.adminOnly' : 'common.loginNeeded')),
     me ? null : h('p', {}, h('a', { href: `/logga-in?next=${encodeURIComponent(location.pathname)}` }, t('common.loginLink')))));
   return null;
+}
+
+// Swedish content (agreement text, titles, descriptions) keeps lang="sv" when the interface
+// is in English, so that screen readers pronounce it as Swedish
+export const sv = (tag, attrs, ...kids) => h(tag, { ...attrs, lang: getLang() === 'sv' ? null : 'sv' }, ...kids);
+
+// Asks before an action that cannot be undone, in a modal <dialog>: the page behind is inert,
+// Tab stays inside, Escape or "Avbryt" cancel, and focus goes back to what opened it.
+// Resolves true only when the person confirms. o: {title, text, yes, danger = true}
+export function confirmAction(o) {
+  const opener = document.activeElement;
+  const hid = uid('dlg-h');
+  const tid = uid('dlg-t');
+  const yes = h('button', { type: 'submit', class: `button ${o.danger === false ? '' : 'button-danger'}`, value: 'yes' }, o.yes);
+  const no = h('button', { type: 'submit', class: 'button button-secondary', value: 'no' }, t('common.cancel'));
+  const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': hid, 'aria-describedby': tid },
+    h('form', { method: 'dialog' },
+      h('h2', { id: hid }, o.title),
+      h('p', { id: tid }, o.text),
+      h('p', { class: 'actions' }, yes, ' ', no)));
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (opener && opener.isConnected) opener.focus();
+      resolve(dialog.returnValue === 'yes');
+    }, { once: true });
+    dialog.showModal();
+    no.focus(); // the safe choice first
+  });
 }

@@ -51,6 +51,53 @@ bool organisation_website_ok(const char *s)
 	return fields_url_ok(s);
 }
 
+/*
+ * s[0..n) is a DNS name with at least one dot (labels of 1..63 letters, digits and inner
+ * hyphens; a top-level label with a letter), then an optional :port of 1..5 digits
+ */
+static bool host_name_like(const char *s, size_t n)
+{
+	size_t end = 0, start = 0, dots = 0;
+	bool letter = false;
+
+	while (end < n && s[end] != ':')
+		end++;
+	for (size_t i = 0; i <= end; i++) {
+		if (i == end || s[i] == '.') {
+			size_t len = i - start;
+
+			if (len < 1 || len > 63 || s[start] == '-' || s[i - 1] == '-')
+				return false;
+			dots += i < end;
+			start = i + 1;
+			continue;
+		}
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+			return false;
+	}
+	for (size_t i = end; i > 0 && s[i - 1] != '.'; i--) /* the top-level label */
+		letter = letter || isalpha((unsigned char)s[i - 1]);
+	if (dots == 0 || !letter)
+		return false;
+	if (end == n)
+		return true;
+	return n - end - 1 >= 1 && n - end - 1 <= 5 && strspn(s + end + 1, "0123456789") == n - end - 1;
+}
+
+bool organisation_website_normalise(const char *s, char *out, size_t size)
+{
+	size_t host = strcspn(s, "/?#");
+	int n;
+
+	if (fields_url_ok(s))
+		n = snprintf(out, size, "%s", s);
+	else if (strstr(s, "://") == NULL && host_name_like(s, host))
+		n = snprintf(out, size, "https://%s", s);
+	else
+		return false;
+	return n > 0 && (size_t)n < size && fields_url_ok(out);
+}
+
 bool organisation_phone_ok(const char *s)
 {
 	int digits = 0;
@@ -107,8 +154,19 @@ json_t *organisation_input(const json_t *body, enum organisation_mode mode, bool
 	if (s && !uuid_like(s) && !problem_has_field(pb, "/umbrella_id"))
 		problem_add_error(pb, "/umbrella_id", "must be the id of an organisation");
 	s = fields_string(body, "website");
-	if (s && !organisation_website_ok(s) && !problem_has_field(pb, "/website"))
-		problem_add_error(pb, "/website", "must be an http:// or https:// address");
+	if (s) {
+		char url[512]; /* an address is ASCII: 500 characters and the added scheme fit */
+
+		if (problem_has_field(pb, "/website"))
+			; /* too long or not a string: said already */
+		else if (!organisation_website_normalise(s, url, sizeof(url)))
+			problem_add_error(pb, "/website",
+					  "must be a web address (https://example.se or example.se)");
+		else if (strlen(url) > 500)
+			problem_add_error(pb, "/website", "must be 1 to 500 characters long");
+		else
+			json_object_set_new(out, "website", json_string(url));
+	}
 	s = fields_string(body, "email");
 	if (s && !fields_email_ok(s) && !problem_has_field(pb, "/email"))
 		problem_add_error(pb, "/email", "must be an e-mail address");

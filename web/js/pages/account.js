@@ -1,10 +1,11 @@
 // Log in and create an account
-import { api, login } from '../api.js';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js';
-import { t } from '../i18n.js';
+import { api, login } from '../api.js?v=fd62139daa86';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=fd62139daa86';
+import { t } from '../i18n.js?v=fd62139daa86';
 
-// Only same-site paths are followed after login
-const safeNext = (n) => (n && /^\/[^/\\]/.test(n) ? n : '/mina-organisationer');
+// Only same-site paths are followed after login; without one, the secretariat starts on its
+// own pages and everyone else on their organisations
+const safeNext = (n, me) => (n && /^\/[^/\\]/.test(n) ? n : me && me.role === 'admin' ? '/kansli' : '/mina-organisationer');
 
 export default async function account(view, ctx) {
   const register = ctx.opts.mode === 'register';
@@ -28,13 +29,19 @@ export default async function account(view, ctx) {
 
   onSubmit(form, async () => {
     const v = readForm(form);
-    const missing = Object.keys(labels).filter((k) => form.elements[k] && !v[k])
-      .map((k) => ({ field: `/${k}`, message: 'is required' }));
-    if (missing.length) return showErrors(form, missing, labels);
+    // every wrong field at once, in the form's order, as the API would name them
+    const errs = Object.keys(labels).filter((k) => form.elements[k]).map((k) => {
+      const x = k === 'password' ? form.elements.password.value : v[k];
+      if (!x) return { field: `/${k}`, message: 'is required' };
+      if (k === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(x)) return { field: '/email', message: 'must be an e-mail address' };
+      if (register && k === 'password' && [...x].length < 12) return { field: '/password', message: 'must be at least 12 characters long' };
+      return null;
+    }).filter(Boolean);
+    if (errs.length) return showErrors(form, errs, labels);
     try {
       if (register) await api('/auth/register', { method: 'POST', body: { name: v.name, email: v.email, password: form.elements.password.value }, auth: false });
-      await login(v.email, form.elements.password.value);
-      ctx.go(safeNext(ctx.query.get('next')), { flash: t(register ? 'account.created' : 'account.loggedIn') });
+      const me = await login(v.email, form.elements.password.value);
+      ctx.go(safeNext(ctx.query.get('next'), me), { flash: t(register ? 'account.created' : 'account.loggedIn') });
     } catch (e) {
       if (!register && e.status === 401) return showErrors(form, [{ field: '', text: t('account.loginFailed') }], labels);
       showErrors(form, e.errors || [], labels, e);

@@ -1,7 +1,7 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js';
-import { h, put, field, readForm, problemBox } from '../dom.js';
-import { t, fmtDateTime } from '../i18n.js';
+import { api, qs } from '../api.js?v=fd62139daa86';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=fd62139daa86';
+import { t, fmtDateTime } from '../i18n.js?v=fd62139daa86';
 
 const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'endorse', 'withdraw', 'cancel', 'adopt', 'supersede'];

@@ -1,11 +1,13 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
-// explained and nothing typed is lost), minutes and status
-import { api, qs, vocabularies } from '../api.js';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime } from '../i18n.js';
-import { clashBox, same } from '../clash.js';
-import { when } from './dialogues.js';
-import { currentPrinciples } from './dialogue.js';
+// explained and nothing typed is lost), minutes and status, and the attendance of everyone
+// registered, saved at once
+import { api, qs, vocabularies } from '../api.js?v=fd62139daa86';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=fd62139daa86';
+import { attendance } from './admin-attendance.js?v=fd62139daa86';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=fd62139daa86';
+import { clashBox, same } from '../clash.js?v=fd62139daa86';
+import { when } from './dialogues.js?v=fd62139daa86';
+import { currentPrinciples } from './dialogue.js?v=fd62139daa86';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];
@@ -19,7 +21,13 @@ function table(items) {
     h('tbody', {}, items.map((d) => h('tr', {},
       h('td', {}, h('a', { href: `/kansli/dialoger/${d.id}` }, d.title), ' ', h('a', { href: `/dialoger/${d.id}`, class: 'small', 'aria-label': t('admin.publicPageOf', { name: d.title }) }, t('admin.publicPage'))),
       h('td', {}, when(d)), h('td', {}, t(`dialogues.status.${d.status}`)),
-      h('td', {}, d.capacity == null ? String(d.seats_taken) : `${d.seats_taken}/${d.capacity}`, d.waitlist_length ? ` (+${d.waitlist_length})` : '')))));
+      h('td', {}, seatWords(d))))));
+}
+
+// "12 av 12 platser, 11 på kölistan"
+function seatWords(d) {
+  const taken = d.capacity == null ? t('admin.seatsTaken', { n: d.seats_taken }) : t('admin.seatsOf', { taken: fmtNum(d.seats_taken), n: d.capacity });
+  return d.waitlist_length ? `${taken}, ${t('dialogue.waitlistShort', { n: d.waitlist_length })}` : taken;
 }
 
 async function list(section) {
@@ -74,6 +82,7 @@ export default async function dialogues(section, ctx) {
     edit ? h('p', {}, h('a', { href: `/dialoger/${base.id}` }, t('admin.publicPage'))) : null,
     edit && base.status === 'cancelled' ? problemBox({ type: 'conflict', detail: '' }, h('p', {}, t('admin.cancelledNoEdit'))) : null,
     done, form);
+  if (edit) await attendance(section, base);
 
   // values as the API takes them
   const norm = (k, x) => {

@@ -1,7 +1,7 @@
 // The secretariat (admin): organisations to review, users, API clients; the rest is coming
-import { api, qs, vocabularies, loadMe, session } from '../api.js';
-import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
-import { t, label, fmtDate } from '../i18n.js';
+import { api, qs, vocabularies, loadMe, session } from '../api.js?v=fd62139daa86';
+import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=fd62139daa86';
+import { t, label, fmtDate } from '../i18n.js?v=fd62139daa86';
 
 const TABS = [
   ['pending', '/kansli'], ['users', '/kansli/anvandare'], ['clients', '/kansli/klienter'],
@@ -29,7 +29,7 @@ export default async function admin(view, ctx) {
   put(view, section);
   const page = { pending, users: ctx.opts.sub === 'user' ? user : users, clients }[tab];
   if (page) return page(section, ctx);
-  return (await import(`./admin-${tab}.js`)).default(section, ctx);
+  return (await import(`./admin-${tab}.js?v=fd62139daa86`)).default(section, ctx);
 }
 
 async function pending(section) {
@@ -56,6 +56,7 @@ async function pending(section) {
     reject.setAttribute('aria-controls', rid);
     reject.addEventListener('click', () => { rform.hidden = false; reject.setAttribute('aria-expanded', 'true'); rform.elements.reason.focus(); });
     verify.addEventListener('click', async () => {
+      if (!await confirmAction({ title: t('admin.verifyTitle', { name: o.name }), text: t('admin.verifyText'), yes: t('admin.verifyYes'), danger: false })) return;
       try {
         await api(`/organisations/${o.id}/verify`, { method: 'POST' });
         gone(li, t('admin.verified', { name: o.name }));
@@ -64,6 +65,7 @@ async function pending(section) {
     onSubmit(rform, async () => {
       const reason = rform.elements.reason.value.trim();
       if (!reason) return showErrors(rform, [{ field: '/reason', message: 'is required' }], { reason: t('admin.rejectReason') });
+      if (!await confirmAction({ title: t('admin.rejectTitle', { name: o.name }), text: t('admin.rejectText'), yes: t('admin.rejectConfirm') })) return;
       try {
         await api(`/organisations/${o.id}/reject`, { method: 'POST', body: { reason } });
         gone(li, t('admin.rejected', { name: o.name }));
@@ -177,25 +179,20 @@ async function clients(section) {
       h('thead', {}, h('tr', {}, [t('admin.clientName'), t('admin.clientId'), t('admin.scopes'), t('admin.created'), t('reps.actions')].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, items.map((c) => {
         const cell = h('td', { class: 'row-actions' });
-        const del = h('button', { type: 'button', class: 'button button-small button-danger' }, t('admin.deleteClient', { name: c.name }));
-        del.addEventListener('click', () => {
-          const yes = h('button', { type: 'button', class: 'button button-small button-danger' }, t('admin.deleteYes'));
-          const no = h('button', { type: 'button', class: 'button button-small button-secondary' }, t('common.cancel'));
-          const q = h('p', { tabindex: '-1' }, t('admin.deleteConfirm', { name: c.name }));
-          cell.replaceChildren(q, yes, ' ', no);
-          q.focus();
-          no.addEventListener('click', () => { cell.replaceChildren(del); del.focus(); });
-          yes.addEventListener('click', async () => {
-            try {
-              const { etag } = await api(`/clients/${c.id}`);
-              await api(`/clients/${c.id}`, { method: 'DELETE', ifMatch: etag });
-              await load();
-              said(msg, t('admin.deleted', { name: c.name }), true);
-            } catch (e) { msg.replaceChildren(problemBox(e)); }
-          });
+        const nameId = `client-${c.id}`;
+        // the button says what it does; the row's name describes which client
+        const del = h('button', { type: 'button', class: 'button button-small button-danger', 'aria-describedby': nameId }, t('common.remove'));
+        del.addEventListener('click', async () => {
+          if (!await confirmAction({ title: t('admin.deleteTitle', { name: c.name }), text: t('admin.deleteConfirm', { name: c.name }), yes: t('admin.deleteYes') })) return;
+          try {
+            const { etag } = await api(`/clients/${c.id}`);
+            await api(`/clients/${c.id}`, { method: 'DELETE', ifMatch: etag });
+            await load();
+            said(msg, t('admin.deleted', { name: c.name }), true);
+          } catch (e) { msg.replaceChildren(problemBox(e)); }
         });
         put(cell, del);
-        return h('tr', {}, h('td', {}, c.name), h('td', {}, h('code', {}, c.client_id)),
+        return h('tr', {}, h('td', { id: nameId }, c.name), h('td', {}, h('code', {}, c.client_id)),
           h('td', {}, c.scopes.join(', ')), h('td', {}, fmtDate(c.created_at)), cell);
       }))));
   }

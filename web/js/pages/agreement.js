@@ -1,10 +1,11 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, qs, session, vocabularies, BASE } from '../api.js';
-import { h, put, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js';
-import { t, label, fmtDate, fmtNum } from '../i18n.js';
-import { md } from '../markdown.js';
-import { agreementStatus, endorsementTable } from '../endorsements.js';
+import { api, qs, session, vocabularies, BASE } from '../api.js?v=fd62139daa86';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=fd62139daa86';
+import { spreadsheetCsv } from '../spreadsheet.js?v=fd62139daa86';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=fd62139daa86';
+import { md } from '../markdown.js?v=fd62139daa86';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=fd62139daa86';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {
@@ -26,50 +27,88 @@ export default async function agreement(view, ctx) {
   ctx.title(t('nav.agreement'));
   const byParty = (p) => a.commitments.filter((c) => c.party === p);
   put(view,
-    h('h1', {}, a.title),
+    sv('h1', {}, a.title),
     h('p', { class: 'meta' }, agreementStatus(a.status), ' ', t('agreement.versionN', { n: a.version }),
       a.adopted_at ? ` · ${t('agreement.adoptedOn', { date: fmtDate(a.adopted_at) })}` : ''),
     a !== current && current && a.id !== current.id ? notice('info', h('p', {}, t('agreement.notCurrent'), ' ', h('a', { href: '/overenskommelsen' }, t('agreement.toCurrent')))) : null,
     a.status === 'adopted' ? h('p', { class: 'lead' }, t('agreement.count', { n: a.endorsement_count }), ' ', h('a', { href: '#register' }, t('agreement.seeRegister'))) : null,
-    a.goals.length ? h('section', { 'aria-labelledby': 'goals-h' }, h('h2', { id: 'goals-h' }, t('agreement.goals')), h('ol', {}, a.goals.map((g) => h('li', {}, g)))) : null,
+    a.goals.length ? h('section', { 'aria-labelledby': 'goals-h' }, h('h2', { id: 'goals-h' }, t('agreement.goals')), sv('ol', {}, a.goals.map((g) => h('li', {}, g)))) : null,
     a.principles.length ? h('section', { 'aria-labelledby': 'pr-h' }, h('h2', { id: 'pr-h' }, t('agreement.principles')),
-      h('dl', { class: 'principles' }, a.principles.map((p) => [h('dt', {}, p.title), h('dd', {}, p.description || '')]))) : null,
+      sv('dl', { class: 'principles' }, a.principles.map((p) => [h('dt', {}, p.title), h('dd', {}, p.description || '')]))) : null,
     a.commitments.length ? h('section', { 'aria-labelledby': 'com-h' }, h('h2', { id: 'com-h' }, t('agreement.commitments')),
-      PARTIES.filter((p) => byParty(p).length).map((p) => [h('h3', {}, t(`agreement.party.${p}`)), h('ul', {}, byParty(p).map((c) => h('li', {}, c.text)))])) : null,
-    a.body ? h('section', { 'aria-labelledby': 'body-h' }, h('h2', { id: 'body-h' }, t('agreement.text')), h('div', { class: 'prose-md' }, md(a.body))) : null,
+      PARTIES.filter((p) => byParty(p).length).map((p) => [h('h3', {}, t(`agreement.party.${p}`)), sv('ul', {}, byParty(p).map((c) => h('li', {}, c.text)))])) : null,
+    a.body ? h('section', { 'aria-labelledby': 'body-h' }, h('h2', { id: 'body-h' }, t('agreement.text')), sv('div', { class: 'prose-md' }, md(a.body))) : null,
     a.decisions.length ? h('section', { 'aria-labelledby': 'dec-h' }, h('h2', { id: 'dec-h' }, t('agreement.history')),
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, [t('agreement.date'), t('agreement.decidedBy'), t('agreement.reference'), t('agreement.summary')].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, a.decisions.map((d) => h('tr', {}, h('td', { class: 'nowrap' }, fmtDate(`${d.date}T12:00:00Z`)), h('td', {}, d.body), h('td', {}, d.reference || ''), h('td', {}, d.summary || '')))))) : null);
+        h('tbody', {}, a.decisions.map((d) => h('tr', {}, h('td', { class: 'nowrap' }, fmtDate(`${d.date}T12:00:00Z`)), sv('td', {}, d.body), h('td', {}, d.reference || ''), sv('td', {}, d.summary || '')))))) : null);
 
-  if (a.status === 'adopted' || a.status === 'superseded') await register(view, a, vocab);
+  if (a.status === 'adopted' || a.status === 'superseded') await register(view, a, vocab, ctx);
   if (a.status === 'adopted') await endorse(view, a, ctx);
   if (all.items.length > 1) {
     put(view, h('section', { 'aria-labelledby': 'ver-h' }, h('h2', { id: 'ver-h' }, t('agreement.versions')),
-      h('ul', {}, all.items.map((x) => h('li', {}, h('a', { href: `/overenskommelsen/${x.slug}`, 'aria-current': x.id === a.id ? 'page' : null }, x.title),
+      h('ul', {}, all.items.map((x) => h('li', {}, sv('a', { href: `/overenskommelsen/${x.slug}`, 'aria-current': x.id === a.id ? 'page' : null }, x.title),
         ' – ', t('agreement.versionN', { n: x.version }), ', ', t(`agreement.status.${x.status}`))))));
   }
 }
 
-// The public register, with filters, paging and the same filters as CSV
-async function register(view, a, vocab) {
+// The public register, with filters (kept in the address, so a view can be linked and
+// survives a reload), paging, and the same filters as CSV: the open-data file for machines
+// and a file made here for Swedish spreadsheets
+const FILTERS = ['status', 'kind', 'area', 'as_of'];
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+// a calendar day that exists, from 1900 to today (the register has no future)
+function realDay(v) {
+  const m = DAY.exec(v);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && +m[1] >= 1900 && d.getTime() <= Date.now();
+}
+
+async function register(view, a, vocab, ctx) {
   const opts = (list) => [['', t('common.all')], ...list.map((e) => [e.code, label(e)])];
-  const form = h('form', { class: 'search', 'aria-label': t('agreement.registerFilters') },
+  const q0 = (k) => ctx.query.get(k) || '';
+  const form = h('form', { class: 'search', 'aria-label': t('agreement.registerFilters'), novalidate: true },
     h('div', { class: 'filters' },
-      field({ name: 'status', type: 'select', label: t('org.status'), options: [['', t('common.all')], ...['active', 'withdrawn', 'renewal_needed'].map((s) => [s, t(`agreement.endStatus.${s}`)])] }),
-      field({ name: 'kind', type: 'select', label: t('org.kind'), options: opts(vocab.kinds) }),
-      field({ name: 'area', type: 'select', label: t('orgs.area'), options: opts(vocab.areas) }),
-      field({ name: 'as_of', type: 'date', label: t('agreement.asOf'), hint: t('agreement.asOfHint') })));
+      field({ name: 'status', type: 'select', label: t('org.status'), value: q0('status'), options: [['', t('common.all')], ...['active', 'withdrawn', 'renewal_needed'].map((s) => [s, t(`agreement.endStatus.${s}`)])] }),
+      field({ name: 'kind', type: 'select', label: t('org.kind'), value: q0('kind'), options: opts(vocab.kinds) }),
+      field({ name: 'area', type: 'select', label: t('orgs.area'), value: q0('area'), options: opts(vocab.areas) }),
+      field({ name: 'as_of', type: 'date', label: t('agreement.asOf'), value: q0('as_of'), hint: t('agreement.asOfHint'), min: '1900-01-01' })));
   const status = h('p', { class: 'count', role: 'status' });
   const slot = h('div');
   const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
   const csv = h('a', { class: 'button button-secondary' }, t('agreement.csv'));
+  const excel = h('button', { type: 'button', class: 'button button-secondary' }, t('agreement.csvExcel'));
   put(view, h('section', { 'aria-labelledby': 'register-h', id: 'register' }, h('h2', { id: 'register-h' }, t('agreement.register')),
-    h('p', {}, t('agreement.registerLead')), form, h('p', {}, csv), status, slot, more));
+    h('p', {}, t('agreement.registerLead')), form, h('p', { class: 'actions' }, csv, ' ', excel), h('p', { class: 'hint' }, t('agreement.csvHint')), status, slot, more));
   let cursor = null;
   let rows = [];
-  async function load(append) {
+  // the filters as the API takes them, or null after showing why the date cannot be used
+  const filters = () => {
     const f = readForm(form);
+    const date = form.elements.as_of;
+    if (date.validity.badInput || (f.as_of && !realDay(f.as_of))) {
+      showErrors(form, [{ field: '/as_of', text: t('agreement.asOfBad') }]);
+      return null;
+    }
+    form.querySelector('.error-summary')?.remove();
+    const box = form.querySelector('[data-field="as_of"]');
+    if (box.classList.contains('has-error')) {
+      box.classList.remove('has-error');
+      box.querySelector('.field-error').hidden = true;
+      date.removeAttribute('aria-invalid');
+    }
+    return Object.fromEntries(FILTERS.map((k) => [k, f[k]]));
+  };
+  async function load(append) {
+    const f = filters();
+    if (!f) { // the count and the table go together: neither shows a view that was not asked for
+      status.textContent = '';
+      slot.replaceChildren();
+      more.hidden = true;
+      return;
+    }
+    if (!append) history.replaceState(null, '', `${location.pathname}${qs(f)}${location.hash}`);
     csv.setAttribute('href', `${BASE}/agreements/${a.id}/endorsements.csv${qs(f)}`);
     try {
       const { data } = await api(`/agreements/${a.id}/endorsements${qs({ ...f, limit: 50, cursor: append ? cursor : null })}`);
@@ -78,7 +117,11 @@ async function register(view, a, vocab) {
       more.hidden = !cursor;
       slot.replaceChildren(rows.length ? endorsementTable(rows, vocab) : h('p', { class: 'empty' }, t('agreement.registerEmpty')));
       status.textContent = rows.length ? t(cursor ? 'agreement.shownMore' : 'agreement.shown', { n: rows.length }) : '';
-    } catch (e) { slot.replaceChildren(problemBox(e)); }
+    } catch (e) {
+      status.textContent = '';
+      more.hidden = true;
+      slot.replaceChildren(problemBox(e));
+    }
   }
   form.addEventListener('change', () => load(false));
   form.addEventListener('submit', (e) => { e.preventDefault(); load(false); });
@@ -86,6 +129,25 @@ async function register(view, a, vocab) {
     const n = rows.length;
     await load(true);
     slot.querySelectorAll('tbody tr a')[n]?.focus();
+  });
+  excel.addEventListener('click', async () => {
+    const f = filters();
+    if (!f) return;
+    try {
+      const all = [];
+      let c = null;
+      do {
+        const { data } = await api(`/agreements/${a.id}/endorsements${qs({ ...f, limit: 100, cursor: c })}`);
+        all.push(...data.items);
+        c = data.next_cursor;
+      } while (c);
+      const file = new Blob([spreadsheetCsv(all, vocab)], { type: 'text/csv;charset=utf-8' });
+      const link = h('a', { href: URL.createObjectURL(file), download: `anslutna-${a.slug}${f.as_of ? `-${f.as_of}` : ''}.csv`, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000); // after the download has started
+    } catch (e) { slot.replaceChildren(problemBox(e)); }
   });
   await load(false);
 }

@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
-// and for the secretariat attendance and cancelling
-import { api, qs, session, vocabularies, absolute } from '../api.js';
-import { h, put, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js';
-import { t, label, fmtNum } from '../i18n.js';
-import { md } from '../markdown.js';
-import { when, seats } from './dialogues.js';
+// and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
+import { api, qs, session, vocabularies, absolute } from '../api.js?v=fd62139daa86';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=fd62139daa86';
+import { t, label, fmtNum } from '../i18n.js?v=fd62139daa86';
+import { md } from '../markdown.js?v=fd62139daa86';
+import { when, seats } from './dialogues.js?v=fd62139daa86';
 
 export async function currentPrinciples() {
   try {
@@ -23,17 +23,20 @@ export default async function dialogue(view, ctx) {
   ctx.title(d.title);
   const me = session();
   const admin = me && me.role === 'admin';
-  const again = (flash) => ctx.go(location.pathname, { replace: true, flash });
+  // after registering or unregistering the notice shows in the registration section
+  const again = (flash, at = '') => ctx.go(`${location.pathname}${at}`, { replace: true, flash });
   const msg = h('div');
   const fail = (e) => { msg.replaceChildren(problemBox(e)); msg.querySelector('h2').tabIndex = -1; msg.querySelector('h2').focus(); };
   const started = new Date(d.starts_at) <= new Date();
   const open = d.status === 'scheduled' && d.registration_open && !started;
   const left = d.capacity == null ? null : Math.max(0, d.capacity - d.seats_taken);
+  // seats and the waiting list matter only while one can still come: not once it has begun
+  const upcoming = d.status === 'scheduled' && !started;
   const principleTitle = (c) => (principles.find((p) => p.code === c) || {}).title || c;
 
   put(view,
     h('p', {}, h('a', { href: '/dialoger' }, t('common.back'), ': ', t('dialogues.title'))),
-    h('h1', {}, d.title),
+    sv('h1', {}, d.title),
     h('p', {}, seats(d)),
     msg,
     admin ? h('ul', { class: 'actions' },
@@ -46,31 +49,24 @@ export default async function dialogue(view, ctx) {
         [t('dialogue.format'), t(`dialogues.format.${d.format}`)],
         [t('dialogue.location'), d.location],
         [t('dialogue.online'), d.online_url && /^https?:\/\//i.test(d.online_url) ? h('a', { href: d.online_url, rel: 'noopener noreferrer' }, d.online_url) : null],
-        [t('dialogue.seats'), d.capacity == null ? t('dialogue.unlimited') : t('dialogue.seatsOf', { left: fmtNum(left), capacity: fmtNum(d.capacity) })],
-        [t('dialogue.waitlist'), d.waitlist_length ? t('dialogue.waitlistN', { n: d.waitlist_length }) : null],
+        [t('dialogue.seats'), !upcoming ? null : d.capacity == null ? t('dialogue.unlimited') : t('dialogue.seatsOf', { left: fmtNum(left), capacity: fmtNum(d.capacity) })],
+        [t('dialogue.waitlist'), upcoming && d.waitlist_length ? t('dialogue.waitlistN', { n: d.waitlist_length }) : null],
         [t('dialogue.services'), d.services.map((s) => t(`dialogue.service.${s}`)).join(', ')],
         [t('dialogue.level'), d.participation_level ? t(`dialogue.levels.${d.participation_level}`) : null],
         [t('dialogue.principles'), d.principles.map(principleTitle).join(', ')],
       ].filter(([, v]) => v != null && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('p', {}, h('a', { href: absolute(`/dialogues/${d.id}.ics`), download: `dialog-${d.id}.ics` }, t('dialogue.addToCalendar')))),
-    d.description ? h('section', { 'aria-labelledby': 'desc-h' }, h('h2', { id: 'desc-h' }, t('dialogue.description')), h('div', { class: 'prose-md' }, md(d.description))) : null,
-    d.agenda ? h('section', { 'aria-labelledby': 'agenda-h' }, h('h2', { id: 'agenda-h' }, t('dialogue.agenda')), h('div', { class: 'prose-md' }, md(d.agenda))) : null,
-    d.minutes ? h('section', { 'aria-labelledby': 'min-h' }, h('h2', { id: 'min-h' }, t('dialogue.minutes')), h('div', { class: 'prose-md' }, md(d.minutes))) : null);
+    d.description ? h('section', { 'aria-labelledby': 'desc-h' }, h('h2', { id: 'desc-h' }, t('dialogue.description')), sv('div', { class: 'prose-md' }, md(d.description))) : null,
+    d.agenda ? h('section', { 'aria-labelledby': 'agenda-h' }, h('h2', { id: 'agenda-h' }, t('dialogue.agenda')), sv('div', { class: 'prose-md' }, md(d.agenda))) : null,
+    d.minutes ? h('section', { 'aria-labelledby': 'min-h' }, h('h2', { id: 'min-h' }, t('dialogue.minutes')), sv('div', { class: 'prose-md' }, md(d.minutes))) : null);
 
   // cancelling, after a confirmation
   const cslot = view.querySelector('#cancel-slot');
   if (cslot) {
     const btn = h('button', { type: 'button', class: 'button button-danger' }, t('dialogue.cancel'));
-    btn.addEventListener('click', () => {
-      const q = h('p', { tabindex: '-1' }, t('dialogue.cancelConfirm'));
-      const yes = h('button', { type: 'button', class: 'button button-danger' }, t('dialogue.cancelYes'));
-      const no = h('button', { type: 'button', class: 'button button-secondary' }, t('common.cancel'));
-      cslot.replaceChildren(q, yes, ' ', no);
-      q.focus();
-      no.addEventListener('click', () => { cslot.replaceChildren(btn); btn.focus(); });
-      yes.addEventListener('click', async () => {
-        try { await api(`/dialogues/${d.id}/cancel`, { method: 'POST' }); again(t('dialogue.cancelled')); } catch (e) { fail(e); }
-      });
+    btn.addEventListener('click', async () => {
+      if (!await confirmAction({ title: t('dialogue.cancelTitle', { title: d.title }), text: t('dialogue.cancelConfirm'), yes: t('dialogue.cancelYes') })) return;
+      try { await api(`/dialogues/${d.id}/cancel`, { method: 'POST' }); again(t('dialogue.cancelled')); } catch (e) { fail(e); }
     });
     put(cslot, btn);
   }
@@ -88,15 +84,19 @@ export default async function dialogue(view, ctx) {
     for (const r of mineActive) {
       const off = h('button', { type: 'button', class: 'button button-secondary button-small', 'aria-label': t('dialogue.unregisterName', { name: r.organisation.name }) }, t('dialogue.unregister'));
       off.addEventListener('click', async () => {
+        const text = t(r.status === 'waitlisted' ? 'dialogue.unregisterWaitlisted' : 'dialogue.unregisterSeat', { name: r.organisation.name });
+        if (!await confirmAction({ title: t('dialogue.unregisterTitle', { name: r.organisation.name }), text, yes: t('dialogue.unregisterYes') })) return;
         try {
           await api(`/dialogues/${d.id}/registrations/${r.organisation.id}`, { method: 'DELETE' });
-          again(t('dialogue.unregistered', { name: r.organisation.name }));
+          again(t('dialogue.unregistered', { name: r.organisation.name }), '#anmalan');
         } catch (e) { fail(e); }
       });
       put(reg, notice('info', h('p', {}, h('strong', {}, r.organisation.name), ': ', regStatus(r), ', ', t('dialogue.attendeesN', { n: r.attendees })), started ? null : h('p', {}, off)));
     }
     const free = mine.filter((o) => !mineActive.some((r) => r.organisation.id === o.id));
+    if (admin) put(reg, h('p', {}, t('dialogue.adminRegistrations'), ' ', h('a', { href: `/kansli/dialoger/${d.id}#narvaro` }, t('dialogue.toAttendance'))));
     if (!open) put(reg, h('p', {}, t('dialogue.registrationClosed')));
+    else if (!mine.length && admin) { /* the secretariat registers no organisation of its own */ }
     else if (!mine.length) put(reg, h('p', {}, t('dialogue.noOrganisation'), ' ', h('a', { href: '/mina-organisationer/ny' }, t('my.register'))));
     else if (free.length) {
       const labels = { organisation_id: t('dialogue.organisation'), attendees: t('dialogue.attendees'), note: t('dialogue.note') };
@@ -112,7 +112,7 @@ export default async function dialogue(view, ctx) {
         if (v.note) body.note = v.note;
         try {
           const { data } = await api(`/dialogues/${d.id}/registrations`, { method: 'POST', body });
-          again(t(data.status === 'registered' ? 'dialogue.registered' : 'dialogue.waitlistedNow', { name: data.organisation.name, n: data.waitlist_position }));
+          again(t(data.status === 'registered' ? 'dialogue.registered' : 'dialogue.waitlistedNow', { name: data.organisation.name, n: data.waitlist_position }), '#anmalan');
         } catch (e) { showErrors(form, e.errors || [], labels, e); }
       });
       put(reg, form);
@@ -124,27 +124,11 @@ export default async function dialogue(view, ctx) {
   put(view, list);
   const shown = admin ? regs.items : active;
   if (!shown.length) { put(list, h('p', { class: 'empty' }, t('dialogue.noRegistrations'))); return; }
-  const attendance = admin || d.status === 'held';
+  const attendance = d.status === 'held';
   put(list, h('table', { class: 'table' },
     h('thead', {}, h('tr', {}, [t('dialogue.organisation'), t('dialogue.attendees'), t('org.status'), attendance ? t('dialogue.attended') : null]
       .filter(Boolean).map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, shown.map((r) => {
-      let cell = null;
-      if (admin && r.status !== 'cancelled') {
-        const sel = h('select', { 'aria-label': t('dialogue.attendedOf', { name: r.organisation.name }), value: r.attended == null ? '' : String(r.attended) },
-          h('option', { value: '' }, t('dialogue.notRecorded')), h('option', { value: 'true' }, t('dialogue.came')), h('option', { value: 'false' }, t('dialogue.didNotCome')));
-        const save = h('button', { type: 'button', class: 'button button-small button-secondary', 'aria-label': t('dialogue.saveAttendanceOf', { name: r.organisation.name }) }, t('common.save'));
-        save.addEventListener('click', async () => {
-          try {
-            await api(`/dialogues/${d.id}/registrations/${r.organisation.id}`, { method: 'PATCH', body: { attended: sel.value === '' ? null : sel.value === 'true' } });
-            again(t('dialogue.attendanceSaved', { name: r.organisation.name }));
-          } catch (e) { fail(e); }
-        });
-        cell = h('td', { class: 'row-actions' }, sel, save);
-      } else if (attendance) {
-        cell = h('td', {}, r.attended == null ? '' : t(r.attended ? 'dialogue.came' : 'dialogue.didNotCome'));
-      }
-      return h('tr', {}, h('td', {}, r.organisation.name),
-        h('td', {}, fmtNum(r.attendees)), h('td', {}, regStatus(r)), cell);
-    }))));
+    h('tbody', {}, shown.map((r) => h('tr', {}, h('td', {}, r.organisation.name),
+      h('td', {}, fmtNum(r.attendees)), h('td', {}, regStatus(r)),
+      attendance ? h('td', {}, r.attended == null ? t('dialogue.notRecorded') : t(r.attended ? 'dialogue.came' : 'dialogue.didNotCome')) : null)))));
 }

@@ -1,7 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js';
-import { h, put, announce, problemBox } from '../dom.js';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js';
+import { api, qs, vocabularies, absolute } from '../api.js?v=fd62139daa86';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=fd62139daa86';
+import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=fd62139daa86';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {
@@ -25,7 +25,7 @@ export function seats(d) {
 export function dialogueItem(d, vocab, tag = 'h3') {
   const kind = label(vocab.dialogue_kinds.find((k) => k.code === d.kind));
   return h('li', { class: 'org-item' },
-    h(tag, { class: 'h3' }, h('a', { href: `/dialoger/${d.id}` }, d.title)),
+    h(tag, { class: 'h3' }, sv('a', { href: `/dialoger/${d.id}` }, d.title)),
     h('p', { class: 'meta' }, when(d)),
     h('p', { class: 'meta' }, [kind, d.location || (d.format !== 'in_person' ? t(`dialogues.format.${d.format}`) : null)].filter(Boolean).join(' · ')),
     h('p', {}, seats(d)));
@@ -55,12 +55,15 @@ async function month(slot, y, m, vocab) {
   const wdLong = new Intl.DateTimeFormat(getLang(), { weekday: 'long', timeZone: 'UTC' });
   const link = (d) => h('a', { href: `/dialoger/${d.id}`, class: d.status === 'cancelled' ? 'cancelled' : null },
     `${fmtTime(d.starts_at)} ${d.title}`, d.status === 'cancelled' ? ` (${t('dialogues.status.cancelled')})` : '');
+  const today = local(new Date());
+  const isToday = (day) => today.year === y && today.month === m && today.day === day;
   const rows = [];
   let cells = [];
   for (let i = 0; i < first; i++) cells.push(h('td', { class: 'out' }));
   for (let day = 1; day <= days; day++) {
     const list = byDay.get(day);
-    cells.push(h('td', { class: list ? 'has' : null }, h('span', { class: 'daynum' }, day),
+    cells.push(h('td', { class: [list ? 'has' : '', isToday(day) ? 'today' : ''].join(' ').trim() || null, 'aria-current': isToday(day) ? 'date' : null },
+      h('span', { class: 'daynum' }, day, isToday(day) ? h('span', { class: 'today-tag' }, ` ${t('dialogues.today')}`) : null),
       list ? h('ul', {}, list.map((d) => h('li', {}, link(d)))) : null));
     if (cells.length === 7) { rows.push(h('tr', {}, cells)); cells = []; }
   }
@@ -76,7 +79,8 @@ async function month(slot, y, m, vocab) {
   const dayList = data.items.length
     ? h('ul', { class: 'org-list month-list' }, data.items.map((d) => dialogueItem(d, vocab)))
     : null;
-  slot.replaceChildren(grid, dayList || '', data.items.length ? '' : h('p', { class: 'empty' }, t('dialogues.noneInMonth', { month: title })));
+  // the grid's caption names the month on wide screens; on a phone the list has this heading
+  slot.replaceChildren(h('h3', { class: 'month-name' }, title), grid, dayList || '', data.items.length ? '' : h('p', { class: 'empty' }, t('dialogues.noneInMonth', { month: title })));
   return title;
 }
 

@@ -1,12 +1,21 @@
-// My organisations: the organisations of GET /me, with the role held in each
-import { loadMe } from '../api.js';
-import { h, put, needLogin } from '../dom.js';
-import { t } from '../i18n.js';
+// My organisations: the organisations of GET /me, with the role held in each and where the
+// secretariat's review stands (waiting, verified, rejected with the reason)
+import { api, loadMe } from '../api.js?v=fd62139daa86';
+import { h, put, needLogin } from '../dom.js?v=fd62139daa86';
+import { t } from '../i18n.js?v=fd62139daa86';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;
   ctx.title(t('my.title'));
   const me = await loadMe(); // fresh: roles may have changed
+  const full = new Map((await Promise.all(me.organisations.map((o) => api(`/organisations/${o.id}`).then((r) => r.data, () => null))))
+    .filter(Boolean).map((o) => [o.id, o]));
+  const status = (o) => {
+    const f = full.get(o.id);
+    if (!f) return null;
+    return [h('p', {}, h('span', { class: `badge badge-${f.status}` }, t(`status.${f.status}`)), ' ', t(`my.statusText.${f.status}`)),
+      f.status === 'rejected' && f.status_reason ? h('p', {}, t('my.reason'), ' ', h('q', {}, f.status_reason)) : null];
+  };
   put(view, 
     h('h1', {}, t('my.title')),
     h('p', { class: 'lead' }, t('my.lead')),
@@ -14,6 +23,7 @@ export default async function my(view, ctx) {
       ? h('ul', { class: 'org-list' }, me.organisations.map((o) => h('li', { class: 'org-item' },
         h('h2', { class: 'h3' }, h('a', { href: `/organisationer/${o.id}` }, o.name)),
         h('p', { class: 'meta' }, t('my.role'), ': ', t(`roles.${o.role}`)),
+        status(o),
         h('ul', { class: 'actions' },
           h('li', {}, h('a', { href: `/organisationer/${o.id}/redigera`, 'aria-label': t('my.editName', { name: o.name }) }, t('org.edit'))),
           o.role === 'signatory' ? h('li', {}, h('a', { href: `/organisationer/${o.id}/foretradare`, 'aria-label': t('my.repsName', { name: o.name }) }, t('org.manageReps'))) : null))))

@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js';
-import { t } from '../i18n.js';
+import { put, h } from '../dom.js?v=fd62139daa86';
+import { t } from '../i18n.js?v=fd62139daa86';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

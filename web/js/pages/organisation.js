@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, qs, roleIn, absolute, vocabularies } from '../api.js';
-import { h, put, notice, problemBox } from '../dom.js';
-import { t, label, fmtDate, fmtNum } from '../i18n.js';
-import { orgItem } from './organisations.js';
-import { endorsementTable } from '../endorsements.js';
+import { api, qs, roleIn, absolute, vocabularies } from '../api.js?v=fd62139daa86';
+import { h, put, notice, problemBox } from '../dom.js?v=fd62139daa86';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=fd62139daa86';
+import { orgItem } from './organisations.js?v=fd62139daa86';
+import { endorsementTable } from '../endorsements.js?v=fd62139daa86';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

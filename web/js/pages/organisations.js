@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js';
-import { h, put, field, problemBox } from '../dom.js';
-import { t, label } from '../i18n.js';
+import { api, qs, vocabularies } from '../api.js?v=fd62139daa86';
+import { h, put, field, problemBox } from '../dom.js?v=fd62139daa86';
+import { t, label } from '../i18n.js?v=fd62139daa86';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 
@@ -22,6 +22,8 @@ export default async function organisations(view, ctx) {
   const vocab = await vocabularies();
   const q0 = ctx.query;
   const opts = (list) => [['', t('common.all')], ...list.map((e) => [e.code, label(e)])];
+  // on a phone the results are below a screenful of filters: the count shows next to them too
+  const near = h('p', { class: 'count count-near' });
   const form = h('form', { class: 'search', role: 'search', 'aria-label': t('orgs.title') },
     field({ name: 'q', type: 'search', label: t('orgs.search'), value: q0.get('q') || '', maxlength: 200 }),
     h('div', { class: 'filters' },
@@ -30,7 +32,7 @@ export default async function organisations(view, ctx) {
       field({ name: 'district', type: 'select', label: t('orgs.district'), options: opts(vocab.districts), value: q0.get('district') || '' }),
       field({ name: 'endorsed', type: 'select', label: t('orgs.endorsed'), value: q0.get('endorsed') || '',
         options: [['', t('common.all')], ['true', t('orgs.endorsedYes')], ['false', t('orgs.endorsedNo')]] })),
-    h('p', {}, h('button', { type: 'reset', class: 'button button-secondary' }, t('orgs.clear'))));
+    h('p', {}, h('button', { type: 'reset', class: 'button button-secondary' }, t('orgs.clear'))), near);
   const status = h('p', { class: 'count', role: 'status' });
   const list = h('ul', { class: 'org-list' });
   const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
@@ -38,7 +40,7 @@ export default async function organisations(view, ctx) {
   put(view, 
     h('h1', {}, t('orgs.title')), h('p', { class: 'lead' }, t('orgs.lead')),
     form,
-    h('section', { 'aria-labelledby': 'res-h', class: 'results' }, h('h2', { id: 'res-h' }, t('orgs.results')), status, errors, list, more));
+    h('section', { 'aria-labelledby': 'res-h', class: 'results' }, h('h2', { id: 'res-h', tabindex: '-1' }, t('orgs.results')), status, errors, list, more));
 
   let cursor = null;
   let shown = 0;
@@ -67,6 +69,7 @@ export default async function organisations(view, ctx) {
       cursor = data.next_cursor;
       more.hidden = !cursor;
       status.textContent = shown === 0 ? t('orgs.empty') : t(cursor ? 'orgs.countMore' : 'orgs.count', { n: shown });
+      near.replaceChildren(status.textContent, ' ', h('a', { href: '#res-h' }, t('orgs.toResults')));
       if (append && items[0]) items[0].querySelector('a').focus();
     } catch (e) {
       if (e.name === 'AbortError') return;
@@ -78,7 +81,9 @@ export default async function organisations(view, ctx) {
     clearTimeout(timer);
     timer = setTimeout(() => load(false), 300);
   });
-  FILTERS.forEach((f) => form.elements[f].addEventListener('change', () => load(false)));
+  // after a filter changes, the count next to the filters comes into view (on a phone)
+  const showNear = () => { if (near.offsetParent) near.scrollIntoView({ block: 'nearest' }); };
+  FILTERS.forEach((f) => form.elements[f].addEventListener('change', () => load(false).then(showNear)));
   form.addEventListener('submit', (ev) => { ev.preventDefault(); clearTimeout(timer); load(false); });
   form.addEventListener('reset', () => setTimeout(() => load(false)));
   more.addEventListener('click', () => load(true));

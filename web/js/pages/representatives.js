@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, loadMe, session, roleIn } from '../api.js';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
-import { t, fmtDate } from '../i18n.js';
+import { api, loadMe, session, roleIn } from '../api.js?v=fd62139daa86';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=fd62139daa86';
+import { t, fmtDate } from '../i18n.js?v=fd62139daa86';
 
 const ROLES = ['representative', 'signatory'];
 
@@ -57,6 +57,8 @@ export default async function representatives(view, ctx) {
         });
         const remove = h('button', { type: 'button', class: 'button button-small button-danger', 'aria-label': t('reps.remove', { name: r.name }) }, t('common.remove'));
         remove.addEventListener('click', async () => {
+          const self = r.user_id === session().id;
+          if (!await confirmAction({ title: t('reps.removeTitle', { name: r.name }), text: t(self ? 'reps.removeSelfText' : 'reps.removeText', { name: r.name, org: o.name }), yes: t('reps.removeYes') })) return;
           msg.replaceChildren();
           try {
             await api(`/organisations/${o.id}/representatives/${r.user_id}`, { method: 'DELETE' });

@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js';
-import { put, h } from '../dom.js';
-import { t, fmtNum } from '../i18n.js';
-import { dialogueItem } from './dialogues.js';
+import { api, qs, session, vocabularies } from '../api.js?v=fd62139daa86';
+import { put, h } from '../dom.js?v=fd62139daa86';
+import { t, fmtNum } from '../i18n.js?v=fd62139daa86';
+import { dialogueItem } from './dialogues.js?v=fd62139daa86';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));

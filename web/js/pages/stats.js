@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js';
-import { put, h } from '../dom.js';
-import { t, label, fmtNum, getLang } from '../i18n.js';
+import { api, vocabularies } from '../api.js?v=fd62139daa86';
+import { put, h } from '../dom.js?v=fd62139daa86';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=fd62139daa86';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
