@@ -24,7 +24,9 @@
 --    Events of a transaction that is still running are numbered in a later batch, after it
 --    commits. The webhook outbox rows are written by the sequencer too, as it numbers the
 --    events they refer to. The service runs the sequencer every CHANGE_SEQUENCER_MS (25 ms by
---    default), so an event reaches the feed well within a second of its commit.
+--    default), so an event reaches webhooks well within a second of its commit, and a reader
+--    of /changes takes a turn itself before it reads (api.changes), so the feed always shows
+--    every change committed before the request.
 --    No NOTIFY is sent from the writers: PostgreSQL serialises the commits of transactions
 --    that notify (they take a global lock while queueing the notification at commit), which
 --    would bring back the queue this removes.
