@@ -19,7 +19,8 @@
 # Usage: bash tests/bench/run.sh [ORGANISATIONS] [SECONDS]       (defaults: 10000, 10)
 # Environment: BENCH_WARMUP (s before each measured run, 2), BENCH_READY_RUNS (7),
 #   BENCH_PORT (22100: the service; +1 the peer; +2 and +3 for the start-up runs),
-#   BENCH_PG_PORT (58433), SERVICE_THREADS (64), SERVICE_DB_POOL (8).
+#   BENCH_PG_PORT (58433; the cluster keeps the port it was made with: remove .run/pg-bench
+#   to change it), SERVICE_THREADS (64), SERVICE_DB_POOL (8).
 #
 # The change feed. The peer writes its change events itself, with a plain INSERT (as a
 # service that knows nothing of the feed's ordering would), and pgbench's plain SQL writes
@@ -52,6 +53,7 @@ fi
 mkdir -p "$work"
 rm -f "$work"/*
 
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 say() { printf '\n== %s\n' "$*"; }
 broken=() # what went wrong with the set-up; reported at the end, and the exit status
 
@@ -88,6 +90,8 @@ psql_db=(psql "$DATABASE_URL" -qAt -v ON_ERROR_STOP=1)
 
 # Organisation i has the id md5('bench-' || i), so pgbench can name one without a lookup;
 # every tenth is pending; ten consecutive ones share a district (900 verified per district).
+# The rows are written straight into the tables (fast, and the ids known); should the schema
+# gain something only the service's functions maintain, the checks before measuring show it.
 "${psql_db[@]}" -v n="$n" -v district="$district" <<'SQL'
 INSERT INTO organisation (id, org_number, name, kind, areas, districts, description, website,
 	email, phone, member_count, status)
@@ -284,6 +288,9 @@ check() { # $1 what, $2 expected status, $3 file with the answer's headers+body,
 	fi
 }
 sample_org=$(sed -n 2p "$work/ids.txt")
+# rows of the change feed and the audit log, to show what one endorse + withdraw writes
+feed_and_audit() { "${psql_db[@]}" -c "SELECT (SELECT count(*) FROM change_event) || ' ' || (SELECT count(*) FROM audit)"; }
+declare -A writes
 for target in "service:$port" "peer:$peer_port"; do
 	name=${target%%:*}
 	base=http://127.0.0.1:${target#*:}
@@ -298,6 +305,7 @@ for target in "service:$port" "peer:$peer_port"; do
 	if [ "$name" = peer ]; then
 		change_triggers off
 	fi
+	before=$(feed_and_audit)
 	check "$name endorse" 201 "$work/check-$name-endorse" -H "Authorization: Bearer $admin_token" \
 		-H 'Content-Type: application/json' "$base/api/v1/agreements/$agreement/endorsements" \
 		--data "{\"organisation_id\":\"$sample_org\",\"signatory_name\":\"Bänk\",\"mandate\":\"Prov\"}"
@@ -305,11 +313,17 @@ for target in "service:$port" "peer:$peer_port"; do
 	check "$name withdraw" 200 "$work/check-$name-withdraw" -H "Authorization: Bearer $admin_token" \
 		-H 'Content-Type: application/json' --data '{"reason":"Prov"}' \
 		"$base/api/v1/agreements/$agreement/endorsements/$endorsement/withdraw"
+	after=$(feed_and_audit)
+	writes[$name]="$((${after% *} - ${before% *})) change events, $((${after#* } - ${before#* })) audit rows"
 	if [ "$name" = peer ]; then
 		change_triggers on
 	fi
 done
 echo "every request answers as it should on both servers"
+echo "one endorse + withdraw wrote: service ${writes[service]}; peer ${writes[peer]}"
+if [ "${writes[service]}" != "${writes[peer]}" ]; then
+	echo "note: the peer writes other rows than the service for the same work (see tests/bench/peer/endorsements.js)"
+fi
 
 # ---- measuring -------------------------------------------------------------------------------
 export IDS_FILE=$work/ids.txt AGREEMENT=$agreement WRK_THREADS=$wrk_threads DISTRICT=$district
@@ -318,6 +332,7 @@ run_wrk() { # $1 name, $2 port, rest: wrk arguments
 	shift 2
 	if [ "$warmup" -gt 0 ]; then
 		wrk -t$wrk_threads -c$conns -d"${warmup}s" "$@" "$url" >/dev/null
+		withdraw_all # what the warm-up left active would meet the measured run's endorsements
 	fi
 	wrk -t$wrk_threads -c$conns -d"${secs}s" --latency "$@" "$url" >"$work/wrk-$name.txt"
 	echo "  wrk $name: $(awk '/Requests\/sec/ {print $2}' "$work/wrk-$name.txt") req/s"
@@ -402,6 +417,9 @@ for run in svc-get peer-get svc-anon peer-anon svc-list peer-list svc-endorse pe
 	elif [ "$bad" -gt 0 ]; then
 		echo "note: wrk $run: $bad of $total answers were not 2xx"
 	fi
+	if grep -q 'Socket errors' "$work/wrk-$run.txt"; then
+		echo "note: wrk $run: $(grep 'Socket errors' "$work/wrk-$run.txt" | sed 's/^ *//')"
+	fi
 done
 for run in plain-get plain-page plain-endorse svc-sql-get svc-sql-list svc-sql-endorse-1 svc-sql-endorse-16; do
 	if grep -q 'aborted\|failed transactions: [1-9]' "$work/pgbench-$run.txt" 2>/dev/null; then
@@ -445,6 +463,8 @@ pg_setting() { "${psql_db[@]}" -c "SHOW $1"; }
 	echo
 	echo "pgbench plain SQL: the primary-key SELECT of the row; a keyset page (LIMIT 21) of the"
 	echo "district's verified organisations; INSERT endorsement + UPDATE withdraw, each its own commit."
+	echo "One endorse + withdraw writes, through the service: ${writes[service]}; through the peer:"
+	echo "${writes[peer]}."
 	echo
 	echo "| the service's own SQL through pgbench | tps | p50 / p99 |"
 	echo "| --- | --- | --- |"
@@ -462,6 +482,7 @@ pg_setting() { "${psql_db[@]}" -c "SHOW $1"; }
 	echo "| machine | |"
 	echo "| --- | --- |"
 	echo "| CPU | $(nproc) × $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) |"
+	echo "| load average when the run began (1, 5, 15 min; the machine may be shared) | $load_at_start |"
 	echo "| memory | $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo) |"
 	echo "| PostgreSQL | $("${psql_db[@]}" -c "SHOW server_version") (synchronous_commit=$(pg_setting synchronous_commit), fsync=$(pg_setting fsync), shared_buffers=$(pg_setting shared_buffers), max_connections=$(pg_setting max_connections)) |"
 	echo "| service | THREADS=${SERVICE_THREADS:-64}, DB_POOL_SIZE=${SERVICE_DB_POOL:-8} |"
