@@ -6,11 +6,13 @@
 -- "one active endorsement" rule (409). Give the admin's token with -H "Authorization: ...".
 local agreement = os.getenv("AGREEMENT")
 local mine, busy, to_withdraw = {}, {}, {}
-local counter = 0
+local counter, threads = 0, {}
+statuses = {} -- per thread: answers by HTTP status, printed at the end
 
 function setup(thread)
 	thread:set("index", counter)
 	counter = counter + 1
+	threads[counter] = thread
 end
 
 function init(args)
@@ -47,6 +49,7 @@ function request()
 end
 
 function response(status, headers, body)
+	statuses[status] = (statuses[status] or 0) + 1
 	if status == 201 then
 		local location = headers["Location"] or headers["location"] or ""
 		local id = location:match("/endorsements/([%x%-]+)$") or body:match('"id"%s*:%s*"([%x%-]+)"')
@@ -60,4 +63,19 @@ function response(status, headers, body)
 	if org then
 		busy[org] = nil
 	end
+end
+
+function done(summary, latency, requests)
+	local total = {}
+	for _, thread in ipairs(threads) do
+		for status, count in pairs(thread:get("statuses")) do
+			total[status] = (total[status] or 0) + count
+		end
+	end
+	local line = {}
+	for status, count in pairs(total) do
+		line[#line + 1] = status .. ": " .. count
+	end
+	table.sort(line)
+	print("Answers by status: " .. table.concat(line, ", "))
 end

@@ -3,7 +3,7 @@
 # (pgbench, plain SQL on the same tables: the physical limit) and by a small Node.js peer
 # (tests/bench/peer/: Fastify + pg, what a city might pick instead), in one run.
 #
-# Workloads, each through wrk -t2 -c64 against the service and the peer, and pgbench
+# Workloads, each through wrk -t2 -c64 (10 s timeout) against the service and the peer, and pgbench
 # -M prepared -c16 -j2 with plain SQL:
 #   GET one organisation with a bearer token (a member), the same anonymously, a walk of the
 #   register in pages of 20 following next_cursor, and endorse + withdraw by the secretariat.
@@ -334,7 +334,7 @@ run_wrk() { # $1 name, $2 port, rest: wrk arguments
 		wrk -t$wrk_threads -c$conns -d"${warmup}s" "$@" "$url" >/dev/null
 		withdraw_all # what the warm-up left active would meet the measured run's endorsements
 	fi
-	wrk -t$wrk_threads -c$conns -d"${secs}s" --latency "$@" "$url" >"$work/wrk-$name.txt"
+	wrk -t$wrk_threads -c$conns -d"${secs}s" --timeout 10s --latency "$@" "$url" >"$work/wrk-$name.txt"
 	echo "  wrk $name: $(awk '/Requests\/sec/ {print $2}' "$work/wrk-$name.txt") req/s"
 }
 run_pgbench() { # $1 name, $2 clients, $3 script
@@ -413,9 +413,9 @@ for run in svc-get peer-get svc-anon peer-anon svc-list peer-list svc-endorse pe
 	bad=$(wrk_bad $run)
 	bad=${bad:-0}
 	if [ -z "$total" ] || [ "$total" -eq 0 ] || [ $((bad * 100)) -gt "$total" ]; then
-		broken+=("wrk $run: $bad of ${total:-0} answers were not 2xx (over 1 %): see $work/wrk-$run.txt and the server's log")
+		broken+=("wrk $run: $bad of ${total:-0} answers were not 2xx (over 1 %): see $work/wrk-$run.txt and the server's log $(grep -h '^Answers by status' "$work/wrk-$run.txt" || true)")
 	elif [ "$bad" -gt 0 ]; then
-		echo "note: wrk $run: $bad of $total answers were not 2xx"
+		echo "note: wrk $run: $bad of $total answers were not 2xx $(grep -h '^Answers by status' "$work/wrk-$run.txt" || true)"
 	fi
 	if grep -q 'Socket errors' "$work/wrk-$run.txt"; then
 		echo "note: wrk $run: $(grep 'Socket errors' "$work/wrk-$run.txt" | sed 's/^ *//')"
