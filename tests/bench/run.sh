@@ -3,8 +3,8 @@
 # (pgbench, plain SQL on the same tables: the physical limit) and by a small Node.js peer
 # (tests/bench/peer/: Fastify + pg, what a city might pick instead), in one run.
 #
-# Workloads, each through wrk -t2 -c64 (10 s timeout) against the service and the peer, and pgbench
-# -M prepared -c16 -j2 with plain SQL:
+# Workloads, each through wrk -t2 -c64 (10 s timeout) against the service and the peer,
+# and pgbench -M prepared -c16 -j2 with plain SQL:
 #   GET one organisation with a bearer token (a member), the same anonymously, a walk of the
 #   register in pages of 20 following next_cursor, and endorse + withdraw by the secretariat.
 # Then the service's own SQL functions through pgbench (where the service's time goes), with
