@@ -339,7 +339,7 @@ run_wrk() { # $1 name, $2 port, rest: wrk arguments
 }
 run_pgbench() { # $1 name, $2 clients, $3 script
 	local name=$1 clients=$2 jobs=$((pg_jobs < $2 ? pg_jobs : $2))
-	local args=(-n -M prepared -c "$clients" -j "$jobs" -D nblocks=$nblocks -D npages="$npages"
+	local args=(-n -M prepared -c "$clients" -j "$jobs" -D nblocks="$nblocks" -D npages="$npages"
 		-D nclients="$clients" -D agreement="$agreement" -D admin="$admin" -D member="$member"
 		-f "$3" "$DATABASE_URL")
 	if [ "$warmup" -gt 0 ] && ! pgbench -T "$warmup" "${args[@]}" >/dev/null 2>&1; then
