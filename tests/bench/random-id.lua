@@ -1,5 +1,5 @@
 -- random-id.lua -- wrk script: GET /api/v1/organisations/{id} with ids drawn at random from
--- the file named by IDS_FILE (one UUID per line).
+-- the file named by IDS_FILE (one UUID per line). A token, if any, comes with -H.
 local ids = {}
 
 function init(args)
