@@ -25,9 +25,11 @@
 # The change feed. The peer writes its change events itself, with a plain INSERT (as a
 # service that knows nothing of the feed's ordering would), and pgbench's plain SQL writes
 # none; so while they write, the database's change-feed triggers on organisation and
-# endorsement are switched off (and on again for the service). Which triggers those are is
-# found in the catalogue: user triggers of those tables whose function mentions change_emit
-# or change_event.
+# endorsement are switched off (and on again for the service), together with the triggers
+# that keep the service's derived data (the stored JSON body, and the organisation's new
+# version when an endorsement changes; the peer bumps the version itself). Which triggers
+# those are is found in the catalogue: user triggers of those tables whose function mentions
+# change_emit, change_event, organisation_json or UPDATE organisation.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -152,7 +154,7 @@ BEGIN
 	FOR t IN SELECT tg.tgname, c.relname FROM pg_trigger tg
 		JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_proc p ON p.oid = tg.tgfoid
 		WHERE NOT tg.tgisinternal AND c.relname IN ('organisation', 'endorsement')
-		  AND p.prosrc ~ 'change_(emit|event)' LOOP
+		  AND p.prosrc ~ 'change_(emit|event)|organisation_json|UPDATE organisation' LOOP
 		EXECUTE format('ALTER TABLE %I $mode TRIGGER %I', t.relname, t.tgname);
 	END LOOP;
 END \$\$;
@@ -161,7 +163,7 @@ SQL
 feed_triggers=$("${psql_db[@]}" -c "SELECT string_agg(c.relname || '.' || tg.tgname, ', ' ORDER BY 1)
 	FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_proc p ON p.oid = tg.tgfoid
 	WHERE NOT tg.tgisinternal AND c.relname IN ('organisation', 'endorsement')
-	  AND p.prosrc ~ 'change_(emit|event)'")
+	  AND p.prosrc ~ 'change_(emit|event)|organisation_json|UPDATE organisation'")
 # Waits until no other session runs a statement or holds a transaction open (3 looks in a
 # row): a server goes on with the requests in flight after wrk has stopped.
 quiesce() {
@@ -217,30 +219,44 @@ SQL
 
 # ==== THE SERVICE'S OWN SQL: the statements the service sends, through pgbench ================
 # Update these when the service's SQL functions change (names, parameters, cursor format).
-# svc-get: one GET with a member's token (the principal re-read, then the read itself)
-cat >"$work/svc-get.sql" <<'SQL'
-\set b random(0, :nblocks - 1)
-\set i :b * 10 + random(1, 9)
-SELECT role FROM app_user WHERE id = :member AND NOT disabled;
-SELECT version, body FROM api.organisation_get(md5('bench-' || :i)::uuid, 'member', :member);
+# The visibility rule as the service's statements write it (ORG_VISIBLE in statements.c).
+visible="(o.status = 'verified' OR c.kind IN ('admin', 'client') OR (c.kind = 'member' AND
+	EXISTS (SELECT 1 FROM representative r WHERE r.organisation_id = o.id AND r.user_id = c.user_id)))"
+# svc-get: one GET with a member's token: the caller and the stored body, one statement
+cat >"$work/svc-get.sql" <<SQL
+\\set b random(0, :nblocks - 1)
+\\set i :b * 10 + random(1, 9)
+WITH c AS (SELECT * FROM api.caller('user', :member, NULL))
+SELECT c.held, o.version, o.body FROM c LEFT JOIN organisation o
+	ON o.id = md5('bench-' || :i)::uuid AND $visible;
 SQL
-# svc-list: one anonymous page of the district's walk, at a random page
+# svc-list: one anonymous page of the district's walk, at a random page (the keyset page)
 cat >"$work/svc-list.sql" <<SQL
 \\set k random(0, :npages - 1)
-SELECT api.organisation_list('{"district":"$district"}'::jsonb, 'anonymous', NULL, 20,
-	(SELECT CASE WHEN p.k > 0 THEN jsonb_build_array('name', p.name, p.id) END
-	 FROM bench_page p WHERE p.k = :k));
+WITH c AS (SELECT * FROM api.caller('anonymous', NULL, NULL))
+SELECT c.held, api.filter_codes_ok(NULL, NULL, '$district'), true, p.body, p.key, p.id
+FROM c LEFT JOIN LATERAL (SELECT x.*, row_number() OVER () AS n FROM (
+	SELECT o.body, o.name AS key, o.id FROM organisation o
+	WHERE o.districts @> ARRAY['$district'] AND $visible
+	  AND (o.name COLLATE "sv-SE-x-icu", o.id) > (coalesce((SELECT name FROM bench_page WHERE k = :k AND k > 0), '')
+		COLLATE "sv-SE-x-icu", coalesce((SELECT id FROM bench_page WHERE k = :k AND k > 0),
+		'00000000-0000-0000-0000-000000000000'))
+	ORDER BY o.name COLLATE "sv-SE-x-icu", o.id LIMIT 21) x) p ON true ORDER BY p.n;
 SQL
-# svc-endorse: one endorse + withdraw pair by the secretariat (own organisations per client)
+# svc-endorse: one endorse + withdraw pair by the secretariat (own organisations per client),
+# each with the caller in the same statement
 cat >"$work/svc-endorse.sql" <<'SQL'
 \set b random(0, :nblocks / :nclients - 1) * :nclients + :client_id
 \set i :b * 10 + random(1, 9)
-SELECT (body::jsonb)->>'id' AS eid FROM api.endorsement_create(:agreement,
+WITH c AS (SELECT * FROM api.caller('user', :admin, NULL))
+SELECT (w.body::json)->>'id' AS eid FROM c LEFT JOIN LATERAL api.endorsement_create(:agreement,
 	jsonb_build_object('organisation_id', md5('bench-' || :i)::uuid, 'signatory_name', 'Bänk Bänksson',
 		'signatory_title', 'Ordförande', 'mandate', 'Styrelsebeslut 2026-01-15'),
-	'admin', :admin, 'bench') \gset
+	c.kind, c.user_id, 'bench') w ON true \gset
 -- a pair that did not happen (eid NULL, or a refusal) divides by zero: pgbench reports it
-SELECT 1 / (status = 200)::int FROM api.endorsement_withdraw(:agreement, :eid, 'Bänkprov', 'admin', :admin, 'bench');
+WITH c AS (SELECT * FROM api.caller('user', :admin, NULL))
+SELECT 1 / (w.status = 200)::int FROM c LEFT JOIN LATERAL api.endorsement_withdraw(:agreement,
+	:eid, 'Bänkprov', c.kind, c.user_id, 'bench') w ON true;
 SQL
 # ==== end of the service's own SQL ============================================================
 

@@ -21,7 +21,7 @@ test('sv → en changes the navigation and the headings, survives a reload, and 
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   assert.match(await navText(page), /The agreement[\s\S]*Organisations[\s\S]*Dialogues/);
   assert.equal(await page.getByLabel('Search by name or activity').count(), 1);
-  assert.match(await page.locator('.count').innerText(), /^Showing \d+ organisations/);
+  assert.match(await page.locator('.count[role="status"]').innerText(), /^Showing \d+ organisations/);
   assert.ok(await page.getByRole('button', { name: 'Svenska' }).evaluate((el) => el === document.activeElement), 'focus stays on the switch');
   await axe(page, 'organisations list (en)');
 
