@@ -169,7 +169,7 @@ async function createHook(token, url, types = ['organisation']) {
 }
 
 /** A client with webhooks:manage and a webhook for `types` pointing at receiver path h. */
-async function subscribe(h, types = ['organisation'], scopes = ['webhooks:manage']) {
+async function subscribe(h, types = ['organisation'], scopes = ['webhooks:manage', 'changes:read']) {
   const c = await clientAccess(scopes);
   const r = await createHook(c.token, h.url, types);
   h.secret = r.json.secret;
@@ -225,9 +225,9 @@ after(async () => {
 // ------------------------------------------------------------------------------------------
 
 describe('managing webhooks', () => {
-  test('a client with webhooks:manage creates one: 201, Location, a whsec_ secret shown once; GET and the list never show it', async () => {
+  test('a client with webhooks:manage and changes:read creates one: 201, Location, a whsec_ secret shown once; GET and the list never show it', async () => {
     const h = receiver.hook('ok');
-    const { token } = await clientAccess(['webhooks:manage']);
+    const { token } = await clientAccess(['webhooks:manage', 'changes:read']);
     const r = await createHook(token, h.url, ['organisation', 'endorsement']);
     const w = r.json;
     assert.deepEqual(Object.keys(w).sort(), CREATED_KEYS);
@@ -267,8 +267,19 @@ describe('managing webhooks', () => {
     assertProblem(await api('GET', HOOKS, { token }), 403, 'client without webhooks:manage GET');
   });
 
+  test('a webhook delivers the change feed: a client without changes:read may not create one (403), and nothing is made', async () => {
+    const h = receiver.hook('ok');
+    const { token } = await clientAccess(['webhooks:manage', 'organisations:read']);
+    const r = await api('POST', HOOKS, { token, body: { url: h.url, types: ['organisation'] } });
+    assertProblem(r, 403, 'client without changes:read POST');
+    assert.match(r.json.detail, /changes:read/);
+    const l = await api('GET', HOOKS, { token });
+    assert.equal(l.status, 200, l.text);
+    assert.deepEqual(l.json.items, [], 'a webhook was made anyway');
+  });
+
   test('validation: url http(s) ≤ 500, types from the four, no other fields → 422 naming the field', async () => {
-    const { token } = await clientAccess(['webhooks:manage']);
+    const { token } = await clientAccess(['webhooks:manage', 'changes:read']);
     const post = (body) => api('POST', HOOKS, { token, body });
     const types = ['organisation'];
     for (const url of ['ftp://x', 'ftp://example.se/hook', 'javascript:alert(1)', 'http://', 'example.se/hook', `https://example.se/${'a'.repeat(500)}`, 42]) {
@@ -287,8 +298,8 @@ describe('managing webhooks', () => {
   });
 
   test('a client sees and deletes only its own webhooks (another client\'s is 404); admin sees all', async () => {
-    const a = await clientAccess(['webhooks:manage']);
-    const b = await clientAccess(['webhooks:manage']);
+    const a = await clientAccess(['webhooks:manage', 'changes:read']);
+    const b = await clientAccess(['webhooks:manage', 'changes:read']);
     const wa = (await createHook(a.token, receiver.hook('ok').url)).json;
     const wb = (await createHook(b.token, receiver.hook('ok').url)).json;
     const ga = await api('GET', `${HOOKS}/${wa.id}`, { token: a.token });
@@ -335,6 +346,54 @@ describe('managing webhooks', () => {
     await sleep(2500); // retries come after 0.05, 0.3, 1.2 s (scaled): several would arrive now
     assert.equal(h.requests.length, before, `requests after DELETE: ${JSON.stringify(h.requests.slice(before).map((r) => [r.id, r.status]))}`);
     assert.equal(h.of(later.id).length, 0, 'an event after DELETE was delivered');
+  });
+
+  test('deleting the client stops its webhooks: pending deliveries fail at once, later events are not delivered', async () => {
+    const admin = await adminToken();
+    const h = receiver.hook('fail');
+    const { client, hook } = await subscribe(h);
+    const [ev] = await orgEvents(1);
+    await waitUntil(() => h.of(ev.id).length >= 1, { what: `first attempt of ${ev.id}` });
+    const pending = (await deliveries(admin, hook.id)).find((d) => d.event_id === ev.id);
+    assert.equal(pending.status, 'pending', 'a failed attempt leaves the delivery pending (retried)');
+
+    const g = await api('GET', `/api/v1/clients/${client.id}`, { token: admin });
+    assert.equal(g.status, 200, g.text);
+    const del = await api('DELETE', `/api/v1/clients/${client.id}`, { token: admin, headers: { 'if-match': g.headers.etag } });
+    assert.equal(del.status, 204, del.text);
+    const after = (await deliveries(admin, hook.id)).find((d) => d.event_id === ev.id);
+    assert.equal(after.status, 'failed', 'the pending delivery did not fail when its client was deleted');
+
+    await sleep(500); // an attempt already on the wire may still land
+    const before = h.requests.length;
+    const [later] = await orgEvents(1);
+    await sleep(2500); // retries come after 0.05, 0.3, 1.2 s (scaled): several would arrive now
+    assert.equal(h.requests.length, before, `requests after the client was deleted: ${JSON.stringify(h.requests.slice(before).map((r) => [r.id, r.status]))}`);
+    assert.equal(h.of(later.id).length, 0, 'an event after the deletion was delivered');
+    assert.ok(!(await deliveries(admin, hook.id)).some((d) => d.event_id === later.id), 'a delivery was queued for a deleted client');
+  });
+
+  test('an admin who stops being admin: their webhooks stop (pending deliveries fail, new events are not queued)', async () => {
+    const admin = await adminToken();
+    const m = await newSession();
+    const promote = async (role) => {
+      const u = await api('GET', `/api/v1/users/${m.user.id}`, { token: admin });
+      assert.equal(u.status, 200, u.text);
+      const p = await api('PATCH', `/api/v1/users/${m.user.id}`, { token: admin, body: { role }, headers: { 'if-match': u.headers.etag } });
+      assert.equal(p.status, 200, p.text);
+    };
+    await promote('admin');
+    const h = receiver.hook('fail');
+    const r = await createHook(m.access, h.url, ['organisation']);
+    const [ev] = await orgEvents(1);
+    await waitUntil(() => h.of(ev.id).length >= 1, { what: `first attempt of ${ev.id}` });
+    await promote('member');
+    const d = (await deliveries(admin, r.json.id)).find((x) => x.event_id === ev.id);
+    assert.equal(d.status, 'failed', 'the pending delivery did not fail when its owner stopped being admin');
+    const [later] = await orgEvents(1);
+    await sleep(1500);
+    assert.ok(!(await deliveries(admin, r.json.id)).some((x) => x.event_id === later.id), 'a delivery was queued for an owner who may not read the feed');
+    assert.equal(h.of(later.id).length, 0, 'an event after the demotion was delivered');
   });
 });
 

@@ -5,6 +5,7 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "http/router.h"
 #include "webhooks/address.h"
 #include "webhooks/sign.h"
 
@@ -93,6 +94,10 @@ int webhooks_create(struct req *rq)
 	char *types;
 	PGresult *res;
 
+	/* a webhook delivers the change feed: its owner must be allowed to read the feed */
+	if (rq->principal.kind == PRINCIPAL_CLIENT && !principal_has_scope(&rq->principal, "changes:read"))
+		return reply_error(rq, 403, "a webhook delivers the change feed: this needs the scopes "
+					    "webhooks:manage and changes:read");
 	if (fields_check(rq->body, fields, &pb))
 		return reply_problem(rq, &pb);
 	why = webhook_url_problem(fields_string(rq->body, "url"), rq->cfg->webhook_allow_private);

@@ -263,7 +263,7 @@ static int reload_principal(struct req *rq)
 	return 0;
 }
 
-static bool has_scope(const struct principal *p, const char *scope)
+bool principal_has_scope(const struct principal *p, const char *scope)
 {
 	size_t n = strlen(scope);
 
@@ -292,14 +292,14 @@ static int authorise(struct req *rq)
 	if (rt->flags & ROUTE_ADMIN) {
 		if (p->kind == PRINCIPAL_USER && strcmp(p->role, "admin") == 0)
 			return 0;
-		if (p->kind == PRINCIPAL_CLIENT && rt->scope && has_scope(p, rt->scope))
+		if (p->kind == PRINCIPAL_CLIENT && rt->scope && principal_has_scope(p, rt->scope))
 			return 0;
 		if (rt->scope)
 			return reply_error(rq, 403, "this needs the admin role or the scope %s",
 					   rt->scope);
 		return reply_error(rq, 403, "this needs the admin role");
 	}
-	if (p->kind == PRINCIPAL_CLIENT && rt->scope && !has_scope(p, rt->scope))
+	if (p->kind == PRINCIPAL_CLIENT && rt->scope && !principal_has_scope(p, rt->scope))
 		return reply_error(rq, 403, "this needs the scope %s", rt->scope);
 	return 0;
 }

@@ -57,6 +57,9 @@ void route_allow(const char *path, char *out, size_t outlen);
  */
 int router_caller_held(struct req *rq, const char *held);
 
+/* True when the client principal p holds scope (a whole word of its scope list). */
+bool principal_has_scope(const struct principal *p, const char *scope);
+
 /* Civetweb request handler for everything the service answers (registered on "/"). */
 int router_handle(struct mg_connection *conn, void *cbdata);
 
