@@ -375,6 +375,8 @@ static void log_request(const struct req *rq, double seconds)
 {
 	struct buf f = BUF_INIT;
 
+	if (!log_enabled(LOG_INFO))
+		return;
 	buf_adds(&f, "\"method\":\"");
 	buf_add_json_escaped(&f, rq->ri->request_method);
 	buf_adds(&f, "\",\"route\":");

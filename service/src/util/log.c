@@ -21,6 +21,11 @@ void log_set_level(const char *name)
 			min_level = (enum log_level)i;
 }
 
+bool log_enabled(enum log_level level)
+{
+	return level >= min_level;
+}
+
 void log_line(enum log_level level, const char *msg, const char *fields_json)
 {
 	struct buf b = BUF_INIT;

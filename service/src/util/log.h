@@ -6,10 +6,15 @@
 #ifndef IDEKOM_LOG_H
 #define IDEKOM_LOG_H
 
+#include <stdbool.h>
+
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 /* Sets the lowest level written ("debug", "info", "warn", "error"); unknown names keep info. */
 void log_set_level(const char *name);
+
+/* True when lines of this level are written (callers skip building a line that is not). */
+bool log_enabled(enum log_level level);
 
 /* Writes {"time":...,"level":...,"msg":msg} plus the extra JSON members in fields_json
  * (already-escaped "key":value pairs without braces, or NULL). */
