@@ -301,13 +301,6 @@ RETURNS TABLE (held text, kind text, user_id uuid) LANGUAGE sql STABLE AS $$
 	SELECT 'anonymous', 'anonymous', NULL::uuid WHERE p_kind = 'anonymous';
 $$;
 
--- True when every code filter names a code of its vocabulary (NULL: no such filter).
-CREATE FUNCTION api.filter_codes_ok(p_kind text, p_area text, p_district text)
-RETURNS boolean LANGUAGE sql STABLE AS $$
-	SELECT (p_kind IS NULL OR EXISTS (SELECT 1 FROM vocabulary WHERE vocabulary = 'kind' AND code = p_kind))
-	   AND (p_area IS NULL OR EXISTS (SELECT 1 FROM vocabulary WHERE vocabulary = 'area' AND code = p_area))
-	   AND (p_district IS NULL OR EXISTS (SELECT 1 FROM vocabulary WHERE vocabulary = 'district' AND code = p_district));
-$$;
 
 -- Reads that the statements in service/src/db/statements.c now make themselves.
 DROP FUNCTION api.organisation_members(uuid, text, uuid, integer, jsonb);

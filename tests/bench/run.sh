@@ -230,18 +230,20 @@ WITH c AS (SELECT * FROM api.caller('user', :member, NULL))
 SELECT c.held, o.version, o.body FROM c LEFT JOIN organisation o
 	ON o.id = md5('bench-' || :i)::uuid AND $visible;
 SQL
-# svc-list: one anonymous page of the district's walk, at a random page (the keyset page)
+# svc-list: one anonymous page of the district's walk, at a random page, as the service
+# builds it for an anonymous district filter (db/org_page.c; the service sends it unnamed,
+# planned for its values: here the district is written into the text to the same effect)
 cat >"$work/svc-list.sql" <<SQL
 \\set k random(0, :npages - 1)
 WITH c AS (SELECT * FROM api.caller('anonymous', NULL, NULL))
-SELECT c.held, api.filter_codes_ok(NULL, NULL, '$district'), true, p.body, p.key, p.id
-FROM c LEFT JOIN LATERAL (SELECT x.*, row_number() OVER () AS n FROM (
+SELECT c.held, EXISTS (SELECT 1 FROM vocabulary v WHERE v.vocabulary = 'district' AND v.code = '$district'), true, p.body, p.key, p.id
+FROM c LEFT JOIN LATERAL (SELECT * FROM (SELECT x.*, row_number() OVER () AS n FROM (
 	SELECT o.body, o.name AS key, o.id FROM organisation o
-	WHERE o.districts @> ARRAY['$district'] AND $visible
+	WHERE o.status = 'verified' AND o.districts @> ARRAY['$district']
 	  AND (o.name COLLATE "sv-SE-x-icu", o.id) > (coalesce((SELECT name FROM bench_page WHERE k = :k AND k > 0), '')
 		COLLATE "sv-SE-x-icu", coalesce((SELECT id FROM bench_page WHERE k = :k AND k > 0),
 		'00000000-0000-0000-0000-000000000000'))
-	ORDER BY o.name COLLATE "sv-SE-x-icu", o.id LIMIT 21) x) p ON true ORDER BY p.n;
+	ORDER BY o.name COLLATE "sv-SE-x-icu", o.id LIMIT 101) x) y WHERE y.n <= 21) p ON true ORDER BY p.n;
 SQL
 # svc-endorse: one endorse + withdraw pair by the secretariat (own organisations per client),
 # each with the caller in the same statement

@@ -4,6 +4,7 @@
  * included); reads build their JSON in SQL through the api.*_json functions.
  */
 #include "db/statements.h"
+#include "db/sql_fragments.h"
 #include "util/log.h"
 
 #include <stdio.h>
@@ -25,46 +26,6 @@ struct stmt {
 	"api.cursor(p.created_at, p.id) FROM page p WHERE p.n = $1::int AND EXISTS (SELECT 1 "   \
 	"FROM page q WHERE q.n = $1::int + 1)))::text"
 
-
-/*
- * Reads that take the caller in the same statement (one round trip): api.caller's row for
- * $1 principal kind, $2 its id, $3 the token's scopes; no row when the account is disabled
- * or gone. Column 0 of the result is what the principal holds now (router_caller_held).
- */
-#define CALLER_CTE "WITH c AS (SELECT * FROM api.caller($1, $2::uuid, $3)) "
-
-/* May caller c see organisation o? The same rule as api.organisation_visible, written out
- * so that the planner sees it whole. */
-#define ORG_VISIBLE(o)                                                                          \
-	"(" o ".status = 'verified' OR c.kind IN ('admin', 'client') OR (c.kind = 'member' AND "  \
-	"EXISTS (SELECT 1 FROM representative r WHERE r.organisation_id = " o ".id AND "         \
-	"r.user_id = c.user_id)))"
-
-/* The list filters of organisations: $4 kind, $5 area, $6 district, $7 status, $8 umbrella,
- * $9 endorsed (NULL: no filter), and $13 a search (Swedish full text, so that föreningar
- * finds förening, or the beginning of the name; '': no search). */
-#define ORG_FILTERS                                                                             \
-	"($4::text IS NULL OR o.kind = $4) AND ($5::text IS NULL OR o.areas @> ARRAY[$5::text]) "  \
-	"AND ($6::text IS NULL OR o.districts @> ARRAY[$6::text]) AND ($7::text IS NULL OR "      \
-	"o.status = $7) AND ($8::uuid IS NULL OR o.umbrella_id = $8) AND ($9::boolean IS NULL OR " \
-	"$9 = EXISTS (SELECT 1 FROM endorsement e JOIN agreement a ON a.id = e.agreement_id AND "  \
-	"a.status = 'adopted' WHERE e.organisation_id = o.id AND e.status = 'active')) AND "    \
-	"($13 = '' OR o.search @@ api.search_query($13) OR lower(o.name) LIKE "                    \
-	"api.like_escape(lower($13)) || '%') "
-
-/*
- * A page of organisations: (held, filter codes known, umbrella visible, body, key, id), one
- * row per item after the cursor ($10 key, $11 id), at most $12 + 1 of them, or one row with
- * a NULL body when there are none. key_sql is the item's sort key as text; after_sql keeps
- * the rows after the cursor in a form the order's index can use.
- */
-#define ORG_PAGE(key_sql, from_sql, after_sql, order_sql)                                       \
-	CALLER_CTE "SELECT c.held, api.filter_codes_ok($4, $5, $6), $8::uuid IS NULL OR EXISTS "  \
-	"(SELECT 1 FROM organisation u WHERE u.id = $8 AND " ORG_VISIBLE("u") "), p.body, "       \
-	"p.key, p.id FROM c LEFT JOIN LATERAL (SELECT x.*, row_number() OVER () AS n FROM ("      \
-	"SELECT o.body, " key_sql " AS key, o.id FROM " from_sql " WHERE " ORG_FILTERS "AND "      \
-	ORG_VISIBLE("o") " AND " after_sql " ORDER BY " order_sql " LIMIT $12::int + 1) x) p "     \
-	"ON true ORDER BY p.n"
 
 static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_SCHEMA_VERSION] = {"schema_version", 0,
@@ -113,27 +74,6 @@ static const struct stmt stmts[STMT_COUNT] = {
 					"api_client t WHERE t.deleted_at IS NULL")},
 	[STMT_CLIENT_DELETE] = {"client_delete", 5,
 				"SELECT api.client_delete($1::uuid, $2::int, $3, $4::uuid, $5)"},
-	[STMT_ORG_PAGE_NAME] = {"org_page_name", 13,
-				ORG_PAGE("o.name", "organisation o",
-					 "(o.name COLLATE \"sv-SE-x-icu\", o.id) > (coalesce($10, '') "
-					 "COLLATE \"sv-SE-x-icu\", coalesce($11::uuid, "
-					 "'00000000-0000-0000-0000-000000000000'))",
-					 "o.name COLLATE \"sv-SE-x-icu\", o.id")},
-	[STMT_ORG_PAGE_CREATED] = {"org_page_created", 13,
-				   ORG_PAGE("api.ts(o.created_at)", "organisation o",
-					    "(o.created_at, o.id) < (coalesce($10::timestamptz, "
-					    "'infinity'), coalesce($11::uuid, "
-					    "'ffffffff-ffff-ffff-ffff-ffffffffffff'))",
-					    "o.created_at DESC, o.id DESC")},
-	/* the best matches of the search $13 first: a name that begins with it, then rank */
-	[STMT_ORG_PAGE_RELEVANCE] = {"org_page_relevance", 13,
-				     ORG_PAGE("o.rank::text",
-					      "(SELECT o.*, ((lower(o.name) LIKE api.like_escape("
-					      "lower($13)) || '%')::int + ts_rank(o.search, "
-					      "api.search_query($13)))::float8 AS rank FROM organisation o) o",
-					      "($10::float8 IS NULL OR o.rank < $10::float8 OR (o.rank = "
-					      "$10::float8 AND o.id > $11::uuid))",
-					      "o.rank DESC, o.id")},
 	[STMT_ORG_CREATE] = {"org_create", 5,
 			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_create($1::jsonb, $2, $3::uuid, $4, $5)"},

@@ -6,6 +6,7 @@
  */
 #include "domain/fields.h"
 #include "domain/organisation.h"
+#include "db/org_page.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
 #include "handlers/paging.h"
@@ -35,7 +36,7 @@ struct org_filters {
 	char status[16];
 	char endorsed[8];
 	char umbrella_id[37];
-	const char *order; /* name, -created_at or relevance */
+	enum org_order order;
 };
 
 /* Copies a value already checked to fit (the compiler cannot see the check). */
@@ -116,32 +117,49 @@ static int read_filters(struct req *rq, struct org_filters *f)
 			return reply_error(rq, 400, "umbrella_id must be an organisation id");
 		copy_checked(f->umbrella_id, sizeof(f->umbrella_id), v);
 	}
-	f->order = f->q[0] ? "relevance" : "name";
+	f->order = f->q[0] ? ORG_ORDER_RELEVANCE : ORG_ORDER_NAME;
 	rc = req_query(rq, "sort", v, sizeof(v));
 	if (rc != 0) {
 		if (rc < 0 || (strcmp(v, "name") != 0 && strcmp(v, "-created_at") != 0))
 			return reply_error(rq, 400, "sort must be name or -created_at");
-		f->order = strcmp(v, "name") == 0 ? "name" : "-created_at";
+		f->order = strcmp(v, "name") == 0 ? ORG_ORDER_NAME : ORG_ORDER_CREATED;
 	}
 	return 0;
 }
 
+/* The statement variant for f: which filters it has, and the caller without a token. */
+static unsigned page_filters(const struct req *rq, const struct org_filters *f)
+{
+	const char *const values[] = {f->kind,	      f->area,	   f->district, f->status,
+				      f->umbrella_id, f->endorsed, f->q};
+	unsigned bits = rq->principal.kind == PRINCIPAL_ANONYMOUS ? ORG_FILTER_ANONYMOUS : 0;
+
+	/* the bits of enum org_page_filter follow the order of values */
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		if (values[i][0])
+			bits |= 1u << i;
+	return bits;
+}
+
 /*
- * Runs the page statement of f's order and answers the page; umbrella_must_show: answer 404
- * when the umbrella organisation of the filter is not one the caller may see.
+ * Runs the page statement of f's filters and order and answers the page;
+ * umbrella_must_show: answer 404 when the umbrella organisation of the filter is not one the
+ * caller may see.
  */
 static int reply_org_page(struct req *rq, const struct org_filters *f, bool umbrella_must_show)
 {
 	static const struct page_columns cols = {.body = 3, .key = 4, .id = 5};
+	static const char *const order_names[ORG_ORDER_COUNT] = {
+		[ORG_ORDER_NAME] = "name",
+		[ORG_ORDER_CREATED] = "-created_at",
+		[ORG_ORDER_RELEVANCE] = "relevance",
+	};
 	struct page_request pr;
-	const char *params[13];
-	enum stmt_id stmt = strcmp(f->order, "relevance") == 0 ? STMT_ORG_PAGE_RELEVANCE
-			    : strcmp(f->order, "name") == 0    ? STMT_ORG_PAGE_NAME
-							       : STMT_ORG_PAGE_CREATED;
+	const char *params[ORG_PAGE_PARAMS];
 	PGresult *res;
 	int rc;
 
-	if ((rc = page_request_read(rq, f->order, &pr)))
+	if ((rc = page_request_read(rq, order_names[f->order], &pr)))
 		return rc;
 	caller_params(rq, params);
 	params[3] = or_null(f->kind);
@@ -154,7 +172,7 @@ static int reply_org_page(struct req *rq, const struct org_filters *f, bool umbr
 	params[10] = page_after_id(&pr);
 	params[11] = pr.limit;
 	params[12] = f->q;
-	res = db_exec(rq->db, stmt, params, 13);
+	res = org_page_exec(rq->db, page_filters(rq, f), f->order, params);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	if ((rc = caller_confirm(rq, res))) {
@@ -166,7 +184,7 @@ static int reply_org_page(struct req *rq, const struct org_filters *f, bool umbr
 	else if (umbrella_must_show && strcmp(PQgetvalue(res, 0, 2), "t") != 0)
 		rc = reply_error(rq, 404, "there is no such organisation");
 	else
-		rc = reply_page(rq, res, cols, f->order, &pr);
+		rc = reply_page(rq, res, cols, order_names[f->order], &pr);
 	PQclear(res);
 	return rc;
 }
@@ -183,7 +201,7 @@ int organisations_list(struct req *rq)
 /* GET /api/v1/organisations/{id}/members (openapi: listOrganisationMembers) */
 int organisations_members(struct req *rq)
 {
-	struct org_filters f = {.order = "name"};
+	struct org_filters f = {.order = ORG_ORDER_NAME};
 
 	copy_checked(f.umbrella_id, sizeof(f.umbrella_id), req_param(rq, 0));
 	return reply_org_page(rq, &f, true);
