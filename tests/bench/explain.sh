@@ -50,21 +50,29 @@ pid=$!
 trap 'kill $pid 2>/dev/null || true; deploy/pg-local.sh "$pg_dir" "$pg_port" stop' EXIT
 for _ in $(seq 1 50); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.1; done
 
-log=$pg_dir/server.log
-# plan TITLE PATH: requests PATH six times; appends the last logged plan of the statement
+# The service's libpq prints each plan (a WARNING notice) on its stderr as it arrives.
+log=$root/.run/explain-serve.log
+# plan TITLE PATH: requests PATH six times; appends the plan of the sixth one's statement
 plan() {
 	local title=$1 path=$2 from
 	for _ in 1 2 3 4 5; do curl -fsS -o /dev/null "$base$path"; done
 	from=$(wc -l <"$log")
 	curl -fsS -o /dev/null "$base$path"
-	sleep 0.2
 	{
 		printf '\n## %s\n```\n' "$title"
-		tail -n +"$((from + 1))" "$log" | awk '
-			/plan:$/ { keep = 1; plan = ""; next }
-			keep && /^\t/ { sub(/^\t/, ""); plan = plan $0 "\n"; next }
-			keep { keep = 0; if (plan ~ /WITH c AS/) last = plan }
-			END { if (keep && plan ~ /WITH c AS/) last = plan; printf "%s", last }'
+		tail -n +"$((from + 1))" "$log" | python3 -c '
+import sys
+plans, cur = [], None
+for line in sys.stdin.read().split("\n"):
+    if line.endswith("plan:"):
+        cur = []
+        plans.append(cur)
+    elif line.startswith("WARNING:") or line.startswith("{"):
+        cur = None
+    elif cur is not None:
+        cur.append(line)
+mine = [p for p in plans if p and "WITH c AS" in p[0]]
+print("\n".join(mine[-1]).rstrip("\n") if mine else "(no plan was logged)")'
 		printf '```\n'
 	} >>"$out"
 }
