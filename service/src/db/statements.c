@@ -66,6 +66,21 @@ struct stmt {
 	ORG_VISIBLE("o") " AND " after_sql " ORDER BY " order_sql " LIMIT $12::int + 1) x) p "     \
 	"ON true ORDER BY p.n"
 
+/*
+ * Write statements answer one row (status, version, id, body, field, message): see
+ * handlers/write_result.h. These adapt functions that answer less.
+ */
+#define NO_PROBLEM "NULL::text AS field, NULL::text AS message"
+/* a function that answers only a status s (a delete: 204, or why not, with message_sql) */
+#define STATUS_ONLY(message_sql)                                                                \
+	"SELECT s AS status, NULL::int AS version, NULL::text AS id, NULL::text AS body, "      \
+	"NULL::text AS field, " message_sql " AS message"
+#define REPS_DENIED                                                                             \
+	"'only the secretariat and the organisation''s signatories manage its representatives'"
+#define REGISTRATION_MESSAGE                                                                    \
+	"CASE status WHEN 404 THEN 'there is no such dialogue or registration' ELSE message END " \
+	"AS message"
+
 static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_SCHEMA_VERSION] = {"schema_version", 0,
 				 "SELECT coalesce(max(version), '') FROM schema_migration"},
@@ -75,7 +90,8 @@ static const struct stmt stmts[STMT_COUNT] = {
 				   "SELECT array_to_string(scopes, ' ') FROM api_client "
 				   "WHERE id = $1::uuid AND deleted_at IS NULL"},
 	[STMT_USER_REGISTER] = {"user_register", 4,
-				"SELECT id, version, body FROM api.user_register($1, $2, $3, $4)"},
+				"SELECT 201 AS status, version, id::text AS id, body, " NO_PROBLEM
+				" FROM api.user_register($1, $2, $3, $4)"},
 	[STMT_USER_FOR_LOGIN] = {"user_for_login", 1,
 				 "SELECT id, password_hash, disabled, role FROM app_user "
 				 "WHERE lower(email) = lower($1)"},
@@ -100,11 +116,16 @@ static const struct stmt stmts[STMT_COUNT] = {
 				      "'%' || api.like_escape($4) || '%' OR t.name ILIKE '%' || "
 				      "api.like_escape($4) || '%')")},
 	[STMT_USER_PATCH] = {"user_patch", 7,
-			     "SELECT status, version, body FROM api.user_patch($1::uuid, $2::int, "
-			     "$3, $4::boolean, $5, $6::uuid, $7)"},
+			     "SELECT status, version, NULL::text AS id, body, NULL::text AS field, "
+			     "CASE status WHEN 404 THEN 'there is no such user' WHEN 412 THEN 'the user "
+			     "changed since you read it; read it again' END AS message FROM "
+			     "api.user_patch($1::uuid, $2::int, $3, $4::boolean, $5, $6::uuid, $7)"},
 	[STMT_CLIENT_CREATE] = {"client_create", 6,
-				"SELECT id, version, body FROM api.client_create($1, $2::jsonb, $3, "
-				"$4, $5::uuid, $6)"},
+				/* the secret ($3) is shown once: in this answer, never stored */
+				"SELECT 201 AS status, version, id::text AS id, (body::jsonb || "
+				"jsonb_build_object('client_secret', $3::text))::text AS body, "
+				NO_PROBLEM " FROM api.client_create($1, $2::jsonb, $3::text, $4, "
+				"$5::uuid, $6)"},
 	[STMT_CLIENT_GET] = {"client_get", 1,
 			     "SELECT c.version, api.client_json(c)::text FROM api_client c "
 			     "WHERE c.id = $1::uuid AND c.deleted_at IS NULL"},
@@ -112,7 +133,9 @@ static const struct stmt stmts[STMT_COUNT] = {
 			      LIST_PAGE(api_client, "api.client_json",
 					"api_client t WHERE t.deleted_at IS NULL")},
 	[STMT_CLIENT_DELETE] = {"client_delete", 5,
-				"SELECT api.client_delete($1::uuid, $2::int, $3, $4::uuid, $5)"},
+				STATUS_ONLY("CASE s WHEN 404 THEN 'there is no such client' WHEN 412 THEN "
+					    "'the client changed since you read it; read it again' END")
+				" FROM api.client_delete($1::uuid, $2::int, $3, $4::uuid, $5) s"},
 	[STMT_ORG_PAGE_NAME] = {"org_page_name", 13,
 				ORG_PAGE("o.name", "organisation o",
 					 "(o.name COLLATE \"sv-SE-x-icu\", o.id) > (coalesce($10, '') "
@@ -152,10 +175,17 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_REPS_LIST] = {"reps_list", 3,
 			    "SELECT status, body FROM api.representatives_list($1::uuid, $2, $3::uuid)"},
 	[STMT_REP_ADD] = {"rep_add", 6,
-			  "SELECT status, user_id, body, field, message FROM "
-			  "api.representative_add($1::uuid, $2, $3, $4, $5::uuid, $6)"},
+			  "SELECT status, NULL::int AS version, $1::uuid::text || '/representatives/' "
+			  "|| user_id AS id, body, field, CASE status WHEN 404 THEN 'there is no such "
+			  "organisation' WHEN 403 THEN " REPS_DENIED " ELSE message END AS message "
+			  "FROM api.representative_add($1::uuid, $2, $3, $4, $5::uuid, $6)"},
 	[STMT_REP_REMOVE] = {"rep_remove", 5,
-			     "SELECT api.representative_remove($1::uuid, $2::uuid, $3, $4::uuid, $5)"},
+			     /* the secretariat learns which of the two is missing */
+			     STATUS_ONLY("CASE WHEN s = 404 AND $3 = 'admin' THEN 'no such organisation "
+					 "or representative' WHEN s = 404 THEN 'there is no such "
+					 "organisation' WHEN s = 403 THEN " REPS_DENIED " END")
+			     " FROM api.representative_remove($1::uuid, $2::uuid, $3::text, $4::uuid, "
+			     "$5) s"},
 	[STMT_VOCABULARIES] = {"vocabularies", 0, "SELECT api.vocabularies_json()::text"},
 	[STMT_DIALOGUE_LIST] = {"dialogue_list", 3,
 				"SELECT api.dialogue_list($1::jsonb, $2::int, $3::jsonb)"},
@@ -169,13 +199,20 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_REGISTRATIONS_LIST] = {"registrations_list", 4,
 				     "SELECT api.registrations_list($1::uuid, $2, $3, $4::uuid)"},
 	[STMT_REGISTRATION_CREATE] = {"registration_create", 7,
-				      "SELECT status, body, field, message FROM api.registration_create("
-				      "$1::uuid, $2::uuid, $3::int, $4, $5, $6::uuid, $7)"},
+				      "SELECT status, NULL::int AS version, $1::uuid::text || "
+				      "'/registrations/' || $2::uuid::text AS id, body, field, "
+				      REGISTRATION_MESSAGE " FROM api.registration_create($1::uuid, "
+				      "$2::uuid, $3::int, $4, $5, $6::uuid, $7)"},
 	[STMT_REGISTRATION_CANCEL] = {"registration_cancel", 5,
-				      "SELECT api.registration_cancel($1::uuid, $2::uuid, $3, $4::uuid, $5)"},
+				      STATUS_ONLY("CASE s WHEN 403 THEN 'only the organisation''s "
+						  "representatives unregister it' WHEN 404 THEN 'there "
+						  "is no active registration of this organisation' END")
+				      " FROM api.registration_cancel($1::uuid, $2::uuid, $3, $4::uuid, "
+				      "$5) s"},
 	[STMT_REGISTRATION_PATCH] = {"registration_patch", 5,
-				     "SELECT status, body, field, message FROM api.registration_patch("
-				     "$1::uuid, $2::uuid, $3::boolean, $4::uuid, $5)"},
+				     "SELECT status, NULL::int AS version, NULL::text AS id, body, field, "
+				     REGISTRATION_MESSAGE " FROM api.registration_patch($1::uuid, "
+				     "$2::uuid, $3::boolean, $4::uuid, $5)"},
 	[STMT_CALENDAR_EVENTS] = {"calendar_events", 4,
 				  "SELECT api.calendar_events($1, $2::uuid, $3, $4::uuid)"},
 	[STMT_AGREEMENT_LIST] = {"agreement_list", 3,
@@ -198,7 +235,8 @@ static const struct stmt stmts[STMT_COUNT] = {
 						"LATERAL api.endorsement_create($4, $5::jsonb, c.kind, "
 						"c.user_id, $6) w ON true"},
 	[STMT_ENDORSEMENT_WITHDRAW] = {"endorsement_withdraw", 7,
-				       CALLER_CTE "SELECT c.held, w.* FROM c LEFT JOIN LATERAL "
+				       CALLER_CTE "SELECT c.held, w.status, w.version, NULL::text AS "
+						  "id, w.body, w.field, w.message FROM c LEFT JOIN LATERAL "
 						  "api.endorsement_withdraw($4, $5::uuid, $6, c.kind, "
 						  "c.user_id, $7) w ON true"},
 	[STMT_ORG_ENDORSEMENTS] = {"org_endorsements", 3,
@@ -211,7 +249,10 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_WEBHOOK_GET] = {"webhook_get", 3,
 			      "SELECT version, body FROM api.webhook_get($1::uuid, $2::boolean, $3::uuid)"},
 	[STMT_WEBHOOK_DELETE] = {"webhook_delete", 6,
-				 "SELECT api.webhook_delete($1::uuid, $2::int, $3::boolean, $4, $5::uuid, $6)"},
+				 STATUS_ONLY("CASE s WHEN 404 THEN 'there is no such webhook' WHEN 412 "
+					     "THEN 'the webhook changed since you read it' END")
+				 " FROM api.webhook_delete($1::uuid, $2::int, $3::boolean, $4, $5::uuid, "
+				 "$6) s"},
 	[STMT_WEBHOOK_DELIVERIES] = {"webhook_deliveries", 3,
 				     "SELECT api.webhook_deliveries($1::uuid, $2::boolean, $3::uuid)"},
 	[STMT_STATS] = {"stats", 0, "SELECT api.stats()"},

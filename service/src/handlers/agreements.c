@@ -5,6 +5,7 @@
 #include "domain/agreement.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>

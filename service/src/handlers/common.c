@@ -1,5 +1,6 @@
 /* common.c -- see common.h */
 #include "handlers/common.h"
+#include "handlers/write_result.h"
 #include "http/router.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -262,78 +263,6 @@ int json_cursor_read(struct req *rq, char *out, size_t outlen)
 	    !json_depth_ok(out, (size_t)n, 2))
 		return reply_error(rq, 400, "cursor is not one this service gave out");
 	return 0;
-}
-
-/* The text in column name of the only row, or NULL (no such column, or SQL NULL). */
-static const char *column(const PGresult *res, const char *name)
-{
-	int c = PQfnumber(res, name);
-
-	return c < 0 || PQntuples(res) != 1 || PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
-}
-
-int reply_write_result(struct req *rq, PGresult *res, const char *location_prefix)
-{
-	const char *message;
-	int status, rc;
-
-	/* a statement that reads the caller itself: check the caller before anything else */
-	if (PQfnumber(res, "held") == 0 && (rc = caller_confirm(rq, res))) {
-		PQclear(res);
-		return rc;
-	}
-	if (PQntuples(res) != 1 || !column(res, "status")) {
-		PQclear(res);
-		return reply_error(rq, 500, "a write answered no outcome");
-	}
-	status = atoi(column(res, "status"));
-	message = column(res, "message");
-	switch (status) {
-	case 200:
-	case 201:
-		if (status == 201 && location_prefix) {
-			char location[200];
-			const char *id = column(res, "id");
-
-			if (!id) /* a body's id, for statements that do not name it */
-				id = "";
-			snprintf(location, sizeof(location), "%s%s", location_prefix, id);
-			req_add_header(rq, "Location", location);
-		}
-		rc = reply_resource(rq, status, column(res, "version"), column(res, "body"));
-		break;
-	case 422: {
-		struct problem pb = PROBLEM_INIT;
-		char fields[200];
-		char *save = NULL;
-
-		/* one message for one or more fields, separated by '|' */
-		snprintf(fields, sizeof(fields), "%s", column(res, "field") ? column(res, "field") : "");
-		for (char *f = strtok_r(fields, "|", &save); f; f = strtok_r(NULL, "|", &save))
-			problem_add_error(&pb, f, message ? message : "is not acceptable");
-		rc = reply_problem(rq, &pb);
-		break;
-	}
-	case 403:
-		rc = reply_error(rq, 403, "%s",
-				 message ? message
-					 : "only the secretariat or the organisation's own "
-					   "representatives may do this");
-		break;
-	case 404:
-		rc = reply_error(rq, 404, "%s", message ? message : "there is nothing with this id");
-		break;
-	case 409:
-		rc = reply_error(rq, 409, "%s", message ? message : "this conflicts with the current state");
-		break;
-	case 412:
-		rc = reply_error(rq, 412, "it changed since you read it; read it again");
-		break;
-	default:
-		rc = reply_error(rq, 500, "unexpected outcome %d", status);
-	}
-	PQclear(res);
-	return rc;
 }
 
 int write_create(struct req *rq, enum stmt_id stmt, const char *location_prefix)

@@ -53,14 +53,6 @@ const char *caller_kind(const struct req *rq);
 int json_cursor_read(struct req *rq, char *out, size_t outlen);
 
 /*
- * Answers the result of a write function that returns (status, version, body, field,
- * message): 200/201 with the body and ETag (and Location = prefix + id for 201), 422 naming
- * field (several pointers may be separated by '|'), or the 403/404/409/412 problem.
- * PQclears res.
- */
-int reply_write_result(struct req *rq, PGresult *res, const char *location_prefix);
-
-/*
  * A create whose body the caller has checked: runs stmt with (body as JSON text, actor id,
  * request id) and answers its write result (201 with Location = prefix + id).
  */

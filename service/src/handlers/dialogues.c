@@ -7,6 +7,7 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/write_result.h"
 #include "util/text.h"
 
 #include <stdio.h>

@@ -8,6 +8,7 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/write_result.h"
 #include "util/csv.h"
 
 #include <stdio.h>

@@ -5,6 +5,7 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/write_result.h"
 #include "webhooks/address.h"
 #include "webhooks/sign.h"
 
@@ -158,20 +159,13 @@ int webhooks_delete(struct req *rq)
 				 is_admin(rq) ? "true" : "false", actor_type(rq),
 				 rq->principal.id, rq->request_id};
 	PGresult *res;
-	int status;
 
 	if (rc < 0)
 		return reply_error(rq, 412, "If-Match does not match the webhook's ETag");
 	res = db_exec(rq->db, STMT_WEBHOOK_DELETE, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (status == 404)
-		return reply_error(rq, 404, "there is no such webhook");
-	if (status == 412)
-		return reply_error(rq, 412, "the webhook changed since you read it");
-	return reply_empty(rq, 204);
+	return reply_write_result(rq, res, NULL);
 }
 
 /* GET /api/v1/webhooks/{id}/deliveries (openapi: listWebhookDeliveries) */

@@ -8,6 +8,7 @@
 #include "domain/organisation.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/write_result.h"
 #include "handlers/paging.h"
 #include "util/orgnr.h"
 #include "util/text.h"

@@ -6,6 +6,7 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,6 @@ int representatives_add(struct req *rq)
 	const char *params[6];
 	const char *role;
 	PGresult *res;
-	int status, rc;
 
 	if (fields_check(rq->body, fields, &pb))
 		return reply_problem(rq, &pb);
@@ -66,25 +66,8 @@ int representatives_add(struct req *rq)
 	res = db_exec(rq->db, STMT_REP_ADD, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	if (status == 200 || status == 201) {
-		char location[160];
-
-		if (status == 201) {
-			snprintf(location, sizeof(location),
-				 "/api/v1/organisations/%s/representatives/%s", req_param(rq, 0),
-				 PQgetvalue(res, 0, 1));
-			req_add_header(rq, "Location", location);
-		}
-		rc = reply_json_text(rq, status, PQgetvalue(res, 0, 2));
-	} else if (status == 422) {
-		problem_add_error(&pb, PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
-		rc = reply_problem(rq, &pb);
-	} else {
-		rc = reply_access(rq, status);
-	}
-	PQclear(res);
-	return rc;
+	/* Location: /api/v1/organisations/{id}/representatives/{user_id}, named by SQL */
+	return reply_write_result(rq, res, "/api/v1/organisations/");
 }
 
 /* DELETE /api/v1/organisations/{id}/representatives/{user_id} (openapi: removeRepresentative) */
@@ -93,15 +76,8 @@ int representatives_remove(struct req *rq)
 	const char *params[5] = {req_param(rq, 0), req_param(rq, 1), caller_kind(rq),
 				 rq->principal.id, rq->request_id};
 	PGresult *res = db_exec(rq->db, STMT_REP_REMOVE, params, 5);
-	int status;
 
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (status == 204)
-		return reply_empty(rq, 204);
-	if (status == 404 && strcmp(caller_kind(rq), "admin") == 0)
-		return reply_error(rq, 404, "no such organisation or representative");
-	return reply_access(rq, status);
+	return reply_write_result(rq, res, NULL);
 }

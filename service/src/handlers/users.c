@@ -2,6 +2,7 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@ int users_patch(struct req *rq)
 	const json_t *disabled;
 	char version[16];
 	PGresult *res;
-	int status, rc;
+	int rc;
 
 	if (fields_check(rq->body, user_patch_fields, &pb))
 		return reply_problem(rq, &pb);
@@ -94,13 +95,5 @@ int users_patch(struct req *rq)
 	res = db_exec(rq->db, STMT_USER_PATCH, params, 7);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	if (status == 404)
-		rc = reply_error(rq, 404, "there is no such user");
-	else if (status == 412)
-		rc = reply_error(rq, 412, "the user changed since you read it; read it again");
-	else
-		rc = reply_resource(rq, 200, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
-	PQclear(res);
-	return rc;
+	return reply_write_result(rq, res, NULL);
 }
