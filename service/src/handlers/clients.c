@@ -5,12 +5,16 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/write_result.h"
 #include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* the list's order, as its cursors name it: oldest first */
+#define ORDER "clients:created_at"
 
 static const char *const known_scopes[] = {"organisations:read", "organisations:write",
 					   "changes:read", "webhooks:manage"};
@@ -72,20 +76,21 @@ int clients_create(struct req *rq)
 /* GET /api/v1/clients (openapi: listClients) */
 int clients_list(struct req *rq)
 {
-	struct list_params lp;
+	static const struct page_columns cols = {.body = 0, .key = 1, .id = 2};
+	struct page_request pr;
 	const char *params[3];
 	PGresult *res;
 	int rc;
 
-	if ((rc = list_params_read(rq, &lp)))
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)))
 		return rc;
-	params[0] = lp.limit;
-	params[1] = lp.after_ts[0] ? lp.after_ts : NULL;
-	params[2] = lp.after_id[0] ? lp.after_id : NULL;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
 	res = db_exec(rq->db, STMT_CLIENT_LIST, params, 3);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
 	return rc;
 }

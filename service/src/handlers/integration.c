@@ -5,6 +5,7 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/write_result.h"
 #include "webhooks/address.h"
 #include "webhooks/sign.h"
@@ -12,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* the webhook list's order, as its cursors name it: oldest first */
+#define WEBHOOK_ORDER "webhooks:created_at"
 
 static const char *const event_types[] = {"organisation", "endorsement", "dialogue", "agreement",
 					  NULL};
@@ -120,13 +124,23 @@ int webhooks_create(struct req *rq)
 /* GET /api/v1/webhooks (openapi: listWebhooks) */
 int webhooks_list(struct req *rq)
 {
-	const char *params[2] = {is_admin(rq) ? "true" : "false", rq->principal.id};
-	PGresult *res = db_exec(rq->db, STMT_WEBHOOK_LIST, params, 2);
+	static const struct page_columns cols = {.body = 0, .key = 1, .id = 2};
+	struct page_request pr;
+	const char *params[5];
+	PGresult *res;
 	int rc;
 
+	if ((rc = page_request_read(rq, WEBHOOK_ORDER, PAGE_KEY_TIME, &pr)))
+		return rc;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = is_admin(rq) ? "true" : "false";
+	params[4] = rq->principal.id;
+	res = db_exec(rq->db, STMT_WEBHOOK_LIST, params, 5);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	rc = reply_page(rq, res, cols, WEBHOOK_ORDER, &pr);
 	PQclear(res);
 	return rc;
 }

@@ -130,10 +130,13 @@ static int reply_org_page(struct req *rq, const struct org_filters *f, bool umbr
 	enum stmt_id stmt = strcmp(f->order, "relevance") == 0 ? STMT_ORG_PAGE_RELEVANCE
 			    : strcmp(f->order, "name") == 0    ? STMT_ORG_PAGE_NAME
 							       : STMT_ORG_PAGE_CREATED;
+	enum page_key kind = strcmp(f->order, "name") == 0	     ? PAGE_KEY_TEXT
+			     : strcmp(f->order, "-created_at") == 0 ? PAGE_KEY_TIME
+								    : PAGE_KEY_NUMBER;
 	PGresult *res;
 	int rc;
 
-	if ((rc = page_request_read(rq, f->order, &pr)))
+	if ((rc = page_request_read(rq, f->order, kind, &pr)))
 		return rc;
 	caller_params(rq, params);
 	params[3] = or_null(f->kind);

@@ -6,11 +6,15 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* the list's order, as its cursors name it: first registered first */
+#define ORDER "registrations:registered_at"
 
 static const char *caller_user(const struct req *rq)
 {
@@ -21,26 +25,33 @@ static const char *caller_user(const struct req *rq)
 int registrations_list(struct req *rq)
 {
 	static const char *const statuses[] = {"registered", "waitlisted", "cancelled", NULL};
+	/* one header column first: whether the dialogue exists */
+	static const struct page_columns cols = {.body = 1, .key = 2, .id = 3};
+	struct page_request pr;
 	char status[32];
 	int has = req_query(rq, "status", status, sizeof(status));
-	const char *params[4];
+	const char *params[7];
 	PGresult *res;
 	int rc;
 
 	if (has < 0 || (has > 0 && !fields_one_of(status, statuses)))
 		return reply_error(rq, 400, "status must be registered, waitlisted or cancelled");
-	params[0] = req_param(rq, 0);
-	params[1] = has > 0 ? status : NULL;
-	params[2] = caller_kind(rq);
-	params[3] = caller_user(rq);
-	res = db_exec(rq->db, STMT_REGISTRATIONS_LIST, params, 4);
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)))
+		return rc;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = req_param(rq, 0);
+	params[4] = has > 0 ? status : NULL;
+	params[5] = caller_kind(rq);
+	params[6] = caller_user(rq);
+	res = db_exec(rq->db, STMT_REGISTRATIONS_LIST, params, 7);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such dialogue");
-	}
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		rc = reply_error(rq, 404, "there is no such dialogue");
+	else
+		rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
 	return rc;
 }

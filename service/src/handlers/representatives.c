@@ -6,33 +6,45 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int reply_access(struct req *rq, int status)
-{
-	if (status == 404)
-		return reply_error(rq, 404, "there is no such organisation");
-	if (status == 403)
-		return reply_error(rq, 403, "only the secretariat and the organisation's signatories "
-					    "manage its representatives");
-	return reply_error(rq, 500, "unexpected outcome %d", status);
-}
+/* the list's order, as its cursors name it: who was added first, first */
+#define ORDER "representatives:created_at"
 
 /* GET /api/v1/organisations/{id}/representatives (openapi: listRepresentatives) */
 int representatives_list(struct req *rq)
 {
-	const char *params[3] = {req_param(rq, 0), caller_kind(rq), rq->principal.id};
-	PGresult *res = db_exec(rq->db, STMT_REPS_LIST, params, 3);
-	int status, rc;
+	/* one header column first: may the caller manage them (200), or 403/404 */
+	static const struct page_columns cols = {.body = 1, .key = 2, .id = 3};
+	struct page_request pr;
+	const char *params[6];
+	PGresult *res;
+	int access, rc;
 
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)))
+		return rc;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = req_param(rq, 0);
+	params[4] = caller_kind(rq);
+	params[5] = rq->principal.id;
+	res = db_exec(rq->db, STMT_REPS_LIST, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	rc = status == 200 ? reply_json_text(rq, 200, PQgetvalue(res, 0, 1)) : reply_access(rq, status);
+	access = atoi(PQgetvalue(res, 0, 0));
+	if (access == 404)
+		rc = reply_error(rq, 404, "there is no such organisation");
+	else if (access == 403)
+		rc = reply_error(rq, 403, "only the secretariat and the organisation's signatories "
+					  "manage its representatives");
+	else
+		rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
 	return rc;
 }

@@ -2,11 +2,15 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
 #include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* the list's order, as its cursors name it: oldest first */
+#define ORDER "users:created_at"
 
 static const struct field_spec user_patch_fields[] = {
 	{"role", FIELD_STRING, 0, 1, 20},
@@ -22,25 +26,26 @@ static const struct field_spec user_patch_fields[] = {
 /* GET /api/v1/users (openapi: listUsers) */
 int users_list(struct req *rq)
 {
-	struct list_params lp;
+	static const struct page_columns cols = {.body = 0, .key = 1, .id = 2};
+	struct page_request pr;
 	char q[801];
 	const char *params[4];
 	PGresult *res;
 	int rc;
 
-	if ((rc = list_params_read(rq, &lp)))
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)))
 		return rc;
 	rc = req_query(rq, "q", q, sizeof(q));
 	if (rc < 0 || (rc > 0 && strlen(q) > 200))
 		return reply_error(rq, 400, "q must be at most 200 characters");
-	params[0] = lp.limit;
-	params[1] = lp.after_ts[0] ? lp.after_ts : NULL;
-	params[2] = lp.after_id[0] ? lp.after_id : NULL;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
 	params[3] = rc > 0 && q[0] ? q : NULL;
 	res = db_exec(rq->db, STMT_USER_LIST, params, 4);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
 	return rc;
 }

@@ -1,6 +1,6 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat attendance and cancelling
-import { api, qs, session, vocabularies, absolute } from '../api.js';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js';
 import { h, put, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js';
 import { t, label, fmtNum } from '../i18n.js';
 import { md } from '../markdown.js';
@@ -19,7 +19,7 @@ const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted
 export default async function dialogue(view, ctx) {
   const id = encodeURIComponent(ctx.params.id);
   const [vocab, { data: d }, { data: regs }, principles] = await Promise.all([
-    vocabularies(), api(`/dialogues/${id}`), api(`/dialogues/${id}/registrations`), currentPrinciples()]);
+    vocabularies(), api(`/dialogues/${id}`), apiAll(`/dialogues/${id}/registrations`), currentPrinciples()]);
   ctx.title(d.title);
   const me = session();
   const admin = me && me.role === 'admin';

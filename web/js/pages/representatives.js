@@ -1,5 +1,5 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, loadMe, session, roleIn } from '../api.js';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js';
 import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js';
 import { t, fmtDate } from '../i18n.js';
 
@@ -39,7 +39,7 @@ export default async function representatives(view, ctx) {
   const fail = (e) => msg.replaceChildren(problemBox(e));
 
   async function load() {
-    const { data } = await api(`/organisations/${o.id}/representatives`);
+    const { data } = await apiAll(`/organisations/${o.id}/representatives`);
     if (!data.items.length) return tableSlot.replaceChildren(h('p', {}, t('reps.empty')));
     tableSlot.replaceChildren(h('table', { class: 'table' },
       h('caption', { class: 'sr-only' }, title),
