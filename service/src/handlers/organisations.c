@@ -94,19 +94,19 @@ static int read_filters(struct req *rq, struct org_filters *f)
 		if (strcmp(v, "verified") != 0 && strcmp(caller_kind(rq), "admin") != 0 &&
 		    strcmp(caller_kind(rq), "client") != 0)
 			return reply_error(rq, 403, "only the secretariat lists %s organisations", v);
-		snprintf(f->status, sizeof(f->status), "%s", v);
+		snprintf(f->status, sizeof(f->status), "%.15s", v); /* one of status_values */
 	}
 	rc = req_query(rq, "endorsed", v, sizeof(v));
 	if (rc != 0) {
 		if (rc < 0 || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0))
 			return reply_error(rq, 400, "endorsed must be true or false");
-		snprintf(f->endorsed, sizeof(f->endorsed), "%s", v);
+		snprintf(f->endorsed, sizeof(f->endorsed), "%.7s", v); /* true or false */
 	}
 	rc = req_query(rq, "umbrella_id", v, sizeof(v));
 	if (rc != 0) {
 		if (rc < 0 || !uuid_syntax_ok(v))
 			return reply_error(rq, 400, "umbrella_id must be an organisation id");
-		snprintf(f->umbrella_id, sizeof(f->umbrella_id), "%s", v);
+		snprintf(f->umbrella_id, sizeof(f->umbrella_id), "%.36s", v); /* a UUID */
 	}
 	f->order = f->q[0] ? "relevance" : "name";
 	rc = req_query(rq, "sort", v, sizeof(v));
