@@ -586,6 +586,17 @@ describe('users administration', () => {
     });
   }
 
+  test("the clients list refuses the users list's cursor (same order by time, another list)", async () => {
+    const t = await adminToken();
+    await registerUser();
+    await registerUser();
+    const users = await api('GET', '/api/v1/users?limit=1', { token: t });
+    assert.equal(typeof users.json.next_cursor, 'string');
+    assertProblem(await api('GET', `/api/v1/clients?cursor=${encodeURIComponent(users.json.next_cursor)}`, { token: t }), 400);
+    // the old "<created_at>|<id>" form is no cursor any more
+    assertProblem(await api('GET', `/api/v1/users?cursor=${b64url(`2026-01-01T00:00:00.000000Z|${crypto.randomUUID()}`)}`, { token: t }), 400);
+  });
+
   for (const cursor of ['!!!', 'abc', b64url('{"x":1}'), crypto.randomBytes(40).toString('base64url'), b64url('9999999999999999999999')]) {
     test(`cursor=${cursor.slice(0, 16)} is 400`, async () => {
       assertProblem(await api('GET', `/api/v1/users?cursor=${encodeURIComponent(cursor)}`, { token: await adminToken() }), 400);

@@ -498,6 +498,16 @@ describe('endorsements', { concurrency: 1 }, () => {
     const e2 = (await endorse(s.access, a2.id, org.id)).json;
     const h = await history(org.id);
     assert.deepEqual(h.map((e) => [e.id, e.agreement_id, e.status]), [[e2.id, a2.id, 'active'], [e1.id, a1.id, 'renewal_needed']]);
+    // two pages of one, newest first; next_cursor null on the last
+    const p1 = await api('GET', `${ORGS}/${org.id}/endorsements?limit=1`);
+    assert.deepEqual(p1.json.items.map((e) => e.id), [e2.id], 'the first page: the newest');
+    assert.equal(typeof p1.json.next_cursor, 'string', 'a first page of one of two has a next_cursor');
+    const p2 = await api('GET', `${ORGS}/${org.id}/endorsements?limit=1&cursor=${encodeURIComponent(p1.json.next_cursor)}`);
+    assert.deepEqual(p2.json.items.map((e) => e.id), [e1.id], 'the second page');
+    assert.equal(p2.json.next_cursor, null, 'the last page');
+    for (const qs of ['limit=0', 'limit=101', 'cursor=%%%', 'cursor=bm90LWEtY3Vyc29y']) assertProblem(await api('GET', `${ORGS}/${org.id}/endorsements?${qs}`), 400, qs);
+    // the history's cursor is not one of the register (another list and order), nor the other way round
+    assertProblem(await api('GET', `${AGR}/${a1.id}/endorsements?cursor=${encodeURIComponent(p1.json.next_cursor)}`), 400, "the history's cursor on the register");
     assert.match(h[1].renewal_needed_at || '', RFC3339_Z_RE);
     const hidden = await signedOrg({ verify: false });
     assertProblem(await api('GET', `${ORGS}/${hidden.org.id}/endorsements`), 404, 'a pending organisation, anonymous');

@@ -84,13 +84,24 @@ function register(token, dialogueId, orgId, attendees = 1, extra = {}, headers) 
   return api('POST', regsUrl(dialogueId), { token, body, headers });
 }
 
-/** GET the registrations (admin unless token is given, `null` for anonymous); returns items. */
+/**
+ * GET the registrations (admin unless token is given, `null` for anonymous), every page of
+ * them through next_cursor; returns the items.
+ */
 async function registrations(dialogueId, { token, query = '' } = {}) {
   const tok = token === undefined ? await adminToken() : token ?? undefined;
-  const r = await api('GET', `${regsUrl(dialogueId)}${query ? `?${query}` : ''}`, { token: tok });
-  assert.equal(r.status, 200, `GET registrations: ${r.status} ${r.text}`);
-  assert.ok(Array.isArray(r.json.items), 'items');
-  return r.json.items;
+  const items = [];
+  let cursor = null;
+  do {
+    const qs = [query, cursor ? `cursor=${encodeURIComponent(cursor)}` : ''].filter(Boolean).join('&');
+    const r = await api('GET', `${regsUrl(dialogueId)}${qs ? `?${qs}` : ''}`, { token: tok });
+    assert.equal(r.status, 200, `GET registrations: ${r.status} ${r.text}`);
+    assert.ok(Array.isArray(r.json.items), 'items');
+    assert.ok('next_cursor' in r.json, 'next_cursor (null on the last page)');
+    items.push(...r.json.items);
+    cursor = r.json.next_cursor;
+  } while (cursor !== null);
+  return items;
 }
 
 /** Asserts a registration's shape: the public keys, plus note/registered_by when privileged. */
@@ -354,6 +365,21 @@ describe('list', () => {
     assert.deepEqual((await registrations(d.id, { token: null, query: 'status=registered' })).map((r) => r.organisation.id), [A.org.id, C.org.id]);
     assert.deepEqual(await registrations(d.id, { token: null, query: 'status=cancelled' }), []);
     assertProblem(await api('GET', `${regsUrl(d.id)}?status=sleeping`), 400, 'an unknown status');
+
+    // pages: limit=2 gives two pages, in the same order, and the status filter pages too
+    const p1 = await api('GET', `${regsUrl(d.id)}?limit=2`);
+    assert.equal(p1.status, 200, p1.text);
+    assert.deepEqual(p1.json.items.map((r) => r.organisation.id), [A.org.id, B.org.id], 'the first page');
+    assert.equal(typeof p1.json.next_cursor, 'string', 'a first page of two of three has a next_cursor');
+    const p2 = await api('GET', `${regsUrl(d.id)}?limit=2&cursor=${encodeURIComponent(p1.json.next_cursor)}`);
+    assert.deepEqual(p2.json.items.map((r) => r.organisation.id), [C.org.id], 'the second page');
+    assert.equal(p2.json.next_cursor, null, 'the last page');
+    assert.deepEqual((await registrations(d.id, { token: null, query: 'status=registered&limit=1' })).map((r) => r.organisation.id), [A.org.id, C.org.id], 'status=registered, a page of one at a time');
+    for (const qs of ['limit=0', 'limit=101', 'cursor=%%%', 'cursor=bm90LWEtY3Vyc29y']) assertProblem(await api('GET', `${regsUrl(d.id)}?${qs}`), 400, qs);
+    // a cursor of another list: the dialogues list orders by another key
+    const dl = await api('GET', '/api/v1/dialogues?limit=1');
+    assert.equal(typeof dl.json.next_cursor, 'string', 'the dialogues list has a second page');
+    assertProblem(await api('GET', `${regsUrl(d.id)}?cursor=${encodeURIComponent(dl.json.next_cursor)}`), 400, "the dialogues list's cursor");
   });
 });
 

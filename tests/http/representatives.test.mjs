@@ -31,11 +31,19 @@ const repsUrl = (orgId) => `${ORGS}/${orgId}/representatives`;
 const addRep = (token, orgId, email, role, headers) => api('POST', repsUrl(orgId), { token, body: { email, role }, headers });
 const removeRep = (token, orgId, userId, headers) => api('DELETE', `${repsUrl(orgId)}/${userId}`, { token, headers });
 
-async function reps(token, orgId) {
-  const r = await api('GET', repsUrl(orgId), { token });
-  assert.equal(r.status, 200, `GET representatives: ${r.status} ${r.text}`);
-  assert.deepEqual(Object.keys(r.json), ['items'], 'the representatives list is {items} (no paging)');
-  return r.json.items;
+/** Every representative, walking the pages of limit per page through next_cursor. */
+async function reps(token, orgId, limit = 20) {
+  const items = [];
+  let cursor = null;
+  do {
+    const r = await api('GET', `${repsUrl(orgId)}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    assert.equal(r.status, 200, `GET representatives: ${r.status} ${r.text}`);
+    assert.deepEqual(Object.keys(r.json).sort(), ['items', 'next_cursor'], 'the representatives list is a page');
+    assert.ok(r.json.items.length <= limit, 'a page holds at most limit items');
+    items.push(...r.json.items);
+    cursor = r.json.next_cursor;
+  } while (cursor !== null);
+  return items;
 }
 
 const roleMap = (items) => Object.fromEntries(items.map((i) => [i.user_id, i.role]));
@@ -89,6 +97,12 @@ describe('representatives', () => {
     assert.deepEqual(await meOrgs(p), [{ id: org.id, name: org.name, role: 'signatory' }]);
     // Now a signatory, p may manage representatives too.
     assert.equal((await reps(p.access, org.id)).length, 2);
+    // A page of one at a time: two pages, in the order they got their role.
+    assert.deepEqual((await reps(p.access, org.id, 1)).map((i) => i.user_id), [s.id, p.id], 'two pages of one');
+    const first = await api('GET', `${repsUrl(org.id)}?limit=1`, { token: s.access });
+    assert.equal(typeof first.json.next_cursor, 'string', 'a first page of one of two has a next_cursor');
+    for (const qs of ['limit=0', 'limit=101', 'cursor=%%%', 'cursor=bm90LWEtY3Vyc29y']) assertProblem(await api('GET', `${repsUrl(org.id)}?${qs}`, { token: s.access }), 400, qs);
+    assertProblem(await api('GET', `/api/v1/organisations/${org.id}/endorsements?cursor=${encodeURIComponent(first.json.next_cursor)}`, { token: s.access }), 400, "the representatives list's cursor on the endorsements list");
 
     const del = await removeRep(s.access, org.id, p.id);
     assert.equal(del.status, 204, del.text);

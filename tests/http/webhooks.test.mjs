@@ -35,6 +35,7 @@ import {
   waitForChanges,
   startSecondService,
   sleep,
+  collectPages,
 } from './support.mjs';
 
 const HOOKS = '/api/v1/webhooks';
@@ -313,15 +314,37 @@ describe('managing webhooks', () => {
     assert.deepEqual(la.json.items.map((x) => x.id), [wa.id]);
     assert.deepEqual(lb.json.items.map((x) => x.id), [wb.id]);
     const admin = await adminToken();
-    const all = await api('GET', HOOKS, { token: admin });
-    assert.equal(all.status, 200, all.text);
-    const ids = all.json.items.map((x) => x.id);
+    const ids = (await collectPages(HOOKS, admin)).map((x) => x.id);
     assert.ok(ids.includes(wa.id) && ids.includes(wb.id), 'admin lists every client\'s webhooks');
     const g = await api('GET', `${HOOKS}/${wa.id}`, { token: admin });
     assert.equal(g.status, 200, g.text);
     assert.ok(!('secret' in g.json));
     assertProblem(await api('GET', `${HOOKS}/${crypto.randomUUID()}`, { token: a.token }), 404, 'unknown id');
     assertProblem(await api('GET', `${HOOKS}/not-a-uuid`, { token: a.token }), 404, 'not a UUID');
+  });
+
+  test('the list pages: limit and next_cursor walk two pages, oldest first; a bad or foreign cursor → 400', async () => {
+    const c = await clientAccess(['webhooks:manage']);
+    const w1 = (await createHook(c.token, receiver.hook('ok').url)).json;
+    const w2 = (await createHook(c.token, receiver.hook('ok').url)).json;
+    const p1 = await api('GET', `${HOOKS}?limit=1`, { token: c.token });
+    assert.equal(p1.status, 200, p1.text);
+    assert.deepEqual(p1.json.items.map((x) => x.id), [w1.id], 'the first page: the older one');
+    assert.equal(typeof p1.json.next_cursor, 'string', 'a first page of one of two has a next_cursor');
+    const p2 = await api('GET', `${HOOKS}?limit=1&cursor=${encodeURIComponent(p1.json.next_cursor)}`, { token: c.token });
+    assert.equal(p2.status, 200, p2.text);
+    assert.deepEqual(p2.json.items.map((x) => x.id), [w2.id], 'the second page');
+    assert.equal(p2.json.next_cursor, null, 'the last page');
+    const all = await api('GET', HOOKS, { token: c.token });
+    assert.deepEqual(all.json.items.map((x) => x.id), [w1.id, w2.id]);
+    assert.equal(all.json.next_cursor, null);
+    for (const qs of ['limit=0', 'limit=101', 'cursor=%%%', 'cursor=bm90LWEtY3Vyc29y']) assertProblem(await api('GET', `${HOOKS}?${qs}`, { token: c.token }), 400, qs);
+    // a cursor of another list (the clients of the secretariat) is not one of this list
+    const admin = await adminToken();
+    await clientAccess(['changes:read']);
+    const clients = await api('GET', '/api/v1/clients?limit=1', { token: admin });
+    assert.equal(typeof clients.json.next_cursor, 'string', 'the clients list has a second page');
+    assertProblem(await api('GET', `${HOOKS}?cursor=${encodeURIComponent(clients.json.next_cursor)}`, { token: c.token }), 400, "the clients list's cursor");
   });
 
   test('DELETE: 428 without If-Match, 412 stale, 204; then 404, pending retries stop and later events are not delivered', async () => {

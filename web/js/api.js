@@ -40,6 +40,20 @@ export function qs(o) {
   return s ? `?${s}` : '';
 }
 
+// Every item of a list, page after page of 100 (a list answers {items, next_cursor}), for
+// the short lists a page shows whole. → {data: {items}}, as api() answers.
+export async function apiAll(path) {
+  const items = [];
+  let cursor = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const { data } = await api(`${path}${sep}${qs({ limit: 100, cursor }).slice(1)}`);
+    items.push(...data.items);
+    cursor = data.next_cursor;
+  } while (cursor);
+  return { data: { items } };
+}
+
 // api(path, {method, body, ifMatch, signal, auth}) → {data, etag, status, location}; throws ApiError
 export async function api(path, opts = {}) {
   const { method = 'GET', body, ifMatch, signal, retry = true, auth = true } = opts;

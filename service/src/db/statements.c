@@ -16,16 +16,47 @@ struct stmt {
 	const char *sql;
 };
 
-#define LIST_PAGE(row_type, row_json, from_where)                                               \
-	"WITH page AS (SELECT t AS r, t.created_at, t.id, row_number() OVER (ORDER BY "         \
-	"t.created_at, t.id) AS n FROM " from_where " AND ($2::timestamptz IS NULL OR "          \
-	"(t.created_at, t.id) > ($2::timestamptz, $3::uuid)) ORDER BY t.created_at, t.id "       \
-	"LIMIT $1::int + 1) "                                                                    \
-	"SELECT json_build_object('items', coalesce((SELECT json_agg(" row_json "(p.r) ORDER BY " \
-	"p.n) FROM page p WHERE p.n <= $1::int), '[]'::json), 'next_cursor', (SELECT "          \
-	"api.cursor(p.created_at, p.id) FROM page p WHERE p.n = $1::int AND EXISTS (SELECT 1 "   \
-	"FROM page q WHERE q.n = $1::int + 1)))::text"
+/*
+ * Keyset pages (handlers/paging.h): every list statement takes $1 limit, $2 the cursor's key
+ * and $3 its id (both NULL on the first page), and answers rows (body, key, id): the items
+ * after the cursor in the list's order, at most limit + 1 of them. after_sql keeps the rows
+ * after the cursor (every row when $2 is NULL) in the form the order's index can use, and
+ * casts $2 to one type only (PostgreSQL deduces one type per parameter); key_sql is the sort
+ * key as text, as the cursor carries it.
+ */
+#define PAGE_ROWS(body_sql, key_sql, id_sql, from_where_sql, after_sql, order_sql)             \
+	"SELECT " body_sql " AS body, " key_sql " AS key, " id_sql " AS id FROM " from_where_sql \
+	" AND " after_sql " ORDER BY " order_sql " LIMIT $1::int + 1"
 
+/*
+ * A page under one header row h (header_sql: what the handler needs besides the items, such
+ * as whether the parent exists): (header columns, body, key, id), one row per item, or one
+ * row with a NULL body when there are none.
+ */
+#define HEADED_PAGE(header_sql, header_cols, rows_sql)                                          \
+	"SELECT " header_cols ", p.body, p.key, p.id FROM (" header_sql ") h LEFT JOIN LATERAL " \
+	"(SELECT x.*, row_number() OVER () AS n FROM (" rows_sql ") x) p ON true ORDER BY p.n"
+
+/* by a timestamp column and id, ascending or descending: the key is api.ts of the column */
+#define AFTER_TS(ts, id)                                                                        \
+	"($2::timestamptz IS NULL OR (" ts ", " id ") > ($2::timestamptz, $3::uuid))"
+#define BEFORE_TS(ts, id)                                                                       \
+	"($2::timestamptz IS NULL OR (" ts ", " id ") < ($2::timestamptz, $3::uuid))"
+
+/*
+ * Write statements answer one row (status, version, id, body, field, message): see
+ * handlers/write_result.h. These adapt functions that answer less.
+ */
+#define NO_PROBLEM "NULL::text AS field, NULL::text AS message"
+/* a function that answers only a status s (a delete: 204, or why not, with message_sql) */
+#define STATUS_ONLY(message_sql)                                                                \
+	"SELECT s AS status, NULL::int AS version, NULL::text AS id, NULL::text AS body, "      \
+	"NULL::text AS field, " message_sql " AS message"
+#define REPS_DENIED                                                                             \
+	"'only the secretariat and the organisation''s signatories manage its representatives'"
+#define REGISTRATION_MESSAGE                                                                    \
+	"CASE status WHEN 404 THEN 'there is no such dialogue or registration' ELSE message END " \
+	"AS message"
 
 static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_SCHEMA_VERSION] = {"schema_version", 0,
@@ -36,7 +67,8 @@ static const struct stmt stmts[STMT_COUNT] = {
 				   "SELECT array_to_string(scopes, ' ') FROM api_client "
 				   "WHERE id = $1::uuid AND deleted_at IS NULL"},
 	[STMT_USER_REGISTER] = {"user_register", 4,
-				"SELECT id, version, body FROM api.user_register($1, $2, $3, $4)"},
+				"SELECT 201 AS status, version, id::text AS id, body, " NO_PROBLEM
+				" FROM api.user_register($1, $2, $3, $4)"},
 	[STMT_USER_FOR_LOGIN] = {"user_for_login", 1,
 				 "SELECT id, password_hash, disabled, role FROM app_user "
 				 "WHERE lower(email) = lower($1)"},
@@ -55,25 +87,35 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_USER_GET] = {"user_get", 1,
 			   "SELECT u.version, api.user_json(u)::text FROM app_user u "
 			   "WHERE u.id = $1::uuid"},
+	/* $4: a part of the e-mail address or the name */
 	[STMT_USER_LIST] = {"user_list", 4,
-			    LIST_PAGE(app_user, "api.user_json",
+			    PAGE_ROWS("api.user_json(t)::text", "api.ts(t.created_at)", "t.id",
 				      "app_user t WHERE ($4::text IS NULL OR t.email ILIKE "
 				      "'%' || api.like_escape($4) || '%' OR t.name ILIKE '%' || "
-				      "api.like_escape($4) || '%')")},
+				      "api.like_escape($4) || '%')",
+				      AFTER_TS("t.created_at", "t.id"), "t.created_at, t.id")},
 	[STMT_USER_PATCH] = {"user_patch", 7,
-			     "SELECT status, version, body FROM api.user_patch($1::uuid, $2::int, "
-			     "$3, $4::boolean, $5, $6::uuid, $7)"},
+			     "SELECT status, version, NULL::text AS id, body, NULL::text AS field, "
+			     "CASE status WHEN 404 THEN 'there is no such user' WHEN 412 THEN 'the user "
+			     "changed since you read it; read it again' END AS message FROM "
+			     "api.user_patch($1::uuid, $2::int, $3, $4::boolean, $5, $6::uuid, $7)"},
 	[STMT_CLIENT_CREATE] = {"client_create", 6,
-				"SELECT id, version, body FROM api.client_create($1, $2::jsonb, $3, "
-				"$4, $5::uuid, $6)"},
+				/* the secret ($3) is shown once: in this answer, never stored */
+				"SELECT 201 AS status, version, id::text AS id, (body::jsonb || "
+				"jsonb_build_object('client_secret', $3::text))::text AS body, "
+				NO_PROBLEM " FROM api.client_create($1, $2::jsonb, $3::text, $4, "
+				"$5::uuid, $6)"},
 	[STMT_CLIENT_GET] = {"client_get", 1,
 			     "SELECT c.version, api.client_json(c)::text FROM api_client c "
 			     "WHERE c.id = $1::uuid AND c.deleted_at IS NULL"},
 	[STMT_CLIENT_LIST] = {"client_list", 3,
-			      LIST_PAGE(api_client, "api.client_json",
-					"api_client t WHERE t.deleted_at IS NULL")},
+			      PAGE_ROWS("api.client_json(t)::text", "api.ts(t.created_at)", "t.id",
+					"api_client t WHERE t.deleted_at IS NULL",
+					AFTER_TS("t.created_at", "t.id"), "t.created_at, t.id")},
 	[STMT_CLIENT_DELETE] = {"client_delete", 5,
-				"SELECT api.client_delete($1::uuid, $2::int, $3, $4::uuid, $5)"},
+				STATUS_ONLY("CASE s WHEN 404 THEN 'there is no such client' WHEN 412 THEN "
+					    "'the client changed since you read it; read it again' END")
+				" FROM api.client_delete($1::uuid, $2::int, $3, $4::uuid, $5) s"},
 	[STMT_ORG_CREATE] = {"org_create", 5,
 			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_create($1::jsonb, $2, $3::uuid, $4, $5)"},
@@ -89,16 +131,41 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_ORG_UPSERT] = {"org_upsert", 6,
 			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_upsert($1, $2::jsonb, $3, $4, $5::uuid, $6)"},
-	[STMT_REPS_LIST] = {"reps_list", 3,
-			    "SELECT status, body FROM api.representatives_list($1::uuid, $2, $3::uuid)"},
+	/* $4 organisation, $5 caller kind, $6 user id; access: 200, 403 or 404 */
+	[STMT_REPS_LIST] = {"reps_list", 6,
+			    HEADED_PAGE("SELECT api.representative_access($4::uuid, $5, $6::uuid) "
+					"AS access", "h.access",
+					PAGE_ROWS("api.representative_json(r, u)::text",
+						  "api.ts(r.created_at)", "u.id",
+						  "representative r JOIN app_user u ON u.id = "
+						  "r.user_id WHERE h.access = 200 AND "
+						  "r.organisation_id = $4::uuid",
+						  AFTER_TS("r.created_at", "u.id"),
+						  "r.created_at, u.id"))},
 	[STMT_REP_ADD] = {"rep_add", 6,
-			  "SELECT status, user_id, body, field, message FROM "
-			  "api.representative_add($1::uuid, $2, $3, $4, $5::uuid, $6)"},
+			  "SELECT status, NULL::int AS version, $1::uuid::text || '/representatives/' "
+			  "|| user_id AS id, body, field, CASE status WHEN 404 THEN 'there is no such "
+			  "organisation' WHEN 403 THEN " REPS_DENIED " ELSE message END AS message "
+			  "FROM api.representative_add($1::uuid, $2, $3, $4, $5::uuid, $6)"},
 	[STMT_REP_REMOVE] = {"rep_remove", 5,
-			     "SELECT api.representative_remove($1::uuid, $2::uuid, $3, $4::uuid, $5)"},
+			     /* the secretariat learns which of the two is missing */
+			     STATUS_ONLY("CASE WHEN s = 404 AND $3 = 'admin' THEN 'no such organisation "
+					 "or representative' WHEN s = 404 THEN 'there is no such "
+					 "organisation' WHEN s = 403 THEN " REPS_DENIED " END")
+			     " FROM api.representative_remove($1::uuid, $2::uuid, $3::text, $4::uuid, "
+			     "$5) s"},
 	[STMT_VOCABULARIES] = {"vocabularies", 0, "SELECT api.vocabularies_json()::text"},
-	[STMT_DIALOGUE_LIST] = {"dialogue_list", 3,
-				"SELECT api.dialogue_list($1::jsonb, $2::int, $3::jsonb)"},
+	/* $4 from, $5 to (RFC 3339 or a date), $6 kind, $7 status, $8 a part of the title or
+	 * description; NULL: no such filter */
+	[STMT_DIALOGUE_LIST] = {"dialogue_list", 8,
+				PAGE_ROWS("api.dialogue_json(d)::text", "api.ts(d.starts_at)", "d.id",
+					  "dialogue d, api.dialogue_window($4, $5) w WHERE (w.from_at "
+					  "IS NULL OR d.starts_at >= w.from_at) AND (w.to_at IS NULL "
+					  "OR d.starts_at < w.to_at) AND ($6::text IS NULL OR d.kind = "
+					  "$6) AND ($7::text IS NULL OR d.status = $7) AND ($8::text "
+					  "IS NULL OR d.title ILIKE '%' || api.like_escape($8) || '%' "
+					  "OR d.description ILIKE '%' || api.like_escape($8) || '%')",
+					  AFTER_TS("d.starts_at", "d.id"), "d.starts_at, d.id")},
 	[STMT_DIALOGUE_CREATE] = {"dialogue_create", 3,
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.dialogue_create($1::jsonb, $2::uuid, $3)"},
 	[STMT_DIALOGUE_GET] = {"dialogue_get", 1, "SELECT version, body FROM api.dialogue_get($1::uuid)"},
@@ -106,20 +173,41 @@ static const struct stmt stmts[STMT_COUNT] = {
 				 "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.dialogue_patch($1::uuid, $2::int, $3::jsonb, $4::uuid, $5)"},
 	[STMT_DIALOGUE_CANCEL] = {"dialogue_cancel", 3,
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.dialogue_cancel($1::uuid, $2::uuid, $3)"},
-	[STMT_REGISTRATIONS_LIST] = {"registrations_list", 4,
-				     "SELECT api.registrations_list($1::uuid, $2, $3, $4::uuid)"},
+	/* $4 dialogue, $5 status (NULL: all), $6 caller kind, $7 user id */
+	[STMT_REGISTRATIONS_LIST] = {"registrations_list", 7,
+				     HEADED_PAGE("SELECT EXISTS (SELECT 1 FROM dialogue WHERE id = "
+						 "$4::uuid) AS found", "h.found",
+						 PAGE_ROWS("api.registration_json(r, api.represents("
+							   "r.organisation_id, $6, $7::uuid))::text",
+							   "api.ts(r.registered_at)", "r.id",
+							   "registration r WHERE h.found AND "
+							   "r.dialogue_id = $4::uuid AND ($5::text IS "
+							   "NULL OR r.status = $5)",
+							   AFTER_TS("r.registered_at", "r.id"),
+							   "r.registered_at, r.id"))},
 	[STMT_REGISTRATION_CREATE] = {"registration_create", 7,
-				      "SELECT status, body, field, message FROM api.registration_create("
-				      "$1::uuid, $2::uuid, $3::int, $4, $5, $6::uuid, $7)"},
+				      "SELECT status, NULL::int AS version, $1::uuid::text || "
+				      "'/registrations/' || $2::uuid::text AS id, body, field, "
+				      REGISTRATION_MESSAGE " FROM api.registration_create($1::uuid, "
+				      "$2::uuid, $3::int, $4, $5, $6::uuid, $7)"},
 	[STMT_REGISTRATION_CANCEL] = {"registration_cancel", 5,
-				      "SELECT api.registration_cancel($1::uuid, $2::uuid, $3, $4::uuid, $5)"},
+				      STATUS_ONLY("CASE s WHEN 403 THEN 'only the organisation''s "
+						  "representatives unregister it' WHEN 404 THEN 'there "
+						  "is no active registration of this organisation' END")
+				      " FROM api.registration_cancel($1::uuid, $2::uuid, $3, $4::uuid, "
+				      "$5) s"},
 	[STMT_REGISTRATION_PATCH] = {"registration_patch", 5,
-				     "SELECT status, body, field, message FROM api.registration_patch("
-				     "$1::uuid, $2::uuid, $3::boolean, $4::uuid, $5)"},
+				     "SELECT status, NULL::int AS version, NULL::text AS id, body, field, "
+				     REGISTRATION_MESSAGE " FROM api.registration_patch($1::uuid, "
+				     "$2::uuid, $3::boolean, $4::uuid, $5)"},
 	[STMT_CALENDAR_EVENTS] = {"calendar_events", 4,
 				  "SELECT api.calendar_events($1, $2::uuid, $3, $4::uuid)"},
-	[STMT_AGREEMENT_LIST] = {"agreement_list", 3,
-				 "SELECT api.agreement_list($1, $2::int, $3::jsonb)"},
+	/* newest first; $4 caller kind: drafts are the secretariat's */
+	[STMT_AGREEMENT_LIST] = {"agreement_list", 4,
+				 PAGE_ROWS("api.agreement_json(a)::text", "api.ts(a.created_at)", "a.id",
+					   "agreement a WHERE (a.status <> 'draft' OR $4 = 'admin')",
+					   BEFORE_TS("a.created_at", "a.id"),
+					   "a.created_at DESC, a.id DESC")},
 	[STMT_AGREEMENT_CREATE] = {"agreement_create", 3,
 				   "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_create($1::jsonb, $2::uuid, $3)"},
 	[STMT_AGREEMENT_GET] = {"agreement_get", 2, "SELECT version, body FROM api.agreement_get($1, $2)"},
@@ -127,8 +215,19 @@ static const struct stmt stmts[STMT_COUNT] = {
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_patch($1, $2::int, $3::jsonb, $4::uuid, $5)"},
 	[STMT_AGREEMENT_ADOPT] = {"agreement_adopt", 4,
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_adopt($1, $2::jsonb, $3::uuid, $4)"},
-	[STMT_ENDORSEMENT_LIST] = {"endorsement_list", 6,
-				   "SELECT api.endorsement_list($1, $2::jsonb, $3, $4::uuid, $5::int, $6::jsonb)"},
+	/* the register of agreement $4 (id or slug) as of $6's as_of, filtered by $6 (JSON:
+	 * status, kind, area), for caller kind $5 and user $7; found: the agreement exists */
+	[STMT_ENDORSEMENT_LIST] = {"endorsement_list", 7,
+				   HEADED_PAGE("SELECT a.id AS agreement_id, api.as_of($6::jsonb->>"
+					       "'as_of') AS t FROM api.agreement_find($4, $5) a",
+					       "h.agreement_id IS NOT NULL",
+					       PAGE_ROWS("api.endorsement_json(e, api.represents("
+							 "e.organisation_id, $5, $7::uuid), h.t)::text",
+							 "api.ts(e.endorsed_at)", "e.id",
+							 "api.endorsement_rows(h.agreement_id, $6::jsonb, "
+							 "h.t) e WHERE true",
+							 AFTER_TS("e.endorsed_at", "e.id"),
+							 "e.endorsed_at, e.id"))},
 	[STMT_ENDORSEMENT_CSV] = {"endorsement_csv", 3,
 				  "SELECT api.endorsement_csv_rows($1, $2::jsonb, $3)"},
 	[STMT_ENDORSEMENT_CREATE] = {"endorsement_create", 6,
@@ -138,24 +237,53 @@ static const struct stmt stmts[STMT_COUNT] = {
 						"LATERAL api.endorsement_create($4, $5::jsonb, c.kind, "
 						"c.user_id, $6) w ON true"},
 	[STMT_ENDORSEMENT_WITHDRAW] = {"endorsement_withdraw", 7,
-				       CALLER_CTE "SELECT c.held, w.* FROM c LEFT JOIN LATERAL "
+				       CALLER_CTE "SELECT c.held, w.status, w.version, NULL::text AS "
+						  "id, w.body, w.field, w.message FROM c LEFT JOIN LATERAL "
 						  "api.endorsement_withdraw($4, $5::uuid, $6, c.kind, "
 						  "c.user_id, $7) w ON true"},
-	[STMT_ORG_ENDORSEMENTS] = {"org_endorsements", 3,
-				   "SELECT api.organisation_endorsements($1::uuid, $2, $3::uuid)"},
+	/* newest first; $4 organisation, $5 caller kind, $6 user id; found: one the caller sees */
+	[STMT_ORG_ENDORSEMENTS] = {"org_endorsements", 6,
+				   HEADED_PAGE("SELECT EXISTS (SELECT 1 FROM organisation o WHERE "
+					       "o.id = $4::uuid AND api.organisation_visible(o, $5, "
+					       "$6::uuid)) AS found", "h.found",
+					       PAGE_ROWS("api.endorsement_json(e, api.represents("
+							 "$4::uuid, $5, $6::uuid), clock_timestamp())"
+							 "::text", "api.ts(e.endorsed_at)", "e.id",
+							 "endorsement e WHERE h.found AND "
+							 "e.organisation_id = $4::uuid",
+							 BEFORE_TS("e.endorsed_at", "e.id"),
+							 "e.endorsed_at DESC, e.id DESC"))},
 	[STMT_CHANGES] = {"changes", 3, "SELECT api.changes($1::bigint, $2::text[], $3::int)"},
 	[STMT_WEBHOOK_CREATE] = {"webhook_create", 6,
 				 "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 				 "api.webhook_create($1, $2::jsonb, $3, $4, $5::uuid, $6)"},
-	[STMT_WEBHOOK_LIST] = {"webhook_list", 2, "SELECT api.webhook_list($1::boolean, $2::uuid)"},
+	/* $4 admin (every webhook), $5 the owner otherwise */
+	[STMT_WEBHOOK_LIST] = {"webhook_list", 5,
+			       PAGE_ROWS("api.webhook_json(w)::text", "api.ts(w.created_at)", "w.id",
+					 "webhook w WHERE api.webhook_visible(w, $4::boolean, $5::uuid)",
+					 AFTER_TS("w.created_at", "w.id"), "w.created_at, w.id")},
 	[STMT_WEBHOOK_GET] = {"webhook_get", 3,
 			      "SELECT version, body FROM api.webhook_get($1::uuid, $2::boolean, $3::uuid)"},
 	[STMT_WEBHOOK_DELETE] = {"webhook_delete", 6,
-				 "SELECT api.webhook_delete($1::uuid, $2::int, $3::boolean, $4, $5::uuid, $6)"},
+				 STATUS_ONLY("CASE s WHEN 404 THEN 'there is no such webhook' WHEN 412 "
+					     "THEN 'the webhook changed since you read it' END")
+				 " FROM api.webhook_delete($1::uuid, $2::int, $3::boolean, $4, $5::uuid, "
+				 "$6) s"},
 	[STMT_WEBHOOK_DELIVERIES] = {"webhook_deliveries", 3,
 				     "SELECT api.webhook_deliveries($1::uuid, $2::boolean, $3::uuid)"},
 	[STMT_STATS] = {"stats", 0, "SELECT api.stats()"},
-	[STMT_AUDIT_LIST] = {"audit_list", 3, "SELECT api.audit_list($1::jsonb, $2::int, $3::jsonb)"},
+	/* newest first; audit rows are numbered, not UUIDs: the number is the key (unique on its
+	 * own) and the id the nil UUID. $4 entity_type, $5 entity_id, $6 actor, $7 action */
+	[STMT_AUDIT_LIST] = {"audit_list", 7,
+			     PAGE_ROWS("api.audit_json(a)::text", "a.id::text",
+				       "'00000000-0000-0000-0000-000000000000'::uuid",
+				       "audit a WHERE ($4::text IS NULL OR a.entity_type = $4) AND "
+				       "($5::uuid IS NULL OR a.entity_id = $5::uuid) AND ($6::uuid IS "
+				       "NULL OR a.actor_id = $6::uuid) AND ($7::text IS NULL OR "
+				       "a.action = $7)",
+				       /* $3 (the nil UUID) comes with every key */
+				       "($2::bigint IS NULL OR (a.id < $2::bigint AND $3::uuid IS NOT "
+				       "NULL))", "a.id DESC")},
 	[STMT_OPEN_DATASET] = {"open_dataset", 1, "SELECT api.open_dataset($1)"},
 };
 

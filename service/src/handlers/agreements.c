@@ -5,30 +5,35 @@
 #include "domain/agreement.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
+#include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CURSOR_MAX 520
+/* the list's order, as its cursors name it: newest first */
+#define ORDER "agreements:-created_at"
 
 /* GET /api/v1/agreements (openapi: listAgreements) */
 int agreements_list(struct req *rq)
 {
-	char limit[8], cursor[CURSOR_MAX];
-	const char *params[3];
+	static const struct page_columns cols = {.body = 0, .key = 1, .id = 2};
+	struct page_request pr;
+	const char *params[4];
 	PGresult *res;
 	int rc;
 
-	if ((rc = list_limit_read(rq, limit)) || (rc = json_cursor_read(rq, cursor, sizeof(cursor))))
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)))
 		return rc;
-	params[0] = caller_kind(rq);
-	params[1] = limit;
-	params[2] = cursor[0] ? cursor : NULL;
-	res = db_exec(rq->db, STMT_AGREEMENT_LIST, params, 3);
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = caller_kind(rq);
+	res = db_exec(rq->db, STMT_AGREEMENT_LIST, params, 4);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
 	return rc;
 }

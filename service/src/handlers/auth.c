@@ -7,6 +7,7 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/write_result.h"
 #include "util/text.h"
 
 #include <stdio.h>
@@ -85,8 +86,6 @@ int auth_register(struct req *rq)
 	const char *params[4];
 	const char *email;
 	PGresult *res;
-	char location[80];
-	int rc;
 
 	if (fields_check(rq->body, register_fields, &pb))
 		return reply_problem(rq, &pb);
@@ -104,12 +103,8 @@ int auth_register(struct req *rq)
 	res = db_exec(rq->db, STMT_USER_REGISTER, params, 4);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	snprintf(location, sizeof(location), "/api/v1/users/%s", PQgetvalue(res, 0, 0));
-	req_add_header(rq, "Location", location);
 	no_store(rq);
-	rc = reply_resource(rq, 201, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
-	PQclear(res);
-	return rc;
+	return reply_write_result(rq, res, "/api/v1/users/");
 }
 
 static int login_refused(struct req *rq)

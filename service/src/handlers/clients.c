@@ -5,11 +5,16 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
+#include "handlers/write_result.h"
 #include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* the list's order, as its cursors name it: oldest first */
+#define ORDER "clients:created_at"
 
 static const char *const known_scopes[] = {"organisations:read", "organisations:write",
 					   "changes:read", "webhooks:manage"};
@@ -33,15 +38,13 @@ int clients_create(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
 	unsigned char raw[32];
-	char secret[3 + 44], encoded[44], name[801], location[80];
+	char secret[3 + 44], encoded[44], name[801];
 	const json_t *scopes;
 	const json_t *item;
 	const char *params[6];
 	char *scopes_text;
-	json_t *doc;
 	PGresult *res;
 	size_t i;
-	int rc;
 
 	if (fields_check(rq->body, client_fields, &pb))
 		return reply_problem(rq, &pb);
@@ -66,38 +69,28 @@ int clients_create(struct req *rq)
 	free(scopes_text);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	doc = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
-	if (!doc || json_object_set_new(doc, "client_secret", json_string(secret))) {
-		PQclear(res);
-		json_decref(doc);
-		return reply_error(rq, 500, "the client could not be described");
-	}
-	snprintf(location, sizeof(location), "/api/v1/clients/%s", PQgetvalue(res, 0, 0));
-	req_add_header(rq, "Location", location);
-	reply_add_etag(rq, PQgetvalue(res, 0, 1));
-	rc = reply_json(rq, 201, doc);
-	json_decref(doc);
-	PQclear(res);
-	return rc;
+	/* the statement puts the secret into this one answer's body */
+	return reply_write_result(rq, res, "/api/v1/clients/");
 }
 
 /* GET /api/v1/clients (openapi: listClients) */
 int clients_list(struct req *rq)
 {
-	struct list_params lp;
+	static const struct page_columns cols = {.body = 0, .key = 1, .id = 2};
+	struct page_request pr;
 	const char *params[3];
 	PGresult *res;
 	int rc;
 
-	if ((rc = list_params_read(rq, &lp)))
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)))
 		return rc;
-	params[0] = lp.limit;
-	params[1] = lp.after_ts[0] ? lp.after_ts : NULL;
-	params[2] = lp.after_id[0] ? lp.after_id : NULL;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
 	res = db_exec(rq->db, STMT_CLIENT_LIST, params, 3);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
 	return rc;
 }
@@ -126,7 +119,7 @@ int clients_delete(struct req *rq)
 	const char *params[5];
 	char version[16];
 	PGresult *res;
-	int status, rc;
+	int rc;
 
 	rc = if_match_version(rq, version);
 	if (rc < 0)
@@ -139,11 +132,5 @@ int clients_delete(struct req *rq)
 	res = db_exec(rq->db, STMT_CLIENT_DELETE, params, 5);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (status == 404)
-		return reply_error(rq, 404, "there is no such client");
-	if (status == 412)
-		return reply_error(rq, 412, "the client changed since you read it; read it again");
-	return reply_empty(rq, 204);
+	return reply_write_result(rq, res, NULL);
 }

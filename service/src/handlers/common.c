@@ -1,5 +1,6 @@
 /* common.c -- see common.h */
 #include "handlers/common.h"
+#include "handlers/write_result.h"
 #include "http/router.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -141,66 +142,6 @@ int reply_db_failure(struct req *rq, PGresult *res)
 	return reply_problem(rq, &pb);
 }
 
-/* Checks "YYYY-MM-DDTHH:MM:SS.ffffffZ" as api.ts writes it. */
-static bool cursor_time_ok(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd.ddddddZ";
-
-	if (strlen(s) != sizeof(shape) - 1)
-		return false;
-	for (size_t i = 0; shape[i]; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-			return false;
-	return true;
-}
-
-int list_limit_read(struct req *rq, char limit[8])
-{
-	char value[200];
-	int rc = req_query(rq, "limit", value, sizeof(value));
-
-	snprintf(limit, 8, "20");
-	if (rc < 0)
-		return reply_error(rq, 400, "limit must be a whole number from 1 to 100");
-	if (rc > 0) {
-		char *end;
-		long n = strtol(value, &end, 10);
-
-		if (!value[0] || *end || n < 1 || n > 100 || value[0] < '0' || value[0] > '9')
-			return reply_error(rq, 400, "limit must be a whole number from 1 to 100");
-		snprintf(limit, 8, "%ld", n);
-	}
-	return 0;
-}
-
-int list_params_read(struct req *rq, struct list_params *lp)
-{
-	char value[200];
-	unsigned char raw[160];
-	int rc;
-
-	memset(lp, 0, sizeof(*lp));
-	if ((rc = list_limit_read(rq, lp->limit)))
-		return rc;
-	rc = req_query(rq, "cursor", value, sizeof(value));
-	if (rc < 0)
-		return reply_error(rq, 400, "cursor is not one this service gave out");
-	if (rc > 0) {
-		long n = strlen(value) < 200 ? base64url_decode(value, strlen(value), raw) : -1;
-		char *bar = n > 0 ? strchr((char *)raw, '|') : NULL;
-
-		if (!bar || (size_t)n != strlen((char *)raw))
-			return reply_error(rq, 400, "cursor is not one this service gave out");
-		*bar = '\0';
-		if (!cursor_time_ok((char *)raw) || !uuid_syntax_ok(bar + 1))
-			return reply_error(rq, 400, "cursor is not one this service gave out");
-		/* both lengths are checked above: 27 and 36 characters */
-		memcpy(lp->after_ts, raw, strlen((char *)raw) + 1);
-		memcpy(lp->after_id, bar + 1, strlen(bar + 1) + 1);
-	}
-	return 0;
-}
-
 int if_match_version(const struct req *rq, char out[16])
 {
 	const char *h = req_header(rq, "If-Match");
@@ -244,96 +185,6 @@ const char *caller_kind(const struct req *rq)
 	    (strstr(p->scopes, "organisations:read") || strstr(p->scopes, "organisations:write")))
 		return "client";
 	return "anonymous";
-}
-
-int json_cursor_read(struct req *rq, char *out, size_t outlen)
-{
-	char value[700];
-	int rc = req_query(rq, "cursor", value, sizeof(value));
-	long n;
-
-	out[0] = '\0';
-	if (rc == 0 || (rc > 0 && !value[0])) /* cursor= with nothing: the first page */
-		return 0;
-	if (rc < 0 || strlen(value) > 512 || (strlen(value) * 3) / 4 + 2 > outlen)
-		return reply_error(rq, 400, "cursor is not one this service gave out");
-	n = base64url_decode(value, strlen(value), (unsigned char *)out);
-	if (n <= 0 || (size_t)n != strlen(out) || out[0] != '[' ||
-	    !json_depth_ok(out, (size_t)n, 2))
-		return reply_error(rq, 400, "cursor is not one this service gave out");
-	return 0;
-}
-
-/* The text in column name of the only row, or NULL (no such column, or SQL NULL). */
-static const char *column(const PGresult *res, const char *name)
-{
-	int c = PQfnumber(res, name);
-
-	return c < 0 || PQntuples(res) != 1 || PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
-}
-
-int reply_write_result(struct req *rq, PGresult *res, const char *location_prefix)
-{
-	const char *message;
-	int status, rc;
-
-	/* a statement that reads the caller itself: check the caller before anything else */
-	if (PQfnumber(res, "held") == 0 && (rc = caller_confirm(rq, res))) {
-		PQclear(res);
-		return rc;
-	}
-	if (PQntuples(res) != 1 || !column(res, "status")) {
-		PQclear(res);
-		return reply_error(rq, 500, "a write answered no outcome");
-	}
-	status = atoi(column(res, "status"));
-	message = column(res, "message");
-	switch (status) {
-	case 200:
-	case 201:
-		if (status == 201 && location_prefix) {
-			char location[200];
-			const char *id = column(res, "id");
-
-			if (!id) /* a body's id, for statements that do not name it */
-				id = "";
-			snprintf(location, sizeof(location), "%s%s", location_prefix, id);
-			req_add_header(rq, "Location", location);
-		}
-		rc = reply_resource(rq, status, column(res, "version"), column(res, "body"));
-		break;
-	case 422: {
-		struct problem pb = PROBLEM_INIT;
-		char fields[200];
-		char *save = NULL;
-
-		/* one message for one or more fields, separated by '|' */
-		snprintf(fields, sizeof(fields), "%s", column(res, "field") ? column(res, "field") : "");
-		for (char *f = strtok_r(fields, "|", &save); f; f = strtok_r(NULL, "|", &save))
-			problem_add_error(&pb, f, message ? message : "is not acceptable");
-		rc = reply_problem(rq, &pb);
-		break;
-	}
-	case 403:
-		rc = reply_error(rq, 403, "%s",
-				 message ? message
-					 : "only the secretariat or the organisation's own "
-					   "representatives may do this");
-		break;
-	case 404:
-		rc = reply_error(rq, 404, "%s", message ? message : "there is nothing with this id");
-		break;
-	case 409:
-		rc = reply_error(rq, 409, "%s", message ? message : "this conflicts with the current state");
-		break;
-	case 412:
-		rc = reply_error(rq, 412, "it changed since you read it; read it again");
-		break;
-	default:
-		rc = reply_error(rq, 500, "unexpected outcome %d", status);
-	}
-	PQclear(res);
-	return rc;
 }
 
 int write_create(struct req *rq, enum stmt_id stmt, const char *location_prefix)

@@ -7,82 +7,98 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
+#include "handlers/write_result.h"
 #include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CURSOR_MAX 520
+/* the list's order, as its cursors name it: by start, earliest first */
+#define ORDER "dialogues:starts_at"
 
-/* GET /api/v1/dialogues (openapi: listDialogues) */
-int dialogues_list(struct req *rq)
+/* The list filters, checked; "" means no filter. */
+struct dialogue_filters {
+	char from[801], to[801];
+	char kind[16], status[16];
+	char q[801];
+};
+
+static const char *or_null(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+/* Reads the list filters into f. Returns 0, or the 400 already replied. */
+static int read_filters(struct req *rq, struct dialogue_filters *f)
 {
 	static const char *const kinds[] = {"dialogmote", "konferens", "radsmote", "arbetsgrupp",
 					    NULL};
 	static const char *const statuses[] = {"scheduled", "cancelled", "held", NULL};
-	char limit[8], cursor[CURSOR_MAX], v[801];
-	const char *params[3];
-	json_t *f = json_object();
-	char *text;
-	PGresult *res;
+	char v[801];
 	int rc;
 
-	if ((rc = list_limit_read(rq, limit)) || (rc = json_cursor_read(rq, cursor, sizeof(cursor))))
-		goto done;
+	memset(f, 0, sizeof(*f));
 	for (int i = 0; i < 2; i++) {
 		const char *name = i ? "to" : "from";
 
 		rc = req_query(rq, name, v, sizeof(v));
-		if (rc < 0 || (rc > 0 && !fields_timestamp_ok(v) && !fields_date_ok(v))) {
-			rc = reply_error(rq, 400, "%s must be an RFC 3339 date-time or a date", name);
-			goto done;
-		}
+		if (rc < 0 || (rc > 0 && !fields_timestamp_ok(v) && !fields_date_ok(v)))
+			return reply_error(rq, 400, "%s must be an RFC 3339 date-time or a date",
+					   name);
 		if (rc > 0)
-			json_object_set_new(f, name, json_string(v));
+			snprintf(i ? f->to : f->from, sizeof(f->from), "%s", v);
 	}
 	rc = req_query(rq, "kind", v, sizeof(v));
-	if (rc < 0 || (rc > 0 && !fields_one_of(v, kinds))) {
-		rc = reply_error(rq, 400, "kind must be one of the dialogue kinds");
-		goto done;
-	}
+	if (rc < 0 || (rc > 0 && !fields_one_of(v, kinds)))
+		return reply_error(rq, 400, "kind must be one of the dialogue kinds");
 	if (rc > 0)
-		json_object_set_new(f, "kind", json_string(v));
+		snprintf(f->kind, sizeof(f->kind), "%.15s", v); /* a known kind */
 	rc = req_query(rq, "status", v, sizeof(v));
-	if (rc < 0 || (rc > 0 && !fields_one_of(v, statuses))) {
-		rc = reply_error(rq, 400, "status must be scheduled, cancelled or held");
-		goto done;
-	}
+	if (rc < 0 || (rc > 0 && !fields_one_of(v, statuses)))
+		return reply_error(rq, 400, "status must be scheduled, cancelled or held");
 	if (rc > 0)
-		json_object_set_new(f, "status", json_string(v));
+		snprintf(f->status, sizeof(f->status), "%.15s", v); /* a known status */
 	rc = req_query(rq, "q", v, sizeof(v));
-	if (rc < 0 || (rc > 0 && utf8_length(v) > 200)) {
-		rc = reply_error(rq, 400, "q must be at most 200 characters");
-		goto done;
-	}
+	if (rc < 0 || (rc > 0 && utf8_length(v) > 200))
+		return reply_error(rq, 400, "q must be at most 200 characters");
 	if (rc > 0 && v[0]) {
-		json_t *s = json_string(v);
+		json_t *s = json_string(v); /* jansson checks the UTF-8 */
 
-		if (!s) {
-			rc = reply_error(rq, 400, "q must be UTF-8 text");
-			goto done;
-		}
-		json_object_set_new(f, "q", s);
+		if (!s)
+			return reply_error(rq, 400, "q must be UTF-8 text");
+		json_decref(s);
+		snprintf(f->q, sizeof(f->q), "%s", v);
 	}
-	text = json_dumps(f, JSON_COMPACT);
-	params[0] = text;
-	params[1] = limit;
-	params[2] = cursor[0] ? cursor : NULL;
-	res = db_exec(rq->db, STMT_DIALOGUE_LIST, params, 3);
-	free(text);
-	if (!db_ok(res)) {
-		rc = reply_db_failure(rq, res);
-		goto done;
-	}
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	return 0;
+}
+
+/* GET /api/v1/dialogues (openapi: listDialogues) */
+int dialogues_list(struct req *rq)
+{
+	static const struct page_columns cols = {.body = 0, .key = 1, .id = 2};
+	struct dialogue_filters f;
+	struct page_request pr;
+	const char *params[8];
+	PGresult *res;
+	int rc;
+
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)) || (rc = read_filters(rq, &f)))
+		return rc;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = or_null(f.from);
+	params[4] = or_null(f.to);
+	params[5] = or_null(f.kind);
+	params[6] = or_null(f.status);
+	params[7] = or_null(f.q);
+	res = db_exec(rq->db, STMT_DIALOGUE_LIST, params, 8);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
-done:
-	json_decref(f);
 	return rc;
 }
 

@@ -8,13 +8,20 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
+#include "handlers/write_result.h"
 #include "util/csv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CURSOR_MAX 520
+/* the orders of the two lists, as their cursors name them */
+#define REGISTER_ORDER "endorsements:endorsed_at"       /* earliest first */
+#define HISTORY_ORDER "organisation-endorsements:-endorsed_at" /* newest first */
+
+/* A page with one header column first: whether the agreement or organisation was found. */
+static const struct page_columns headed_cols = {.body = 1, .key = 2, .id = 3};
 
 static const char *caller_user(const struct req *rq)
 {
@@ -50,35 +57,35 @@ static json_t *register_filters(struct req *rq, int *rc)
 /* GET /api/v1/agreements/{ref}/endorsements (openapi: listEndorsements) */
 int endorsements_list(struct req *rq)
 {
-	char limit[8], cursor[CURSOR_MAX];
-	const char *params[6];
+	struct page_request pr;
+	const char *params[7];
 	json_t *f;
 	char *text;
 	PGresult *res;
 	int rc = 0;
 
-	if ((rc = list_limit_read(rq, limit)) || (rc = json_cursor_read(rq, cursor, sizeof(cursor))))
+	if ((rc = page_request_read(rq, REGISTER_ORDER, PAGE_KEY_TIME, &pr)))
 		return rc;
 	f = register_filters(rq, &rc);
 	if (!f)
 		return rc;
 	text = json_dumps(f, JSON_COMPACT);
 	json_decref(f);
-	params[0] = req_param(rq, 0);
-	params[1] = text;
-	params[2] = caller_kind(rq);
-	params[3] = caller_user(rq);
-	params[4] = limit;
-	params[5] = cursor[0] ? cursor : NULL;
-	res = db_exec(rq->db, STMT_ENDORSEMENT_LIST, params, 6);
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = req_param(rq, 0);
+	params[4] = caller_kind(rq);
+	params[5] = text;
+	params[6] = caller_user(rq);
+	res = db_exec(rq->db, STMT_ENDORSEMENT_LIST, params, 7);
 	free(text);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such agreement");
-	}
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		rc = reply_error(rq, 404, "there is no such agreement");
+	else
+		rc = reply_page(rq, res, headed_cols, REGISTER_ORDER, &pr);
 	PQclear(res);
 	return rc;
 }
@@ -184,17 +191,26 @@ int endorsements_withdraw(struct req *rq)
 /* GET /api/v1/organisations/{id}/endorsements (openapi: listOrganisationEndorsements) */
 int endorsements_of_organisation(struct req *rq)
 {
-	const char *params[3] = {req_param(rq, 0), caller_kind(rq), caller_user(rq)};
-	PGresult *res = db_exec(rq->db, STMT_ORG_ENDORSEMENTS, params, 3);
+	struct page_request pr;
+	const char *params[6];
+	PGresult *res;
 	int rc;
 
+	if ((rc = page_request_read(rq, HISTORY_ORDER, PAGE_KEY_TIME, &pr)))
+		return rc;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = req_param(rq, 0);
+	params[4] = caller_kind(rq);
+	params[5] = caller_user(rq);
+	res = db_exec(rq->db, STMT_ORG_ENDORSEMENTS, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such organisation");
-	}
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		rc = reply_error(rq, 404, "there is no such organisation");
+	else
+		rc = reply_page(rq, res, headed_cols, HISTORY_ORDER, &pr);
 	PQclear(res);
 	return rc;
 }

@@ -5,6 +5,8 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
+#include "handlers/write_result.h"
 #include "http/router.h"
 #include "webhooks/address.h"
 #include "webhooks/sign.h"
@@ -12,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* the webhook list's order, as its cursors name it: oldest first */
+#define WEBHOOK_ORDER "webhooks:created_at"
 
 static const char *const event_types[] = {"organisation", "endorsement", "dialogue", "agreement",
 					  NULL};
@@ -124,13 +129,23 @@ int webhooks_create(struct req *rq)
 /* GET /api/v1/webhooks (openapi: listWebhooks) */
 int webhooks_list(struct req *rq)
 {
-	const char *params[2] = {is_admin(rq) ? "true" : "false", rq->principal.id};
-	PGresult *res = db_exec(rq->db, STMT_WEBHOOK_LIST, params, 2);
+	static const struct page_columns cols = {.body = 0, .key = 1, .id = 2};
+	struct page_request pr;
+	const char *params[5];
+	PGresult *res;
 	int rc;
 
+	if ((rc = page_request_read(rq, WEBHOOK_ORDER, PAGE_KEY_TIME, &pr)))
+		return rc;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = is_admin(rq) ? "true" : "false";
+	params[4] = rq->principal.id;
+	res = db_exec(rq->db, STMT_WEBHOOK_LIST, params, 5);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	rc = reply_page(rq, res, cols, WEBHOOK_ORDER, &pr);
 	PQclear(res);
 	return rc;
 }
@@ -163,20 +178,13 @@ int webhooks_delete(struct req *rq)
 				 is_admin(rq) ? "true" : "false", actor_type(rq),
 				 rq->principal.id, rq->request_id};
 	PGresult *res;
-	int status;
 
 	if (rc < 0)
 		return reply_error(rq, 412, "If-Match does not match the webhook's ETag");
 	res = db_exec(rq->db, STMT_WEBHOOK_DELETE, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (status == 404)
-		return reply_error(rq, 404, "there is no such webhook");
-	if (status == 412)
-		return reply_error(rq, 412, "the webhook changed since you read it");
-	return reply_empty(rq, 204);
+	return reply_write_result(rq, res, NULL);
 }
 
 /* GET /api/v1/webhooks/{id}/deliveries (openapi: listWebhookDeliveries) */

@@ -9,6 +9,7 @@
 #include "db/org_page.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/write_result.h"
 #include "handlers/paging.h"
 #include "util/orgnr.h"
 #include "util/text.h"
@@ -155,11 +156,16 @@ static int reply_org_page(struct req *rq, const struct org_filters *f, bool umbr
 		[ORG_ORDER_RELEVANCE] = "relevance",
 	};
 	struct page_request pr;
+	static const enum page_key key_kinds[ORG_ORDER_COUNT] = {
+		[ORG_ORDER_NAME] = PAGE_KEY_TEXT,
+		[ORG_ORDER_CREATED] = PAGE_KEY_TIME,
+		[ORG_ORDER_RELEVANCE] = PAGE_KEY_NUMBER,
+	};
 	const char *params[ORG_PAGE_PARAMS];
 	PGresult *res;
 	int rc;
 
-	if ((rc = page_request_read(rq, order_names[f->order], &pr)))
+	if ((rc = page_request_read(rq, order_names[f->order], key_kinds[f->order], &pr)))
 		return rc;
 	caller_params(rq, params);
 	params[3] = or_null(f->kind);

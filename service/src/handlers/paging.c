@@ -16,8 +16,8 @@ static int bad_cursor(struct req *rq)
 	return reply_error(rq, 400, "cursor is not one this service gave out for this list");
 }
 
-/* Decodes and checks a cursor; fills pr's key and id. Returns 0 or -1. */
-static int cursor_decode(const char *text, const char *order, struct page_request *pr)
+int page_cursor_decode(const char *text, const char *order, char *key, size_t keylen,
+		       char id[37])
 {
 	unsigned char raw[CURSOR_TEXT_MAX];
 	size_t n = strlen(text);
@@ -25,10 +25,12 @@ static int cursor_decode(const char *text, const char *order, struct page_reques
 	long len;
 	int rc = -1;
 
-	if (n == 0 || n >= CURSOR_TEXT_MAX)
+	if (n == 0 || n >= CURSOR_TEXT_MAX || keylen == 0)
 		return -1;
 	len = base64url_decode(text, n, raw);
-	if (len <= 0 || (size_t)len != strlen((char *)raw) || !json_depth_ok((char *)raw, (size_t)len, 2))
+	/* a NUL inside the text would hide the rest from every later check */
+	if (len <= 0 || (size_t)len != strlen((char *)raw) ||
+	    !json_depth_ok((char *)raw, (size_t)len, 2))
 		return -1;
 	doc = json_loadb((char *)raw, (size_t)len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_array(doc) || json_array_size(doc) != 3)
@@ -37,20 +39,58 @@ static int cursor_decode(const char *text, const char *order, struct page_reques
 	k = json_array_get(doc, 1);
 	i = json_array_get(doc, 2);
 	if (!json_is_string(o) || strcmp(json_string_value(o), order) != 0 || !json_is_string(k) ||
-	    json_string_length(k) >= sizeof(pr->after_key) ||
+	    json_string_length(k) >= keylen ||
 	    strlen(json_string_value(k)) != json_string_length(k) || !json_is_string(i) ||
 	    !uuid_syntax_ok(json_string_value(i)))
 		goto done;
-	memcpy(pr->after_key, json_string_value(k), json_string_length(k) + 1);
-	memcpy(pr->after_id, json_string_value(i), 37);
-	pr->has_cursor = true;
+	memcpy(key, json_string_value(k), json_string_length(k) + 1);
+	memcpy(id, json_string_value(i), 37);
 	rc = 0;
 done:
 	json_decref(doc);
 	return rc;
 }
 
-int page_request_read(struct req *rq, const char *order, struct page_request *pr)
+/* "YYYY-MM-DDTHH:MM:SS.ffffffZ", as api.ts writes it, with fields in their ranges. */
+static bool time_key_ok(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.ddddddZ";
+
+	if (strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+			return false;
+	return atoi(s + 5) >= 1 && atoi(s + 5) <= 12 && atoi(s + 8) >= 1 && atoi(s + 8) <= 31 &&
+	       atoi(s + 11) <= 23 && atoi(s + 14) <= 59 && atoi(s + 17) <= 59;
+}
+
+/* A finite number as PostgreSQL writes a float8 or a bigint. */
+static bool number_key_ok(const char *s)
+{
+	char *end;
+	double d;
+
+	if (!s[0] || strspn(s, "0123456789.eE+-") != strlen(s))
+		return false;
+	d = strtod(s, &end);
+	return *end == '\0' && d == d && d < 1e300 && d > -1e300;
+}
+
+bool page_key_ok(enum page_key kind, const char *key)
+{
+	switch (kind) {
+	case PAGE_KEY_TIME:
+		return time_key_ok(key);
+	case PAGE_KEY_NUMBER:
+		return number_key_ok(key);
+	default:
+		return true;
+	}
+}
+
+int page_request_read(struct req *rq, const char *order, enum page_key kind,
+		      struct page_request *pr)
 {
 	char value[CURSOR_TEXT_MAX];
 	int rc;
@@ -72,8 +112,13 @@ int page_request_read(struct req *rq, const char *order, struct page_request *pr
 	if (rc < 0)
 		return bad_cursor(rq);
 	/* cursor= with nothing is the first page */
-	if (rc > 0 && value[0] && cursor_decode(value, order, pr))
-		return bad_cursor(rq);
+	if (rc > 0 && value[0]) {
+		if (page_cursor_decode(value, order, pr->after_key, sizeof(pr->after_key),
+				       pr->after_id) ||
+		    !page_key_ok(kind, pr->after_key))
+			return bad_cursor(rq);
+		pr->has_cursor = true;
+	}
 	return 0;
 }
 

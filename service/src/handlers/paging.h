@@ -27,10 +27,29 @@ struct page_request {
 };
 
 /*
- * Reads limit and cursor from the query, for a list in the given order. Returns 0, or the
- * 400 already replied.
+ * What a list's sort key is, so that a cursor's key is checked before SQL casts it: text
+ * (a name), a time as api.ts writes it ("2026-06-01T12:00:00.000000Z"), or a number.
  */
-int page_request_read(struct req *rq, const char *order, struct page_request *pr);
+enum page_key { PAGE_KEY_TEXT, PAGE_KEY_TIME, PAGE_KEY_NUMBER };
+
+/*
+ * Decodes a cursor's text for a list in the given order: its key into key (keylen bytes,
+ * NUL-terminated) and its id into id. Returns 0, or -1 when the text is not a cursor of this
+ * order (bad base64url, not a JSON array of three strings, another order, a key that does
+ * not fit, an id that is not a UUID). Pure: no request, no allocation that outlives it.
+ */
+int page_cursor_decode(const char *text, const char *order, char *key, size_t keylen,
+		       char id[37]);
+
+/* True when key has the form of a key of this kind. Pure. */
+bool page_key_ok(enum page_key kind, const char *key);
+
+/*
+ * Reads limit and cursor from the query, for a list in the given order whose keys are of
+ * the given kind. Returns 0, or the 400 already replied.
+ */
+int page_request_read(struct req *rq, const char *order, enum page_key kind,
+		      struct page_request *pr);
 
 /* The cursor parameters as statement parameters: key and id, or NULL on the first page. */
 const char *page_after_key(const struct page_request *pr);

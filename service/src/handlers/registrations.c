@@ -6,64 +6,52 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
+#include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* the list's order, as its cursors name it: first registered first */
+#define ORDER "registrations:registered_at"
 
 static const char *caller_user(const struct req *rq)
 {
 	return rq->principal.kind == PRINCIPAL_USER ? rq->principal.id : NULL;
 }
 
-/* Answers (status, body, field, message) rows of the registration functions. */
-static int reply_registration(struct req *rq, PGresult *res, const char *location)
-{
-	int status = atoi(PQgetvalue(res, 0, 0));
-	struct problem pb = PROBLEM_INIT;
-	int rc;
-
-	if (status == 200 || status == 201) {
-		if (status == 201 && location)
-			req_add_header(rq, "Location", location);
-		rc = reply_json_text(rq, status, PQgetvalue(res, 0, 1));
-	} else if (status == 422) {
-		problem_add_error(&pb, PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
-		rc = reply_problem(rq, &pb);
-	} else if (status == 404) {
-		rc = reply_error(rq, 404, "there is no such dialogue or registration");
-	} else {
-		rc = reply_error(rq, status, "%s",
-				 PQgetisnull(res, 0, 3) ? "not allowed" : PQgetvalue(res, 0, 3));
-	}
-	PQclear(res);
-	return rc;
-}
-
 /* GET /api/v1/dialogues/{id}/registrations (openapi: listRegistrations) */
 int registrations_list(struct req *rq)
 {
 	static const char *const statuses[] = {"registered", "waitlisted", "cancelled", NULL};
+	/* one header column first: whether the dialogue exists */
+	static const struct page_columns cols = {.body = 1, .key = 2, .id = 3};
+	struct page_request pr;
 	char status[32];
 	int has = req_query(rq, "status", status, sizeof(status));
-	const char *params[4];
+	const char *params[7];
 	PGresult *res;
 	int rc;
 
 	if (has < 0 || (has > 0 && !fields_one_of(status, statuses)))
 		return reply_error(rq, 400, "status must be registered, waitlisted or cancelled");
-	params[0] = req_param(rq, 0);
-	params[1] = has > 0 ? status : NULL;
-	params[2] = caller_kind(rq);
-	params[3] = caller_user(rq);
-	res = db_exec(rq->db, STMT_REGISTRATIONS_LIST, params, 4);
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)))
+		return rc;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = req_param(rq, 0);
+	params[4] = has > 0 ? status : NULL;
+	params[5] = caller_kind(rq);
+	params[6] = caller_user(rq);
+	res = db_exec(rq->db, STMT_REGISTRATIONS_LIST, params, 7);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such dialogue");
-	}
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		rc = reply_error(rq, 404, "there is no such dialogue");
+	else
+		rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
 	return rc;
 }
@@ -73,7 +61,7 @@ int registrations_create(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
 	const char *params[7];
-	char attendees[16], location[160];
+	char attendees[16];
 	PGresult *res;
 
 	if (registration_input_check(rq->body, &pb))
@@ -90,9 +78,8 @@ int registrations_create(struct req *rq)
 	res = db_exec(rq->db, STMT_REGISTRATION_CREATE, params, 7);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	snprintf(location, sizeof(location), "/api/v1/dialogues/%s/registrations/%s",
-		 req_param(rq, 0), params[1]);
-	return reply_registration(rq, res, location);
+	/* Location: /api/v1/dialogues/{id}/registrations/{organisation_id}, named by SQL */
+	return reply_write_result(rq, res, "/api/v1/dialogues/");
 }
 
 /* DELETE /api/v1/dialogues/{id}/registrations/{organisation_id} (openapi: deleteRegistration) */
@@ -101,17 +88,10 @@ int registrations_delete(struct req *rq)
 	const char *params[5] = {req_param(rq, 0), req_param(rq, 1), caller_kind(rq),
 				 rq->principal.id, rq->request_id};
 	PGresult *res = db_exec(rq->db, STMT_REGISTRATION_CANCEL, params, 5);
-	int status;
 
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (status == 204)
-		return reply_empty(rq, 204);
-	if (status == 403)
-		return reply_error(rq, 403, "only the organisation's representatives unregister it");
-	return reply_error(rq, 404, "there is no active registration of this organisation");
+	return reply_write_result(rq, res, NULL);
 }
 
 /* PATCH /api/v1/dialogues/{id}/registrations/{organisation_id} (openapi: patchRegistration) */
@@ -137,5 +117,5 @@ int registrations_patch(struct req *rq)
 	res = db_exec(rq->db, STMT_REGISTRATION_PATCH, params, 5);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	return reply_registration(rq, res, NULL);
+	return reply_write_result(rq, res, NULL);
 }

@@ -6,32 +6,45 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
+#include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int reply_access(struct req *rq, int status)
-{
-	if (status == 404)
-		return reply_error(rq, 404, "there is no such organisation");
-	if (status == 403)
-		return reply_error(rq, 403, "only the secretariat and the organisation's signatories "
-					    "manage its representatives");
-	return reply_error(rq, 500, "unexpected outcome %d", status);
-}
+/* the list's order, as its cursors name it: who was added first, first */
+#define ORDER "representatives:created_at"
 
 /* GET /api/v1/organisations/{id}/representatives (openapi: listRepresentatives) */
 int representatives_list(struct req *rq)
 {
-	const char *params[3] = {req_param(rq, 0), caller_kind(rq), rq->principal.id};
-	PGresult *res = db_exec(rq->db, STMT_REPS_LIST, params, 3);
-	int status, rc;
+	/* one header column first: may the caller manage them (200), or 403/404 */
+	static const struct page_columns cols = {.body = 1, .key = 2, .id = 3};
+	struct page_request pr;
+	const char *params[6];
+	PGresult *res;
+	int access, rc;
 
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)))
+		return rc;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = req_param(rq, 0);
+	params[4] = caller_kind(rq);
+	params[5] = rq->principal.id;
+	res = db_exec(rq->db, STMT_REPS_LIST, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	rc = status == 200 ? reply_json_text(rq, 200, PQgetvalue(res, 0, 1)) : reply_access(rq, status);
+	access = atoi(PQgetvalue(res, 0, 0));
+	if (access == 404)
+		rc = reply_error(rq, 404, "there is no such organisation");
+	else if (access == 403)
+		rc = reply_error(rq, 403, "only the secretariat and the organisation's signatories "
+					  "manage its representatives");
+	else
+		rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
 	return rc;
 }
@@ -48,7 +61,6 @@ int representatives_add(struct req *rq)
 	const char *params[6];
 	const char *role;
 	PGresult *res;
-	int status, rc;
 
 	if (fields_check(rq->body, fields, &pb))
 		return reply_problem(rq, &pb);
@@ -66,25 +78,8 @@ int representatives_add(struct req *rq)
 	res = db_exec(rq->db, STMT_REP_ADD, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	if (status == 200 || status == 201) {
-		char location[160];
-
-		if (status == 201) {
-			snprintf(location, sizeof(location),
-				 "/api/v1/organisations/%s/representatives/%s", req_param(rq, 0),
-				 PQgetvalue(res, 0, 1));
-			req_add_header(rq, "Location", location);
-		}
-		rc = reply_json_text(rq, status, PQgetvalue(res, 0, 2));
-	} else if (status == 422) {
-		problem_add_error(&pb, PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
-		rc = reply_problem(rq, &pb);
-	} else {
-		rc = reply_access(rq, status);
-	}
-	PQclear(res);
-	return rc;
+	/* Location: /api/v1/organisations/{id}/representatives/{user_id}, named by SQL */
+	return reply_write_result(rq, res, "/api/v1/organisations/");
 }
 
 /* DELETE /api/v1/organisations/{id}/representatives/{user_id} (openapi: removeRepresentative) */
@@ -93,15 +88,8 @@ int representatives_remove(struct req *rq)
 	const char *params[5] = {req_param(rq, 0), req_param(rq, 1), caller_kind(rq),
 				 rq->principal.id, rq->request_id};
 	PGresult *res = db_exec(rq->db, STMT_REP_REMOVE, params, 5);
-	int status;
 
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (status == 204)
-		return reply_empty(rq, 204);
-	if (status == 404 && strcmp(caller_kind(rq), "admin") == 0)
-		return reply_error(rq, 404, "no such organisation or representative");
-	return reply_access(rq, status);
+	return reply_write_result(rq, res, NULL);
 }

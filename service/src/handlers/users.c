@@ -2,10 +2,15 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/paging.h"
+#include "handlers/write_result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* the list's order, as its cursors name it: oldest first */
+#define ORDER "users:created_at"
 
 static const struct field_spec user_patch_fields[] = {
 	{"role", FIELD_STRING, 0, 1, 20},
@@ -21,25 +26,26 @@ static const struct field_spec user_patch_fields[] = {
 /* GET /api/v1/users (openapi: listUsers) */
 int users_list(struct req *rq)
 {
-	struct list_params lp;
+	static const struct page_columns cols = {.body = 0, .key = 1, .id = 2};
+	struct page_request pr;
 	char q[801];
 	const char *params[4];
 	PGresult *res;
 	int rc;
 
-	if ((rc = list_params_read(rq, &lp)))
+	if ((rc = page_request_read(rq, ORDER, PAGE_KEY_TIME, &pr)))
 		return rc;
 	rc = req_query(rq, "q", q, sizeof(q));
 	if (rc < 0 || (rc > 0 && strlen(q) > 200))
 		return reply_error(rq, 400, "q must be at most 200 characters");
-	params[0] = lp.limit;
-	params[1] = lp.after_ts[0] ? lp.after_ts : NULL;
-	params[2] = lp.after_id[0] ? lp.after_id : NULL;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
 	params[3] = rc > 0 && q[0] ? q : NULL;
 	res = db_exec(rq->db, STMT_USER_LIST, params, 4);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	rc = reply_page(rq, res, cols, ORDER, &pr);
 	PQclear(res);
 	return rc;
 }
@@ -71,7 +77,7 @@ int users_patch(struct req *rq)
 	const json_t *disabled;
 	char version[16];
 	PGresult *res;
-	int status, rc;
+	int rc;
 
 	if (fields_check(rq->body, user_patch_fields, &pb))
 		return reply_problem(rq, &pb);
@@ -94,13 +100,5 @@ int users_patch(struct req *rq)
 	res = db_exec(rq->db, STMT_USER_PATCH, params, 7);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	status = atoi(PQgetvalue(res, 0, 0));
-	if (status == 404)
-		rc = reply_error(rq, 404, "there is no such user");
-	else if (status == 412)
-		rc = reply_error(rq, 412, "the user changed since you read it; read it again");
-	else
-		rc = reply_resource(rq, 200, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
-	PQclear(res);
-	return rc;
+	return reply_write_result(rq, res, NULL);
 }

@@ -1,8 +1,8 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
 // save for all (a PATCH per changed row), and the page stays where the person is
-import { api } from '../api.js?v=fd62139daa86';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=fd62139daa86';
-import { t, fmtNum } from '../i18n.js?v=fd62139daa86';
+import { api, apiAll } from '../api.js?v=5e3d4c38d1eb';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=5e3d4c38d1eb';
+import { t, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));
@@ -18,7 +18,7 @@ export async function attendance(parent, d) {
   let regs = [];
 
   const fill = async () => {
-    const { data } = await api(`/dialogues/${d.id}/registrations`);
+    const { data } = await apiAll(`/dialogues/${d.id}/registrations`);
     regs = data.items.filter((r) => r.status !== 'cancelled');
     if (!regs.length) return slot.replaceChildren(h('p', { class: 'empty' }, t('dialogue.noRegistrations')));
     const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'narvaro-h' },

@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, qs, session, vocabularies, absolute } from '../api.js?v=fd62139daa86';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=fd62139daa86';
-import { t, label, fmtNum } from '../i18n.js?v=fd62139daa86';
-import { md } from '../markdown.js?v=fd62139daa86';
-import { when, seats } from './dialogues.js?v=fd62139daa86';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=5e3d4c38d1eb';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=5e3d4c38d1eb';
+import { t, label, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
+import { md } from '../markdown.js?v=5e3d4c38d1eb';
+import { when, seats } from './dialogues.js?v=5e3d4c38d1eb';
 
 export async function currentPrinciples() {
   try {
@@ -19,7 +19,7 @@ const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted
 export default async function dialogue(view, ctx) {
   const id = encodeURIComponent(ctx.params.id);
   const [vocab, { data: d }, { data: regs }, principles] = await Promise.all([
-    vocabularies(), api(`/dialogues/${id}`), api(`/dialogues/${id}/registrations`), currentPrinciples()]);
+    vocabularies(), api(`/dialogues/${id}`), apiAll(`/dialogues/${id}/registrations`), currentPrinciples()]);
   ctx.title(d.title);
   const me = session();
   const admin = me && me.role === 'admin';

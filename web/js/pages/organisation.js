@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, qs, roleIn, absolute, vocabularies } from '../api.js?v=fd62139daa86';
-import { h, put, notice, problemBox } from '../dom.js?v=fd62139daa86';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=fd62139daa86';
-import { orgItem } from './organisations.js?v=fd62139daa86';
-import { endorsementTable } from '../endorsements.js?v=fd62139daa86';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=5e3d4c38d1eb';
+import { h, put, notice, problemBox } from '../dom.js?v=5e3d4c38d1eb';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
+import { orgItem } from './organisations.js?v=5e3d4c38d1eb';
+import { endorsementTable } from '../endorsements.js?v=5e3d4c38d1eb';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');
@@ -76,14 +76,14 @@ export default async function organisation(view, ctx) {
   if (role === 'admin' || role === 'signatory') {
     const reps = h('section', { 'aria-labelledby': 'reps-h' }, h('h2', { id: 'reps-h' }, t('org.representatives')));
     put(view, reps);
-    api(`/organisations/${o.id}/representatives`).then(
+    apiAll(`/organisations/${o.id}/representatives`).then(
       ({ data }) => put(reps, data.items.length ? repsTable(data.items) : h('p', {}, t('reps.empty'))),
       (e) => put(reps, problemBox(e)));
   }
   put(view, h('section', { 'aria-labelledby': 'dlg-h' }, h('h2', { id: 'dlg-h' }, t('org.dialogues')),
     h('p', {}, t('org.dialoguesText')),
     h('p', {}, h('a', { href: absolute(`/organisations/${o.id}/dialogues.ics`), download: 'idekom-dialoger.ics' }, t('org.dialoguesCalendar')))));
-  Promise.all([api(`/organisations/${o.id}/endorsements`), api(`/agreements${qs({ limit: 100 })}`)]).then(([{ data }, { data: ags }]) => {
+  Promise.all([apiAll(`/organisations/${o.id}/endorsements`), api(`/agreements${qs({ limit: 100 })}`)]).then(([{ data }, { data: ags }]) => {
     const titles = new Map(ags.items.map((x) => [x.id, `${x.title} (${t('agreement.versionN', { n: x.version })})`]));
     if (data.items.length) put(endorsements, h('h3', {}, t('org.endorsementHistory')), endorsementTable(data.items, vocab, false, titles));
   }, (e) => put(endorsements, problemBox(e)));

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, loadMe, session, roleIn } from '../api.js?v=fd62139daa86';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=fd62139daa86';
-import { t, fmtDate } from '../i18n.js?v=fd62139daa86';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=5e3d4c38d1eb';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=5e3d4c38d1eb';
+import { t, fmtDate } from '../i18n.js?v=5e3d4c38d1eb';
 
 const ROLES = ['representative', 'signatory'];
 
@@ -39,7 +39,7 @@ export default async function representatives(view, ctx) {
   const fail = (e) => msg.replaceChildren(problemBox(e));
 
   async function load() {
-    const { data } = await api(`/organisations/${o.id}/representatives`);
+    const { data } = await apiAll(`/organisations/${o.id}/representatives`);
     if (!data.items.length) return tableSlot.replaceChildren(h('p', {}, t('reps.empty')));
     tableSlot.replaceChildren(h('table', { class: 'table' },
       h('caption', { class: 'sr-only' }, title),
