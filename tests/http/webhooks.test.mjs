@@ -324,7 +324,7 @@ describe('managing webhooks', () => {
   });
 
   test('the list pages: limit and next_cursor walk two pages, oldest first; a bad or foreign cursor → 400', async () => {
-    const c = await clientAccess(['webhooks:manage']);
+    const c = await clientAccess(['webhooks:manage', 'changes:read']);
     const w1 = (await createHook(c.token, receiver.hook('ok').url)).json;
     const w2 = (await createHook(c.token, receiver.hook('ok').url)).json;
     const p1 = await api('GET', `${HOOKS}?limit=1`, { token: c.token });
