@@ -152,6 +152,21 @@ function assertWaitlistNumbering(items, what) {
 // ------------------------------------------------------------------------------------------
 
 describe('register', () => {
+  test('the list shows an organisation only to whom may see it: a pending one is hidden from the public and other members, shown to its own and admin', async () => {
+    const d = await createDialogue({ capacity: null });
+    const { s, org } = await signedOrg({ verify: false });
+    assert.equal((await register(s.access, d.id, org.id, 1)).status, 201);
+    const { org: shown } = await signedOrg();
+    assert.equal((await register(await adminToken(), d.id, shown.id, 1)).status, 201);
+    assertProblem(await api('GET', `${ORGS}/${org.id}`), 404, 'a pending organisation, anonymously');
+    const ids = (items) => items.map((i) => i.organisation.id);
+    assert.deepEqual(ids(await registrations(d.id, { token: null })), [shown.id], 'anonymous sees a pending organisation');
+    const other = await newSession();
+    assert.deepEqual(ids(await registrations(d.id, { token: other.access })), [shown.id], 'an unrelated member sees a pending organisation');
+    assert.deepEqual(ids(await registrations(d.id, { token: s.access })), [org.id, shown.id], 'its own representative');
+    assert.deepEqual(ids(await registrations(d.id)), [org.id, shown.id], 'admin');
+  });
+
   test('a signatory registers their organisation: 201 registered, seats_taken grows by attendees', async () => {
     const d = await createDialogue({ capacity: 20 });
     const { s, org } = await signedOrg();

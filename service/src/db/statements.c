@@ -182,7 +182,10 @@ static const struct stmt stmts[STMT_COUNT] = {
 							   "api.ts(r.registered_at)", "r.id",
 							   "registration r WHERE h.found AND "
 							   "r.dialogue_id = $4::uuid AND ($5::text IS "
-							   "NULL OR r.status = $5)",
+							   "NULL OR r.status = $5) AND EXISTS (SELECT 1 "
+							   "FROM organisation o WHERE o.id = "
+							   "r.organisation_id AND api.organisation_visible("
+							   "o, $6, $7::uuid))",
 							   AFTER_TS("r.registered_at", "r.id"),
 							   "r.registered_at, r.id"))},
 	[STMT_REGISTRATION_CREATE] = {"registration_create", 7,
