@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # tests/run.sh -- the README's test command: every test, from a fresh machine.
 #
-# 1. installs packages (deploy/install-deps.sh) and the pinned npm tools (npm ci);
+# 1. installs packages (deploy/install-deps.sh test), a supported Node.js when the system's
+#    is too old (tests/node.sh), and the pinned npm tools (npm ci);
 # 2. builds twice: release (build/) and AddressSanitizer + UBSan (build-asan/);
 # 3. lints the OpenAPI description;
 # 4. runs the Criterion unit tests of both builds (ctest);
-# 5. starts a private PostgreSQL under .run/pg-test, migrates a fresh database (two migrate
+# 5. starts a private PostgreSQL (deploy/pg-local.sh .run/pg-test), migrates a fresh database (two migrate
 #    processes at once, to exercise the advisory lock), and for each build starts the service
 #    and runs the HTTP suite (tests/http, every response validated against the OpenAPI
 #    description), then the database-restart test, then SIGTERM (must exit 0);
@@ -23,6 +24,8 @@ bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
 
 step "dependencies"
 deploy/install-deps.sh test
+# shellcheck source=tests/node.sh
+. tests/node.sh
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
 step "build (release and sanitizers)"
