@@ -1,7 +1,7 @@
 // check-compose.mjs -- checks docker-compose.yml without a Docker engine.
 //
 // Usage: node tests/deploy/check-compose.mjs [COMPOSE_SCHEMA.json]
-//   (default schema: ../shared/schemas/compose-spec.json beside the project folder)
+//   (default schema: tests/deploy/compose-spec/compose-spec.json, vendored with its licence)
 //
 // Prints one "ok: ..." or "FAILED: ..." line a check; exits 1 when any failed.
 //  1. the file as written, and the file with deploy/.env.example's values substituted, are
@@ -26,7 +26,7 @@ import Ajv from 'ajv';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
-const schemaPath = process.argv[2] || path.resolve(ROOT, '..', 'shared', 'schemas', 'compose-spec.json');
+const schemaPath = process.argv[2] || path.join(ROOT, 'tests', 'deploy', 'compose-spec', 'compose-spec.json');
 const composePath = path.join(ROOT, 'docker-compose.yml');
 const envPath = path.join(ROOT, 'deploy', '.env.example');
 const nginxPath = path.join(ROOT, 'deploy', 'nginx', 'idekom.conf');

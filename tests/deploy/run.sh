@@ -9,8 +9,8 @@
 # (with dclint and dockerfile-utils), a built binary (IDEKOM_BIN, default build/idekom), a
 # migrated database at DATABASE_URL with an admin (IDEKOM_ADMIN_EMAIL/_PASSWORD), and the
 # service settings exported (JWT_KEYS, JWT_ISSUER, JWT_AUDIENCE, ... and their IDEKOM_* twins
-# for the HTTP suite). Optional: DEPLOY_COMPOSE_SCHEMA (default ../shared/schemas/
-# compose-spec.json), DEPLOY_PG_ADMIN_URL (a superuser URL on the same server, default:
+# for the HTTP suite). Optional: DEPLOY_COMPOSE_SCHEMA (default tests/deploy/compose-spec/
+# compose-spec.json, vendored with its licence), DEPLOY_PG_ADMIN_URL (a superuser URL on the same server, default:
 # DATABASE_URL as user postgres, database postgres), DEPLOY_TOOLS_BIN (default
 # node_modules/.bin), DEPLOY_HTTP_SAMPLE (HTTP test files run through nginx).
 #
@@ -32,7 +32,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
 bin=${IDEKOM_BIN:-$root/build/idekom}
-schema=${DEPLOY_COMPOSE_SCHEMA:-$root/../shared/schemas/compose-spec.json}
+schema=${DEPLOY_COMPOSE_SCHEMA:-$root/tests/deploy/compose-spec/compose-spec.json}
 tools=${DEPLOY_TOOLS_BIN:-$root/node_modules/.bin}
 sample=${DEPLOY_HTTP_SAMPLE:-auth organisations registrations calendar webhooks}
 scratch=$root/.run/deploy
