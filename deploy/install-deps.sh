@@ -77,8 +77,8 @@ if [ "$brings_daemon" -eq 1 ] && [ ! -e "$guard" ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get -o DPkg::Lock::Timeout=600 update -qq
-apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get update -qq -oDPkg::Lock::Timeout=600
+apt-get install -y -qq --no-install-recommends -oDPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
 
 for d in "${new_daemons[@]}"; do
 	[ -e "/lib/systemd/system/$d.service" ] || [ -e "/etc/init.d/$d" ] || continue
