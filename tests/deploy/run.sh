@@ -25,8 +25,11 @@
 #  4. nginx (Debian's, rendered from deploy/nginx/ by render-nginx.mjs) in front of two
 #     `idekom serve` on one database: nginx.test.mjs, a sample of the HTTP suite and the
 #     browser tests through it, then failover.test.mjs (replicas going away);
-#  5. backup.sh (rotation, lock, password file) and restore.sh into a new database; every
-#     table's row count and the md5 of its ordered rows, sequences and the schema compared.
+#  5. backup.sh (rotation, lock, password file, its idekom.prom for monitoring), the backup
+#     encrypted with age and decrypted as README.md says, and restore.sh of the decrypted
+#     dump into a new database; every table's row count and the md5 of its ordered rows,
+#     sequences and the schema compared;
+#  6. monitoring: deploy/prometheus/ with promtool (config, rules, and the rules' unit tests).
 # Ports 18600-18699 only; scratch files under .run/deploy. Everything started is stopped.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
@@ -135,7 +138,7 @@ missing=()
 [ -n "${DATABASE_URL:-}" ] || missing+=("DATABASE_URL")
 [ -n "${IDEKOM_ADMIN_EMAIL:-}" ] && [ -n "${IDEKOM_ADMIN_PASSWORD:-}" ] || missing+=("IDEKOM_ADMIN_EMAIL/IDEKOM_ADMIN_PASSWORD")
 [ -n "${JWT_KEYS:-}${JWT_SECRET:-}" ] || missing+=("JWT_KEYS or JWT_SECRET")
-for t in nginx docker-compose psql pg_dump pg_restore curl readelf node flock; do
+for t in nginx docker-compose psql pg_dump pg_restore curl readelf node flock age age-keygen promtool; do
 	command -v "$t" >/dev/null || missing+=("$t (deploy/install-deps.sh test)")
 done
 for t in dclint dockerfile-utils; do
@@ -464,6 +467,7 @@ mkdir -p "$bdir"
 # older backups, for the rotation (names sort by time)
 for d in 20200101 20200102 20200103 20200104; do printf 'old' >"$bdir/idekom-${d}T030000Z.dump"; done
 printf 'not-the-password' >"$scratch/pgpass" # trust authentication here: read, then ignored
+backup_started=$(date -u +%s)
 backup_out=$(BACKUP_DIR=$bdir BACKUP_KEEP=3 PGPASSWORD_FILE=$scratch/pgpass deploy/backup.sh 2>"$scratch/backup.err")
 rc=$?
 dump=$(tail -1 <<<"$backup_out")
@@ -480,6 +484,16 @@ if [ "${#kept[@]}" -eq 3 ] && [ "${kept[0]}" = idekom-20200103T030000Z.dump ] &&
 else
 	bad "rotation: kept ${kept[*]} (mode $(stat -c %a "$dump" 2>/dev/null))"
 fi
+# the monitoring file: valid exposition, the newest backup's size, written after it started
+prom=$bdir/idekom.prom
+if [ -f "$prom" ] && [ "$(stat -c %a "$prom")" = 644 ] && promtool check metrics <"$prom" >/dev/null 2>&1 &&
+	[ "$(awk '$1 == "idekom_backup_last_size_bytes" {print $2}' "$prom")" = "$(stat -c %s "$dump" 2>/dev/null)" ] &&
+	[ "$(awk '$1 == "idekom_backup_last_success_timestamp_seconds" {print $2}' "$prom")" -ge "$backup_started" ]; then
+	ok "backup.sh wrote idekom.prom (promtool check metrics passes; size and time of the new backup)"
+else
+	bad "idekom.prom after the backup"
+	sed 's/^/    /' "$prom" 2>/dev/null
+fi
 # a second backup while the lock is held must refuse
 flock "$bdir/.backup.lock" sleep 3 &
 lock_pid=$!
@@ -490,6 +504,28 @@ else
 	bad "backup.sh ran beside another"
 fi
 wait "$lock_pid"
+
+# The backup leaves the host encrypted, as README.md says ("Encrypting a backup that leaves
+# the host"): the key pair is made where backups are restored, the server holds only the
+# recipient. What is restored below is the dump after encryption and decryption.
+plain_dump=$dump
+if [ -f "$dump" ]; then
+	keydir=$scratch/age
+	mkdir -m 700 -p "$keydir"
+	age-keygen -o "$keydir/idekom-backup.key" 2>/dev/null
+	age-keygen -y "$keydir/idekom-backup.key" >"$bdir/backup-recipients.txt"
+	age-keygen -o "$keydir/someone-else.key" 2>/dev/null
+	age -R "$bdir/backup-recipients.txt" -o "$dump.age" "$dump"
+	decrypted=$scratch/decrypted.dump
+	if [ -s "$dump.age" ] && ! head -c 5 "$dump.age" | grep -q PGDMP && ! cmp -s "$dump" "$dump.age" &&
+		age -d -i "$keydir/idekom-backup.key" -o "$decrypted" "$dump.age" && cmp -s "$dump" "$decrypted" &&
+		! age -d -i "$keydir/someone-else.key" -o "$scratch/wrong.dump" "$dump.age" 2>/dev/null; then
+		ok "age: the encrypted backup is not readable as a dump, decrypts with the key to the same bytes, and not with another key"
+		dump=$decrypted
+	else
+		bad "encrypting the backup with age and decrypting it"
+	fi
+fi
 
 if [ -n "$admin_url" ] && [ -f "$dump" ]; then
 	restore_db=idekom_restore_$$
@@ -597,6 +633,24 @@ SQL
 else
 	bad "restore: no superuser URL (DEPLOY_PG_ADMIN_URL) or no dump"
 fi
+
+# ------------------------------------------------------------------------------------------
+step "monitoring (deploy/prometheus)"
+quiet "promtool check config deploy/prometheus/prometheus.yml" promtool check config deploy/prometheus/prometheus.yml
+quiet "promtool check rules deploy/prometheus/alerts.yml" promtool check rules deploy/prometheus/alerts.yml
+quiet "promtool test rules: each alert fires on its trouble and not on a healthy service" \
+	bash -c 'cd deploy/prometheus && promtool test rules alerts.test.yml'
+# every metric the rules use is one the service, the blackbox exporter or backup.sh exposes
+metric_names=$(grep -ohE '\b(idekom_[a-z_]+|probe_success|up)\b' deploy/prometheus/alerts.yml | sed -E 's/_(bucket|sum|count)$//' | sort -u)
+unknown=''
+for m in $metric_names; do
+	case "$m" in
+	probe_success | up) continue ;;
+	idekom_backup_*) grep -q "$m" deploy/backup.sh || unknown+=" $m" ;;
+	*) grep -rq "\"$m\|$m " service/src/http/metrics.c || unknown+=" $m" ;;
+	esac
+done
+if [ -z "$unknown" ]; then ok "every metric in the alert rules exists ($(echo $metric_names | wc -w) names)"; else bad "alert rules use unknown metrics:$unknown"; fi
 
 echo
 echo "deploy: $passed passed, $failed failed"
