@@ -10,7 +10,10 @@
 #    processes at once, to exercise the advisory lock), and for each build starts the service
 #    and runs the HTTP suite (tests/http, every response validated against the OpenAPI
 #    description), then the database-restart test, then SIGTERM (must exit 0);
-# 6. fails when a sanitizer reported anything.
+#    Between migrating and the HTTP suite, tests/consistency checks that the vocabularies and
+#    constraint names agree across the migrations, the C code and the OpenAPI description;
+# 6. runs the deployment tests (tests/deploy);
+# 7. fails when a sanitizer reported anything.
 # The last line is "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +71,14 @@ if wait $m1 && wait $m2 && ./build/idekom migrate >/dev/null; then
 	ok "migrate (two at once, then again: nothing to do)"
 else
 	bad "migrate"
+fi
+
+# the vocabularies agree across migrations, C tables and OpenAPI; mapped constraint names exist
+if node --test tests/consistency/*.test.mjs >"$root/.run/consistency.log" 2>&1; then
+	ok "vocabularies and constraint names agree (migrations, service/src, openapi)"
+else
+	bad "vocabularies and constraint names (tests/consistency)"
+	grep -E '^not ok|error:|differs|maps constraints' "$root/.run/consistency.log" | head -20
 fi
 
 export IDEKOM_ADMIN_EMAIL=admin-$RANDOM@idekom.test
