@@ -164,7 +164,7 @@ function deepMap(node, f) {
     if (validate(substituted)) ok('docker-compose.yml with the values of deploy/.env.example is valid against the schema');
     else bad('docker-compose.yml with deploy/.env.example values against the schema', fmt(validate.errors));
   }
-  // a top-level name: is refused by Debian's docker-compose 1.29 (docs: libraries.md)
+  // a top-level name: is refused by Debian's docker-compose 1.29 (docs/libraries.md, "Tools")
   check('no top-level `name:` (COMPOSE_PROJECT_NAME in .env names the project)', 'name' in compose ? ['top-level name: present'] : []);
 }
 

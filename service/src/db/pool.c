@@ -26,7 +26,7 @@ static struct {
 /*
  * Session settings every connection gets: UTC so that times print the same everywhere, and
  * timeouts well under Docker's 10 s stop grace so that a stuck query cannot hold a worker
- * (style.md D6).
+ * (docs/conventions.md, "Database connections").
  */
 static const char *const session_options =
 	"-c TimeZone=UTC -c statement_timeout=5000 -c lock_timeout=2000 "

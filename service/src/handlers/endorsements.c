@@ -194,7 +194,7 @@ int endorsements_withdraw(struct req *rq)
 	res = db_exec(rq->db, STMT_ENDORSEMENT_WITHDRAW, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	/* reply_write_result answers 200 with the endorsement and its ETag (api.md: actions) */
+	/* reply_write_result answers 200 with the endorsement and its ETag (openapi/openapi.yaml: actions answer like updates) */
 	return reply_write_result(rq, res, NULL);
 }
 
