@@ -20,7 +20,7 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libcivetweb-dev libjansson-dev libpq-dev
 	libjwt-dev libargon2-dev libssl-dev libcurl4-openssl-dev python3 python3-yaml)
 service_pkgs=(libcivetweb1 libjansson4 libpq5 libjwt0 libargon2-1 libcurl4 libssl3 ca-certificates)
-runtime_pkgs=("${service_pkgs[@]}" postgresql-15 postgresql-client-15 curl)
+runtime_pkgs=("${service_pkgs[@]}" postgresql-15 postgresql-client-15)
 # age encrypts backups (README); prometheus brings promtool for the alert rules
 test_pkgs=(libcriterion-dev postgresql-contrib wrk curl procps bc chromium nginx docker-compose
 	age prometheus)
