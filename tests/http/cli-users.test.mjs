@@ -15,6 +15,8 @@ const BIN = requireEnv('IDEKOM_BIN');
 /** Runs `idekom ...args` with the suite's DATABASE_URL; returns { status, stdout, stderr }. */
 function idekom(args, { password, stdin } = {}) {
   const childEnv = { PATH: process.env.PATH, DATABASE_URL: env.databaseUrl };
+  // the sanitizer build reports where the rest of the suite's reports go
+  for (const k of ['ASAN_OPTIONS', 'UBSAN_OPTIONS']) if (process.env[k]) childEnv[k] = process.env[k];
   if (password !== undefined) childEnv.IDEKOM_PASSWORD = password;
   const r = spawnSync(BIN, args, { env: childEnv, input: stdin ?? '', encoding: 'utf8', timeout: 30000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
