@@ -214,7 +214,9 @@ static int change_user(const char *sql, int nparams, const char *const *params, 
 
 /*
  * A new password: the hash replaced, every refresh token of the user revoked (sessions end
- * within the access token's lifetime), an audit row, the version bumped.
+ * within the access token's lifetime), the e-mail's failed logins cleared as a successful
+ * login clears them (so a locked-out user can log in at once), an audit row, the version
+ * bumped.
  */
 static int user_set_password(const char *email)
 {
@@ -232,7 +234,9 @@ static int user_set_password(const char *email)
 			   "u AS (UPDATE app_user a SET password_hash = $2, version = a.version + 1, "
 			   "updated_at = now() FROM old WHERE a.id = old.id RETURNING a.*), "
 			   "r AS (UPDATE refresh_token t SET revoked_at = now() FROM u "
-			   "WHERE t.user_id = u.id AND t.revoked_at IS NULL RETURNING t.id) "
+			   "WHERE t.user_id = u.id AND t.revoked_at IS NULL RETURNING t.id), "
+			   "f AS (UPDATE login_failure l SET cleared = true FROM u "
+			   "WHERE l.email = lower(u.email) AND NOT l.cleared) "
 			   "SELECT audit_write('system', NULL, 'update', 'user', u.id, "
 			   "api.user_json(old::app_user), api.user_json(u::app_user), 'cli'), "
 			   "(SELECT count(*) FROM r) FROM u JOIN old ON old.id = u.id",

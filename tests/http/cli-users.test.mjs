@@ -40,6 +40,22 @@ describe('idekom user set-password', () => {
     assert.ok(rows.length >= 1, 'no audit row for the password change');
   });
 
+  test('a user locked out by failed logins can log in with the new password at once', async () => {
+    const s = await newSession();
+    let locked = null;
+    for (let i = 0; i < 6 && !locked; i++) {
+      const r = await login(s.email, 'not the password at all', uniqueIp());
+      if (r.status === 429) locked = r;
+      else assert.equal(r.status, 401, r.text);
+    }
+    assert.ok(locked, 'five failures did not lock the e-mail');
+    assert.equal((await login(s.email, s.password, uniqueIp())).status, 429, 'the right password got past the lock');
+    const pw = newPassword();
+    assert.equal(idekom(['user', 'set-password', '--email', s.email], { password: pw }).status, 0);
+    const r = await login(s.email, pw, uniqueIp());
+    assert.equal(r.status, 200, r.text);
+  });
+
   test('from standard input (first line, newline dropped)', async () => {
     const s = await newSession();
     const pw = newPassword();
