@@ -545,8 +545,10 @@ DO $$ BEGIN CREATE TEMP TABLE fp (tbl text, n bigint, md5 text); END $$;
 DO $$
 DECLARE t record; n bigint; h text;
 BEGIN
+	-- not the temporary table fp itself: its schema (pg_temp_N) depends on the backend's slot
 	FOR t IN SELECT schemaname, tablename FROM pg_tables
-	          WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2 LOOP
+	          WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+	            AND schemaname NOT LIKE 'pg\_temp\_%' ORDER BY 1, 2 LOOP
 		EXECUTE format('SELECT count(*), md5(coalesce(string_agg(r::text, E''\n'' ORDER BY r::text COLLATE "C"), '''')) FROM %I.%I r',
 		               t.schemaname, t.tablename) INTO n, h;
 		INSERT INTO fp VALUES (t.schemaname || '.' || t.tablename, n, h);
