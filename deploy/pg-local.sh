@@ -33,7 +33,8 @@ fi
 
 as_owner() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
+		# from /: postgres may not enter the folder we were called from (a checkout in /root)
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
