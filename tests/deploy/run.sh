@@ -30,7 +30,8 @@
 #     dump into a new database; every table's row count and the md5 of its ordered rows,
 #     sequences and the schema compared;
 #  6. monitoring: deploy/prometheus/ with promtool (config, rules, and the rules' unit tests).
-# Ports 18600-18699 only; scratch files under .run/deploy. Everything started is stopped.
+# Ports 18600-18699 only; scratch files under .run/deploy (nginx runs from a folder under /tmp,
+# see below). Everything started is stopped.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
@@ -88,6 +89,12 @@ cleanup() {
 	done
 	if [ -n "$restore_db" ] && [ -n "${admin_url:-}" ]; then
 		psql "$admin_url" -qAt -c "DROP DATABASE IF EXISTS \"$restore_db\" WITH (FORCE)" >/dev/null 2>&1
+	fi
+	# nginx's folder outside the checkout: keep its logs with the other scratch files
+	if [ -n "${ngx:-}" ] && [ -d "$ngx" ]; then
+		mkdir -p "$scratch/nginx"
+		cp "$ngx"/*.log "$ngx"/*.conf "$scratch/nginx/" 2>/dev/null
+		rm -rf "$ngx"
 	fi
 }
 trap cleanup EXIT
@@ -346,7 +353,13 @@ step "nginx in front of two idekom serve processes"
 port p_nginx
 port p1
 port p2
-ngx=$scratch/nginx
+# As root, nginx's workers run as nobody (like the image's nginx user), and nobody cannot
+# enter a checkout in /root. So nginx's folder (prefix, temporary files) and the copy of web/
+# it serves live under /tmp; `cp -a` keeps the modes, so a file in web/ that the image's
+# nginx could not read is unreadable here too. Its logs end up in $scratch/nginx.
+ngx=$(mktemp -d /tmp/idekom-deploy-nginx.XXXXXX)
+chmod 755 "$ngx"
+cp -a "$root/web" "$ngx/web"
 # TRUSTED_PROXIES exactly as the compose file builds it (web's address, then an empty extra)
 PORT=$p1 BIND_ADDRESS=127.0.0.1 TRUSTED_PROXIES="127.0.0.1," STATIC_DIR=$root/web \
 	"$bin" serve >"$scratch/serve-1.log" 2>&1 &
@@ -364,7 +377,7 @@ else
 	tail -5 "$scratch"/serve-*.log | sed 's/^/    /'
 fi
 nginx_ok=0
-if node tests/deploy/render-nginx.mjs "$ngx" "$p_nginx" "$root/web" "127.0.0.1:$p1" "127.0.0.1:$p2"; then
+if node tests/deploy/render-nginx.mjs "$ngx" "$p_nginx" "$ngx/web" "127.0.0.1:$p1" "127.0.0.1:$p2"; then
 	[ "$(id -u)" -eq 0 ] && chown -R nobody:nogroup "$ngx/tmp"
 	if nginx -t -q -p "$ngx" -c "$ngx/nginx.conf" >"$scratch/nginx-t.log" 2>&1; then
 		ok "nginx -t accepts deploy/nginx/idekom.conf (upstream, listen and root swapped)"
