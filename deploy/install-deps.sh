@@ -11,10 +11,10 @@
 # ./run.sh installs `build runtime`; tests/run.sh installs `test`.
 #
 # Some packages ship a system service that Debian enables and starts on installation: nginx
-# (port 80), PostgreSQL (a "main" cluster on port 5432) and Prometheus (port 9090). We only
-# want their programs, so while apt-get runs a policy-rc.d refuses every service start, and
-# afterwards the services of the packages installed now are disabled and the main cluster
-# Debian created is dropped. A service the machine had before is left as it was.
+# (port 80), PostgreSQL (a "main" cluster on port 5432), Prometheus (port 9090), D-Bus. We
+# only want their programs, so while apt-get runs a policy-rc.d refuses every service start,
+# afterwards every service that became enabled is disabled again, and the empty main cluster
+# Debian created is dropped. A service the machine had enabled before is left as it was.
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libcivetweb-dev libjansson-dev libpq-dev
@@ -24,9 +24,6 @@ runtime_pkgs=("${service_pkgs[@]}" postgresql-15 postgresql-client-15)
 # age encrypts backups (README); prometheus brings promtool for the alert rules
 test_pkgs=(libcriterion-dev postgresql-contrib wrk curl procps bc chromium nginx docker-compose
 	age prometheus)
-# packages that bring a system service with them, and the services
-daemon_pkgs=(postgresql-15 nginx prometheus)
-daemons=(postgresql nginx prometheus)
 
 [ $# -gt 0 ] || set -- test
 want=()
@@ -58,20 +55,18 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
-brings_daemon=0
-for p in "${daemon_pkgs[@]}"; do
-	[[ " ${missing[*]} " == *" $p "* ]] && brings_daemon=1
-done
-# the services this machine has already are not ours to change
-new_daemons=()
-for d in "${daemons[@]}"; do
-	[ -e "/lib/systemd/system/$d.service" ] || [ -e "/etc/init.d/$d" ] || new_daemons+=("$d")
-done
+# what is enabled at boot now: systemd units linked in *.wants, and SysV start links
+enabled_services() {
+	{
+		ls -1 /etc/systemd/system/*.wants/ 2>/dev/null | grep -E '\.(service|socket|timer|path)$' || true
+		ls -1 /etc/rc[2-5].d/ 2>/dev/null | sed -n 's/^S[0-9][0-9]\(.*\)$/\1.sysv/p' || true
+	} | sort -u
+}
+before=$(enabled_services)
 had_main_cluster=0
 [ -e /etc/postgresql/15/main ] && had_main_cluster=1
 guard=/usr/sbin/policy-rc.d
-if [ "$brings_daemon" -eq 1 ] && [ ! -e "$guard" ]; then
-	printf '#!/bin/sh\n# written by deploy/install-deps.sh while it installs; removed after\nexit 101\n' >"$guard"
+if [ ! -e "$guard" ] && printf '#!/bin/sh\n# written by deploy/install-deps.sh while it installs; removed after\nexit 101\n' >"$guard" 2>/dev/null; then
 	chmod 755 "$guard"
 	trap 'rm -f "$guard"' EXIT
 fi
@@ -80,14 +75,17 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq -oDPkg::Lock::Timeout=600
 apt-get install -y -qq --no-install-recommends -oDPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
 
-for d in "${new_daemons[@]}"; do
-	[ -e "/lib/systemd/system/$d.service" ] || [ -e "/etc/init.d/$d" ] || continue
-	if command -v systemctl >/dev/null 2>&1; then
-		systemctl disable --quiet "$d.service" 2>/dev/null || true
-	else
-		deb-systemd-helper disable "$d.service" >/dev/null 2>&1 || true
+# every service the installation enabled is disabled again (the machine's own are untouched)
+for unit in $(comm -13 <(echo "$before") <(enabled_services)); do
+	name=${unit%.*}
+	if [ "${unit##*.}" != sysv ]; then
+		if command -v systemctl >/dev/null 2>&1; then
+			systemctl disable --quiet "$unit" 2>/dev/null || true
+		else
+			deb-systemd-helper disable "$unit" >/dev/null 2>&1 || true
+		fi
 	fi
-	update-rc.d "$d" disable >/dev/null 2>&1 || true
+	update-rc.d "$name" disable >/dev/null 2>&1 || true
 done
 # the empty cluster postgresql-15's installation made (pg-local.sh makes our own)
 if [ "$had_main_cluster" -eq 0 ] && [ -e /etc/postgresql/15/main ]; then
