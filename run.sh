@@ -2,14 +2,16 @@
 # run.sh -- the README's run command: installs what is missing, builds, and runs Idékom (API
 # and the web/ front end) on http://127.0.0.1:8080.
 #
-# Without DATABASE_URL it creates and starts a PostgreSQL 15 cluster under .run/pg (ignored
-# by git), migrates it and loads the demo data; the demo admin's password is printed the
-# first time. Ctrl-C stops the service (the database keeps running: deploy/pg-local.sh
-# .run/pg 54329 stop).
+# It installs only what building and running need (deploy/install-deps.sh build runtime; the
+# test tools come with tests/run.sh). Without DATABASE_URL it creates and starts a private
+# PostgreSQL 15 cluster named .run/pg (deploy/pg-local.sh: as root its files live under
+# /var/lib/idekom-pg), migrates it and loads the demo data; the demo admin's password is
+# printed the first time. Ctrl-C stops the service (the database keeps running:
+# deploy/pg-local.sh .run/pg 54329 stop).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-deploy/install-deps.sh all
+deploy/install-deps.sh build runtime
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDEKOM_TESTS=OFF >/dev/null
 cmake --build build -j2 >/dev/null
 

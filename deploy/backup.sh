@@ -15,7 +15,9 @@
 #
 # Files are named PREFIX-YYYYMMDDTHHMMSSZ.dump (UTC), written as .partial and renamed only
 # when complete and readable, with mode 0600. A lock in BACKUP_DIR keeps two runs apart.
-# Restore with deploy/restore.sh.
+# Restore with deploy/restore.sh. After a good backup it also writes PREFIX.prom in BACKUP_DIR
+# (mode 0644, no secrets): the time and size of that backup in Prometheus's text format, for
+# node_exporter's textfile collector and the IdekomBackupTooOld alert (deploy/prometheus/).
 set -euo pipefail
 
 die() {
@@ -72,4 +74,16 @@ if [ "$n" -gt "$keep" ]; then
 		echo "backup: removed $old (keeping $keep)" >&2
 	done
 fi
+# for monitoring: when the newest good backup was made, written whole or not at all
+prom=$dir/$prefix.prom
+{
+	echo '# HELP idekom_backup_last_success_timestamp_seconds When the newest good backup finished.'
+	echo '# TYPE idekom_backup_last_success_timestamp_seconds gauge'
+	echo "idekom_backup_last_success_timestamp_seconds $(date -u +%s)"
+	echo '# HELP idekom_backup_last_size_bytes Size of the newest good backup.'
+	echo '# TYPE idekom_backup_last_size_bytes gauge'
+	echo "idekom_backup_last_size_bytes $(stat -c %s "$file")"
+} >"$prom.partial"
+chmod 644 "$prom.partial"
+mv "$prom.partial" "$prom"
 echo "$file"

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # tests/run.sh -- the README's test command: every test, from a fresh machine.
 #
-# 1. installs packages (deploy/install-deps.sh) and the pinned npm tools (npm ci);
+# 1. installs packages (deploy/install-deps.sh test), a supported Node.js when the system's
+#    is too old (tests/node.sh), and the pinned npm tools (npm ci);
 # 2. builds twice: release (build/) and AddressSanitizer + UBSan (build-asan/);
 # 3. lints the OpenAPI description;
 # 4. runs the Criterion unit tests of both builds (ctest);
-# 5. starts a private PostgreSQL under .run/pg-test, migrates a fresh database (two migrate
+# 5. starts a private PostgreSQL (deploy/pg-local.sh .run/pg-test), migrates a fresh database (two migrate
 #    processes at once, to exercise the advisory lock), and for each build starts the service
 #    and runs the HTTP suite (tests/http, every response validated against the OpenAPI
 #    description), then the database-restart test, then SIGTERM (must exit 0);
-# 6. fails when a sanitizer reported anything.
+#    Between migrating and the HTTP suite, tests/consistency checks that the vocabularies and
+#    constraint names agree across the migrations, the C code and the OpenAPI description;
+# 6. runs the deployment tests (tests/deploy);
+# 7. fails when a sanitizer reported anything.
 # The last line is "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +27,8 @@ bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
 
 step "dependencies"
 deploy/install-deps.sh test
+# shellcheck source=tests/node.sh
+. tests/node.sh
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
 step "build (release and sanitizers)"
@@ -65,6 +71,14 @@ if wait $m1 && wait $m2 && ./build/idekom migrate >/dev/null; then
 	ok "migrate (two at once, then again: nothing to do)"
 else
 	bad "migrate"
+fi
+
+# the vocabularies agree across migrations, C tables and OpenAPI; mapped constraint names exist
+if node --test tests/consistency/*.test.mjs >"$root/.run/consistency.log" 2>&1; then
+	ok "vocabularies and constraint names agree (migrations, service/src, openapi)"
+else
+	bad "vocabularies and constraint names (tests/consistency)"
+	grep -E '^not ok|error:|differs|maps constraints' "$root/.run/consistency.log" | head -20
 fi
 
 export IDEKOM_ADMIN_EMAIL=admin-$RANDOM@idekom.test

@@ -40,7 +40,7 @@ struct mg_context *app_start(const struct config *cfg)
 		"enable_keep_alive", "yes",
 		"keep_alive_timeout_ms", "2000",
 		"tcp_nodelay", "1",
-		/* empty: civetweb must not answer CORS itself with '*' (libraries.md, danger 3) */
+		/* empty: civetweb must not answer CORS itself with '*' (docs/libraries.md, "Civetweb") */
 		"access_control_allow_origin", "",
 		"access_control_allow_methods", "",
 		"access_control_allow_headers", "",
@@ -66,7 +66,7 @@ struct mg_context *app_start(const struct config *cfg)
 		metrics_free();
 		return NULL;
 	}
-	/* one handler for everything: we match routes ourselves, exactly (libraries.md C2) */
+	/* one handler for everything: we match routes ourselves, exactly (docs/libraries.md, "Civetweb") */
 	mg_set_request_handler(ctx, "/", router_handle, (void *)cfg);
 	if (sequencer_start(cfg))
 		log_line(LOG_ERROR, "cannot start the change-feed sequencer", NULL);

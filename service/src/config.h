@@ -1,5 +1,5 @@
 /*
- * config.h -- the service's settings, read once from the environment (api.md section 6).
+ * config.h -- the service's settings, read once from the environment (README.md, "Configuration").
  * Nothing else reads getenv, so every setting is listed here.
  */
 #ifndef IDEKOM_CONFIG_H

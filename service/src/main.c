@@ -1,6 +1,7 @@
 /*
  * main.c -- the idekom command: a table of subcommands (as git.c has), nothing else.
- * Each subcommand exits non-zero with a one-line message on failure (api.md section 7).
+ * Each subcommand exits non-zero with a one-line message on failure (README.md, "Command
+ * line", lists them for operators).
  */
 #include "app.h"
 #include "auth/password.h"
@@ -9,6 +10,7 @@
 #include "db/pool.h"
 #include "domain/fields.h"
 #include "embedded.h"
+#include "util/build_info.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -25,6 +27,7 @@ static int cmd_migrate(int argc, char **argv);
 static int cmd_user(int argc, char **argv);
 static int cmd_client(int argc, char **argv);
 static int cmd_seed_demo(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
 
 static const struct command {
 	const char *name;
@@ -34,9 +37,12 @@ static const struct command {
 	{"serve", cmd_serve, "serve                      run the API (and STATIC_DIR)"},
 	{"migrate", cmd_migrate, "migrate                    apply db/migrations in order"},
 	{"user", cmd_user,
-	 "user add --email E --name N [--role admin|member]   (password: IDEKOM_PASSWORD or stdin)"},
+	 "user add --email E --name N [--role admin|member]   (password: IDEKOM_PASSWORD or stdin)\n"
+	 "  idekom user set-password --email E   (password: IDEKOM_PASSWORD or stdin; logs the user out)\n"
+	 "  idekom user disable --email E        (no more logins; logs the user out)"},
 	{"client", cmd_client, "client add --name N --scopes s1,s2"},
 	{"seed-demo", cmd_seed_demo, "seed-demo                  load demo data (idempotent)"},
+	{"--version", cmd_version, "--version                  print the version and the git commit"},
 };
 
 static int usage(void)
@@ -73,7 +79,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	log_set_level(cfg->log_level);
 	/* block the signals before civetweb's threads exist, so they inherit the mask and only
-	 * sigwait below sees them (libraries.md, Civetweb) */
+	 * sigwait below sees them (docs/libraries.md, Civetweb) */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -170,6 +176,83 @@ static int create_user(PGconn *pg, const char *email, const char *name, const ch
 	return rc;
 }
 
+/* Reads and checks a new password (12 to 256 characters); prints why not and returns -1. */
+static int new_password(char *out, size_t outlen)
+{
+	if (read_password(out, outlen) || utf8_length(out) < 12 || utf8_length(out) > 256) {
+		fprintf(stderr, "idekom: the password must be 12 to 256 characters "
+				"(IDEKOM_PASSWORD or standard input)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Runs one statement whose parameter $1 is the e-mail and that returns a row when it found
+ * (and changed) that user. Returns 0, or 1 with a message. One statement is one transaction.
+ */
+static int change_user(const char *sql, int nparams, const char *const *params, const char *what)
+{
+	PGconn *pg = connect_or_die();
+	PGresult *res;
+	int rc = 0;
+
+	if (!pg)
+		return 1;
+	res = PQexecParams(pg, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "idekom: cannot %s: %s", what, PQerrorMessage(pg));
+		rc = 1;
+	} else if (PQntuples(res) == 0) {
+		fprintf(stderr, "idekom: no user has the e-mail %s\n", params[0]);
+		rc = 1;
+	}
+	PQclear(res);
+	PQfinish(pg);
+	return rc;
+}
+
+/*
+ * A new password: the hash replaced, every refresh token of the user revoked (sessions end
+ * within the access token's lifetime), the e-mail's failed logins cleared as a successful
+ * login clears them (so a locked-out user can log in at once), an audit row, the version
+ * bumped.
+ */
+static int user_set_password(const char *email)
+{
+	char password[300], hash[PASSWORD_HASH_MAX];
+	const char *params[2] = {email, hash};
+
+	if (new_password(password, sizeof(password)))
+		return 1;
+	if (password_hash(password, hash)) {
+		fprintf(stderr, "idekom: cannot hash the password\n");
+		return 1;
+	}
+	return change_user("WITH old AS (SELECT * FROM app_user WHERE lower(email) = lower($1) "
+			   "FOR UPDATE), "
+			   "u AS (UPDATE app_user a SET password_hash = $2, version = a.version + 1, "
+			   "updated_at = now() FROM old WHERE a.id = old.id RETURNING a.*), "
+			   "r AS (UPDATE refresh_token t SET revoked_at = now() FROM u "
+			   "WHERE t.user_id = u.id AND t.revoked_at IS NULL RETURNING t.id), "
+			   "f AS (UPDATE login_failure l SET cleared = true FROM u "
+			   "WHERE l.email = lower(u.email) AND NOT l.cleared) "
+			   "SELECT audit_write('system', NULL, 'update', 'user', u.id, "
+			   "api.user_json(old::app_user), api.user_json(u::app_user), 'cli'), "
+			   "(SELECT count(*) FROM r) FROM u JOIN old ON old.id = u.id",
+			   2, params, "set the password");
+}
+
+/* Disabled, as the secretariat's PATCH does it: refresh tokens revoked, audited. */
+static int user_disable(const char *email)
+{
+	const char *params[1] = {email};
+
+	return change_user("SELECT p.status FROM app_user u, LATERAL api.user_patch(u.id, NULL, "
+			   "NULL, true, 'system', NULL, 'cli') p WHERE lower(u.email) = lower($1)",
+			   1, params, "disable the user");
+}
+
 static int cmd_user(int argc, char **argv)
 {
 	const char *email = option(argc, argv, "--email");
@@ -179,23 +262,25 @@ static int cmd_user(int argc, char **argv)
 	PGconn *pg;
 	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "add") != 0 || !email || !name)
+	if (argc < 2 || !email)
+		return usage();
+	if (!fields_email_ok(email)) {
+		fprintf(stderr, "idekom: --email must be an e-mail address\n");
+		return 1;
+	}
+	if (strcmp(argv[1], "set-password") == 0)
+		return user_set_password(email);
+	if (strcmp(argv[1], "disable") == 0)
+		return user_disable(email);
+	if (strcmp(argv[1], "add") != 0 || !name)
 		return usage();
 	role = role ? role : "member";
 	if (strcmp(role, "admin") != 0 && strcmp(role, "member") != 0) {
 		fprintf(stderr, "idekom: --role must be admin or member\n");
 		return 1;
 	}
-	if (!fields_email_ok(email)) {
-		fprintf(stderr, "idekom: --email must be an e-mail address\n");
+	if (new_password(password, sizeof(password)))
 		return 1;
-	}
-	if (read_password(password, sizeof(password)) || utf8_length(password) < 12 ||
-	    utf8_length(password) > 256) {
-		fprintf(stderr, "idekom: the password must be 12 to 256 characters "
-				"(IDEKOM_PASSWORD or standard input)\n");
-		return 1;
-	}
 	pg = connect_or_die();
 	if (!pg)
 		return 1;
@@ -299,6 +384,14 @@ static int cmd_seed_demo(int argc, char **argv)
 			fclose(f);
 		}
 	}
+	return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("idekom %s (commit %s)\n", build_version, build_commit);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 // check-compose.mjs -- checks docker-compose.yml without a Docker engine.
 //
 // Usage: node tests/deploy/check-compose.mjs [COMPOSE_SCHEMA.json]
-//   (default schema: ../shared/schemas/compose-spec.json beside the project folder)
+//   (default schema: tests/deploy/compose-spec/compose-spec.json, vendored with its licence)
 //
 // Prints one "ok: ..." or "FAILED: ..." line a check; exits 1 when any failed.
 //  1. the file as written, and the file with deploy/.env.example's values substituted, are
@@ -16,7 +16,10 @@
 //     nginx's root is where web/ is mounted, TRUSTED_PROXIES holds web's fixed address, that
 //     address lies inside the edge subnet and outside the range Docker hands out, secrets
 //     named by *_FILE are mounted, bind-mounted files exist, images carry explicit tags;
-//  7. the README's operator section has a row for every setting of deploy/.env.example.
+//  7. the README's operator section has a row for every setting of deploy/.env.example;
+//  8. every service rotates its logs (json-file with max-size and max-file) and has memory,
+//     CPU and pids limits; web is read-only with tmpfs where nginx writes; the JWT keys come
+//     from a secret file, never from the environment.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,7 +29,7 @@ import Ajv from 'ajv';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
-const schemaPath = process.argv[2] || path.resolve(ROOT, '..', 'shared', 'schemas', 'compose-spec.json');
+const schemaPath = process.argv[2] || path.join(ROOT, 'tests', 'deploy', 'compose-spec', 'compose-spec.json');
 const composePath = path.join(ROOT, 'docker-compose.yml');
 const envPath = path.join(ROOT, 'deploy', '.env.example');
 const nginxPath = path.join(ROOT, 'deploy', 'nginx', 'idekom.conf');
@@ -38,9 +41,10 @@ const NOT_FOR_THE_CONTAINER = {
   IDEKOM_PASSWORD: '`idekom user add` only (given on stdin or with exec -e)',
   IDEKOM_DEMO_ADMIN_FILE: '`idekom seed-demo` only (demo data is not for production)',
   STATIC_DIR: 'web (nginx) serves web/; the API serves no files',
+  JWT_SECRET: 'the api container takes its keys from the jwt_keys secret (JWT_KEYS_FILE)',
 };
 // Settings the api container gets through a *_FILE secret instead (docker-entrypoint.sh).
-const VIA_FILE = { JWT_SECRET: 'JWT_SECRET_FILE', PGPASSWORD: 'POSTGRES_PASSWORD_FILE' };
+const VIA_FILE = { JWT_KEYS: 'JWT_KEYS_FILE', PGPASSWORD: 'POSTGRES_PASSWORD_FILE' };
 // Variables .env.example may hold although the file does not interpolate them.
 const USED_BY_COMPOSE_ITSELF = new Set(['COMPOSE_PROJECT_NAME']);
 
@@ -160,7 +164,7 @@ function deepMap(node, f) {
     if (validate(substituted)) ok('docker-compose.yml with the values of deploy/.env.example is valid against the schema');
     else bad('docker-compose.yml with deploy/.env.example values against the schema', fmt(validate.errors));
   }
-  // a top-level name: is refused by Debian's docker-compose 1.29 (docs: libraries.md)
+  // a top-level name: is refused by Debian's docker-compose 1.29 (docs/libraries.md, "Tools")
   check('no top-level `name:` (COMPOSE_PROJECT_NAME in .env names the project)', 'name' in compose ? ['top-level name: present'] : []);
 }
 
@@ -203,6 +207,31 @@ const resolved = deepMap(compose, (s) => interpolate(s, envExample));
   }
   if (services.db?.ports) problems.push('db publishes a port');
   check('start order waits for healthy dependencies; api can be scaled', problems);
+}
+
+// ------------------------------------------------------------------------------------------
+// 8. logs, limits, read-only web, keys from a file
+
+{
+  const problems = [];
+  for (const [name, svc] of Object.entries(services)) {
+    const log = svc.logging || {};
+    if (log.driver !== 'json-file' || !/^\d+[km]$/.test(String(log.options?.['max-size'] || '')) || !/^\d+$/.test(String(log.options?.['max-file'] || ''))) {
+      problems.push(`${name}: logging must be json-file with max-size and max-file (got ${JSON.stringify(log)})`);
+    }
+    if (!/^\d+[mg]$/.test(String(svc.mem_limit || ''))) problems.push(`${name}: no mem_limit`);
+    if (!(Number(svc.cpus) > 0)) problems.push(`${name}: no cpus limit`);
+    if (!(Number(svc.pids_limit) > 0)) problems.push(`${name}: no pids_limit`);
+  }
+  const web = services.web || {};
+  if (web.read_only !== true) problems.push('web is not read_only');
+  for (const dir of ['/var/cache/nginx', '/run']) {
+    if (!(web.tmpfs || []).includes(dir)) problems.push(`web: no tmpfs on ${dir} (nginx writes there)`);
+  }
+  const apiEnv = services.api?.environment || {};
+  if ('JWT_KEYS' in apiEnv || 'JWT_SECRET' in apiEnv) problems.push('api: JWT keys in the environment (use the jwt_keys secret)');
+  if (apiEnv.JWT_KEYS_FILE !== '/run/secrets/jwt_keys') problems.push('api: JWT_KEYS_FILE is not /run/secrets/jwt_keys');
+  check('every service rotates its logs and has memory, CPU and pids limits; web is read-only; keys from a secret file', problems);
 }
 
 // ------------------------------------------------------------------------------------------

@@ -34,6 +34,10 @@
 //      node_modules are not
 //  D12 the build stage runs the README's cmake commands with -DIDEKOM_TESTS=OFF
 //  D13 ENV BIND_ADDRESS=0.0.0.0, EXPOSE = the PORT it sets, STOPSIGNAL SIGTERM
+//  D14 OCI labels in the final stage (title, version, revision, licenses); the version is the
+//      default of ARG IDEKOM_VERSION and equals CMakeLists.txt's project() version and the
+//      newest release in CHANGELOG.md; the commit reaches cmake (-DIDEKOM_COMMIT) and the
+//      revision label from ARG IDEKOM_COMMIT; the licence is the one in LICENSE
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -439,6 +443,28 @@ export function contextFiles(rules, dir = ROOT, rel = '') {
   if (!port || !expose.includes(port)) p.push(`EXPOSE ${expose.join(' ')} does not match PORT=${port}`);
   if (lastOf('STOPSIGNAL')?.args !== 'SIGTERM') p.push('STOPSIGNAL SIGTERM (the service drains on SIGTERM)');
   check('D13', 'listens on every interface at the exposed port; stops with SIGTERM', p);
+}
+
+{
+  const p = [];
+  const labels = finalOf('LABEL').map((i) => i.args).join(' ');
+  for (const key of ['title', 'version', 'revision', 'licenses']) {
+    if (!labels.includes(`org.opencontainers.image.${key}=`)) p.push(`no LABEL org.opencontainers.image.${key}`);
+  }
+  if (!/org\.opencontainers\.image\.version="\$\{IDEKOM_VERSION\}"/.test(labels)) p.push('the version label is not ${IDEKOM_VERSION}');
+  if (!/org\.opencontainers\.image\.revision="\$\{IDEKOM_COMMIT\}"/.test(labels)) p.push('the revision label is not ${IDEKOM_COMMIT}');
+  if (!/org\.opencontainers\.image\.licenses="EUPL-1\.2"/.test(labels)) p.push('the licenses label is not EUPL-1.2');
+  if (!/^\s*EUROPEAN UNION PUBLIC LICENCE v\. 1\.2/.test(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'))) p.push('LICENSE is not the EUPL-1.2');
+  const argVersion = /^IDEKOM_VERSION=(\S+)$/.exec(finalOf('ARG').map((i) => i.args).find((a) => a.startsWith('IDEKOM_VERSION=')) || '')?.[1];
+  const cmakeVersion = /project\(\s*idekom\s+VERSION\s+([\d.]+)/.exec(fs.readFileSync(path.join(ROOT, 'CMakeLists.txt'), 'utf8'))?.[1];
+  const changelogVersion = /^## \[?(\d+\.\d+\.\d+)\]?/m.exec(fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8'))?.[1];
+  if (!argVersion || argVersion !== cmakeVersion || cmakeVersion !== changelogVersion) {
+    p.push(`versions differ: ARG IDEKOM_VERSION ${argVersion}, CMakeLists.txt ${cmakeVersion}, CHANGELOG.md ${changelogVersion}`);
+  }
+  const cmake = (buildStage?.ins || []).filter((i) => i.op === 'RUN').map((i) => i.args).find((r) => /\bcmake\s+-S\b/.test(r)) || '';
+  if (!/-DIDEKOM_COMMIT="\$\{IDEKOM_COMMIT/.test(cmake)) p.push('the build stage does not pass -DIDEKOM_COMMIT="${IDEKOM_COMMIT...}" to cmake');
+  if (!(buildStage?.ins || []).some((i) => i.op === 'ARG' && /^IDEKOM_COMMIT\b/.test(i.args))) p.push('no ARG IDEKOM_COMMIT in the build stage');
+  check('D14', `OCI labels; version ${argVersion} = CMakeLists.txt = CHANGELOG.md; the commit reaches the binary and the labels`, p);
 }
 
 process.exit(failures ? 1 : 0);

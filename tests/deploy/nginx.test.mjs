@@ -374,6 +374,25 @@ describe('two processes behave as one service', () => {
   });
 });
 
+describe('a TLS terminator in front of nginx (set_real_ip_from)', () => {
+  // render-nginx.mjs makes 127.0.0.254 the trusted terminator (172.30.0.1 in the shipped file)
+  const TERMINATOR = '127.0.0.254';
+
+  test("its X-Forwarded-For names the visitor in nginx's log and for the API's login limits", async () => {
+    const visitor = `198.51.100.${1 + crypto.randomInt(250)}`;
+    const other = `203.0.113.${1 + crypto.randomInt(250)}`;
+    for (let i = 0; i < 20; i++) {
+      const r = await login({ email: email('tls'), password: 'not the password at all' }, { from: TERMINATOR, headers: { 'x-forwarded-for': visitor } });
+      assert.equal(r.status, 401, `failure ${i + 1}: ${r.text}`);
+      if (i === 0) assert.equal((await logLine(r.requestId)).client, visitor, 'nginx logged the terminator, not the visitor');
+    }
+    const creds = await register('tls-victim');
+    assertProblem(await login(creds, { from: TERMINATOR, headers: { 'x-forwarded-for': visitor } }), 429, 'the visitor after 20 failures');
+    const fine = await login(creds, { from: TERMINATOR, headers: { 'x-forwarded-for': other } });
+    assert.equal(fine.status, 200, `another visitor through the same terminator: ${fine.text}`);
+  });
+});
+
 describe("nginx's own answers on API paths are problem documents", () => {
   test('a body over 1 MiB (MAX_BODY_BYTES): nginx answers 413 problem+json; 1 MiB goes on to the service', async () => {
     const id = rid('big');

@@ -5,12 +5,15 @@
 // Usage: node tests/deploy/render-nginx.mjs OUT_DIR LISTEN_PORT WEB_DIR UPSTREAM...
 //   e.g.  ... .run/deploy/nginx 18600 web 127.0.0.1:18601 127.0.0.1:18602
 //
-// The three changes, each of which must match exactly one line (or this fails):
+// The four changes, each of which must match exactly one line (or this fails):
 //   server api:8080 resolve <params>;  ->  server UPSTREAM <params>;  (one a given upstream;
 //                                            no `resolve`: Debian's 1.22 predates it and the
 //                                            addresses are fixed here)
 //   listen 80;                         ->  listen 127.0.0.1:LISTEN_PORT;
 //   root /usr/share/nginx/html;        ->  root WEB_DIR;
+//   set_real_ip_from 172.30.0.1;       ->  set_real_ip_from 127.0.0.254;  (the edge gateway,
+//                                            where a local TLS terminator comes from, becomes
+//                                            a loopback address the tests connect from)
 // Every other line is the shipped file's, byte for byte (checked after rendering).
 
 import fs from 'node:fs';
@@ -26,7 +29,7 @@ if (!outDir || !listenPort || !webDir || upstreams.length === 0) {
 }
 const src = fs.readFileSync(path.join(ROOT, 'deploy', 'nginx', 'idekom.conf'), 'utf8');
 const lines = src.split('\n');
-const counts = { server: 0, listen: 0, root: 0 };
+const counts = { server: 0, listen: 0, root: 0, real_ip: 0 };
 const out = [];
 for (const line of lines) {
   let m;
@@ -36,6 +39,9 @@ for (const line of lines) {
   } else if ((m = /^(\s*)listen\s+80;\s*$/.exec(line))) {
     counts.listen++;
     out.push(`${m[1]}listen 127.0.0.1:${listenPort};`);
+  } else if ((m = /^(\s*)set_real_ip_from\s+172\.30\.0\.1;\s*$/.exec(line))) {
+    counts.real_ip++;
+    out.push(`${m[1]}set_real_ip_from 127.0.0.254;`);
   } else if ((m = /^(\s*)root\s+\/usr\/share\/nginx\/html;\s*$/.exec(line))) {
     counts.root++;
     out.push(`${m[1]}root ${path.resolve(webDir)};`);
@@ -50,9 +56,9 @@ for (const [k, n] of Object.entries(counts)) {
   }
 }
 // the rest is unchanged: drop the swapped lines from both and compare
-const keep = (l) => !/^\s*(server\s+(api:8080|\d+\.\d+\.\d+\.\d+:\d+)\b|listen\s|root\s)/.test(l);
+const keep = (l) => !/^\s*(server\s+(api:8080|\d+\.\d+\.\d+\.\d+:\d+)\b|listen\s|root\s|set_real_ip_from\s+(172\.30\.0\.1|127\.0\.0\.254);)/.test(l);
 if (lines.filter(keep).join('\n') !== out.filter(keep).join('\n')) {
-  console.error('render-nginx: more than the three swapped lines differ');
+  console.error('render-nginx: more than the four swapped lines differ');
   process.exit(1);
 }
 fs.mkdirSync(path.join(outDir, 'tmp'), { recursive: true });

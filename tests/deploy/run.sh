@@ -9,8 +9,8 @@
 # (with dclint and dockerfile-utils), a built binary (IDEKOM_BIN, default build/idekom), a
 # migrated database at DATABASE_URL with an admin (IDEKOM_ADMIN_EMAIL/_PASSWORD), and the
 # service settings exported (JWT_KEYS, JWT_ISSUER, JWT_AUDIENCE, ... and their IDEKOM_* twins
-# for the HTTP suite). Optional: DEPLOY_COMPOSE_SCHEMA (default ../shared/schemas/
-# compose-spec.json), DEPLOY_PG_ADMIN_URL (a superuser URL on the same server, default:
+# for the HTTP suite). Optional: DEPLOY_COMPOSE_SCHEMA (default tests/deploy/compose-spec/
+# compose-spec.json, vendored with its licence), DEPLOY_PG_ADMIN_URL (a superuser URL on the same server, default:
 # DATABASE_URL as user postgres, database postgres), DEPLOY_TOOLS_BIN (default
 # node_modules/.bin), DEPLOY_HTTP_SAMPLE (HTTP test files run through nginx).
 #
@@ -25,14 +25,18 @@
 #  4. nginx (Debian's, rendered from deploy/nginx/ by render-nginx.mjs) in front of two
 #     `idekom serve` on one database: nginx.test.mjs, a sample of the HTTP suite and the
 #     browser tests through it, then failover.test.mjs (replicas going away);
-#  5. backup.sh (rotation, lock, password file) and restore.sh into a new database; every
-#     table's row count and the md5 of its ordered rows, sequences and the schema compared.
-# Ports 18600-18699 only; scratch files under .run/deploy. Everything started is stopped.
+#  5. backup.sh (rotation, lock, password file, its idekom.prom for monitoring), the backup
+#     encrypted with age and decrypted as README.md says, and restore.sh of the decrypted
+#     dump into a new database; every table's row count and the md5 of its ordered rows,
+#     sequences and the schema compared;
+#  6. monitoring: deploy/prometheus/ with promtool (config, rules, and the rules' unit tests).
+# Ports 18600-18699 only; scratch files under .run/deploy (nginx runs from a folder under /tmp,
+# see below). Everything started is stopped.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
 bin=${IDEKOM_BIN:-$root/build/idekom}
-schema=${DEPLOY_COMPOSE_SCHEMA:-$root/../shared/schemas/compose-spec.json}
+schema=${DEPLOY_COMPOSE_SCHEMA:-$root/tests/deploy/compose-spec/compose-spec.json}
 tools=${DEPLOY_TOOLS_BIN:-$root/node_modules/.bin}
 sample=${DEPLOY_HTTP_SAMPLE:-auth organisations registrations calendar webhooks}
 scratch=$root/.run/deploy
@@ -86,6 +90,12 @@ cleanup() {
 	if [ -n "$restore_db" ] && [ -n "${admin_url:-}" ]; then
 		psql "$admin_url" -qAt -c "DROP DATABASE IF EXISTS \"$restore_db\" WITH (FORCE)" >/dev/null 2>&1
 	fi
+	# nginx's folder outside the checkout: keep its logs with the other scratch files
+	if [ -n "${ngx:-}" ] && [ -d "$ngx" ]; then
+		mkdir -p "$scratch/nginx"
+		cp "$ngx"/*.log "$ngx"/*.conf "$scratch/nginx/" 2>/dev/null
+		rm -rf "$ngx"
+	fi
 }
 trap cleanup EXIT
 
@@ -135,7 +145,7 @@ missing=()
 [ -n "${DATABASE_URL:-}" ] || missing+=("DATABASE_URL")
 [ -n "${IDEKOM_ADMIN_EMAIL:-}" ] && [ -n "${IDEKOM_ADMIN_PASSWORD:-}" ] || missing+=("IDEKOM_ADMIN_EMAIL/IDEKOM_ADMIN_PASSWORD")
 [ -n "${JWT_KEYS:-}${JWT_SECRET:-}" ] || missing+=("JWT_KEYS or JWT_SECRET")
-for t in nginx docker-compose psql pg_dump pg_restore curl readelf node flock; do
+for t in nginx docker-compose psql pg_dump pg_restore curl readelf node flock age age-keygen promtool; do
 	command -v "$t" >/dev/null || missing+=("$t (deploy/install-deps.sh test)")
 done
 for t in dclint dockerfile-utils; do
@@ -343,7 +353,13 @@ step "nginx in front of two idekom serve processes"
 port p_nginx
 port p1
 port p2
-ngx=$scratch/nginx
+# As root, nginx's workers run as nobody (like the image's nginx user), and nobody cannot
+# enter a checkout in /root. So nginx's folder (prefix, temporary files) and the copy of web/
+# it serves live under /tmp; `cp -a` keeps the modes, so a file in web/ that the image's
+# nginx could not read is unreadable here too. Its logs end up in $scratch/nginx.
+ngx=$(mktemp -d /tmp/idekom-deploy-nginx.XXXXXX)
+chmod 755 "$ngx"
+cp -a "$root/web" "$ngx/web"
 # TRUSTED_PROXIES exactly as the compose file builds it (web's address, then an empty extra)
 PORT=$p1 BIND_ADDRESS=127.0.0.1 TRUSTED_PROXIES="127.0.0.1," STATIC_DIR=$root/web \
 	"$bin" serve >"$scratch/serve-1.log" 2>&1 &
@@ -361,7 +377,7 @@ else
 	tail -5 "$scratch"/serve-*.log | sed 's/^/    /'
 fi
 nginx_ok=0
-if node tests/deploy/render-nginx.mjs "$ngx" "$p_nginx" "$root/web" "127.0.0.1:$p1" "127.0.0.1:$p2"; then
+if node tests/deploy/render-nginx.mjs "$ngx" "$p_nginx" "$ngx/web" "127.0.0.1:$p1" "127.0.0.1:$p2"; then
 	[ "$(id -u)" -eq 0 ] && chown -R nobody:nogroup "$ngx/tmp"
 	if nginx -t -q -p "$ngx" -c "$ngx/nginx.conf" >"$scratch/nginx-t.log" 2>&1; then
 		ok "nginx -t accepts deploy/nginx/idekom.conf (upstream, listen and root swapped)"
@@ -464,6 +480,7 @@ mkdir -p "$bdir"
 # older backups, for the rotation (names sort by time)
 for d in 20200101 20200102 20200103 20200104; do printf 'old' >"$bdir/idekom-${d}T030000Z.dump"; done
 printf 'not-the-password' >"$scratch/pgpass" # trust authentication here: read, then ignored
+backup_started=$(date -u +%s)
 backup_out=$(BACKUP_DIR=$bdir BACKUP_KEEP=3 PGPASSWORD_FILE=$scratch/pgpass deploy/backup.sh 2>"$scratch/backup.err")
 rc=$?
 dump=$(tail -1 <<<"$backup_out")
@@ -480,6 +497,16 @@ if [ "${#kept[@]}" -eq 3 ] && [ "${kept[0]}" = idekom-20200103T030000Z.dump ] &&
 else
 	bad "rotation: kept ${kept[*]} (mode $(stat -c %a "$dump" 2>/dev/null))"
 fi
+# the monitoring file: valid exposition, the newest backup's size, written after it started
+prom=$bdir/idekom.prom
+if [ -f "$prom" ] && [ "$(stat -c %a "$prom")" = 644 ] && promtool check metrics <"$prom" >/dev/null 2>&1 &&
+	[ "$(awk '$1 == "idekom_backup_last_size_bytes" {print $2}' "$prom")" = "$(stat -c %s "$dump" 2>/dev/null)" ] &&
+	[ "$(awk '$1 == "idekom_backup_last_success_timestamp_seconds" {print $2}' "$prom")" -ge "$backup_started" ]; then
+	ok "backup.sh wrote idekom.prom (promtool check metrics passes; size and time of the new backup)"
+else
+	bad "idekom.prom after the backup"
+	sed 's/^/    /' "$prom" 2>/dev/null
+fi
 # a second backup while the lock is held must refuse
 flock "$bdir/.backup.lock" sleep 3 &
 lock_pid=$!
@@ -490,6 +517,28 @@ else
 	bad "backup.sh ran beside another"
 fi
 wait "$lock_pid"
+
+# The backup leaves the host encrypted, as README.md says ("Encrypting a backup that leaves
+# the host"): the key pair is made where backups are restored, the server holds only the
+# recipient. What is restored below is the dump after encryption and decryption.
+plain_dump=$dump
+if [ -f "$dump" ]; then
+	keydir=$scratch/age
+	mkdir -m 700 -p "$keydir"
+	age-keygen -o "$keydir/idekom-backup.key" 2>/dev/null
+	age-keygen -y "$keydir/idekom-backup.key" >"$bdir/backup-recipients.txt"
+	age-keygen -o "$keydir/someone-else.key" 2>/dev/null
+	age -R "$bdir/backup-recipients.txt" -o "$dump.age" "$dump"
+	decrypted=$scratch/decrypted.dump
+	if [ -s "$dump.age" ] && ! head -c 5 "$dump.age" | grep -q PGDMP && ! cmp -s "$dump" "$dump.age" &&
+		age -d -i "$keydir/idekom-backup.key" -o "$decrypted" "$dump.age" && cmp -s "$dump" "$decrypted" &&
+		! age -d -i "$keydir/someone-else.key" -o "$scratch/wrong.dump" "$dump.age" 2>/dev/null; then
+		ok "age: the encrypted backup is not readable as a dump, decrypts with the key to the same bytes, and not with another key"
+		dump=$decrypted
+	else
+		bad "encrypting the backup with age and decrypting it"
+	fi
+fi
 
 if [ -n "$admin_url" ] && [ -f "$dump" ]; then
 	restore_db=idekom_restore_$$
@@ -509,8 +558,10 @@ DO $$ BEGIN CREATE TEMP TABLE fp (tbl text, n bigint, md5 text); END $$;
 DO $$
 DECLARE t record; n bigint; h text;
 BEGIN
+	-- not the temporary table fp itself: its schema (pg_temp_N) depends on the backend's slot
 	FOR t IN SELECT schemaname, tablename FROM pg_tables
-	          WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2 LOOP
+	          WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+	            AND schemaname NOT LIKE 'pg\_temp\_%' ORDER BY 1, 2 LOOP
 		EXECUTE format('SELECT count(*), md5(coalesce(string_agg(r::text, E''\n'' ORDER BY r::text COLLATE "C"), '''')) FROM %I.%I r',
 		               t.schemaname, t.tablename) INTO n, h;
 		INSERT INTO fp VALUES (t.schemaname || '.' || t.tablename, n, h);
@@ -597,6 +648,24 @@ SQL
 else
 	bad "restore: no superuser URL (DEPLOY_PG_ADMIN_URL) or no dump"
 fi
+
+# ------------------------------------------------------------------------------------------
+step "monitoring (deploy/prometheus)"
+quiet "promtool check config deploy/prometheus/prometheus.yml" promtool check config deploy/prometheus/prometheus.yml
+quiet "promtool check rules deploy/prometheus/alerts.yml" promtool check rules deploy/prometheus/alerts.yml
+quiet "promtool test rules: each alert fires on its trouble and not on a healthy service" \
+	bash -c 'cd deploy/prometheus && promtool test rules alerts.test.yml'
+# every metric the rules use is one the service, the blackbox exporter or backup.sh exposes
+metric_names=$(grep -ohE '\b(idekom_[a-z_]+|probe_success|up)\b' deploy/prometheus/alerts.yml | sed -E 's/_(bucket|sum|count)$//' | sort -u)
+unknown=''
+for m in $metric_names; do
+	case "$m" in
+	probe_success | up) continue ;;
+	idekom_backup_*) grep -q "$m" deploy/backup.sh || unknown+=" $m" ;;
+	*) grep -rq "\"$m\|$m " service/src/http/metrics.c || unknown+=" $m" ;;
+	esac
+done
+if [ -z "$unknown" ]; then ok "every metric in the alert rules exists ($(echo $metric_names | wc -w) names)"; else bad "alert rules use unknown metrics:$unknown"; fi
 
 echo
 echo "deploy: $passed passed, $failed failed"

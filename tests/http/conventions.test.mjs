@@ -1,4 +1,4 @@
-// Section 0 of the contract (../shared/design/api.md) and docs/decisions.md: routing,
+// The API's conventions (openapi/openapi.yaml, info.description) and docs/decisions.md: routing,
 // bodies, problem documents, request ids, caching, CORS, keep-alive, and hostile input that
 // must never take the process down.
 

@@ -4,8 +4,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 
-import { api, adminToken, adminId, newSession, loadSpec, mediaType } from './support.mjs';
+import { api, env, adminToken, adminId, newSession, loadSpec, mediaType } from './support.mjs';
 
 /** Parses Prometheus text format into [{name, labels, value}] plus the # TYPE map. */
 function parseMetrics(text) {
@@ -126,6 +127,41 @@ describe('metrics', () => {
       list.sort((a, b) => a[0] - b[0]);
       for (let i = 1; i < list.length; i++) assert.ok(list[i][1] >= list[i - 1][1], 'histogram buckets are not cumulative');
     }
+  });
+
+  test('process metrics: CPU seconds, resident memory and open file descriptors of the service', async () => {
+    const m = await metrics();
+    const one = (name, type) => {
+      const found = m.samples.filter((s) => s.name === name);
+      assert.equal(found.length, 1, `expected one ${name}`);
+      assert.equal(m.types[name], type, `# TYPE of ${name}`);
+      return found[0].value;
+    };
+    const cpu = one('process_cpu_seconds_total', 'counter');
+    const rss = one('process_resident_memory_bytes', 'gauge');
+    const fds = one('process_open_fds', 'gauge');
+    const maxFds = one('process_max_fds', 'gauge');
+    const started = one('process_start_time_seconds', 'gauge');
+    assert.ok(cpu >= 0);
+    assert.ok(fds >= 3 && fds <= maxFds, `open fds ${fds}, max ${maxFds}`);
+    assert.ok(started > 1.6e9 && started <= Date.now() / 1000 + 1, `start time ${started}`);
+    // the same process as the kernel reports it (the suite runs beside the service)
+    const status = fs.readFileSync(`/proc/${env.servicePid}/status`, 'utf8');
+    const vmRss = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)[1]) * 1024;
+    assert.ok(rss > vmRss / 2 && rss < vmRss * 2, `resident memory ${rss}, kernel says ${vmRss}`);
+    const later = await metrics();
+    const cpuLater = later.samples.find((s) => s.name === 'process_cpu_seconds_total').value;
+    assert.ok(cpuLater >= cpu, 'CPU seconds went down');
+  });
+
+  test('idekom_build_info names the version and commit', async () => {
+    const m = await metrics();
+    const info = m.samples.filter((s) => s.name === 'idekom_build_info');
+    assert.equal(info.length, 1);
+    assert.equal(info[0].value, 1);
+    assert.match(info[0].labels.version, /^\d+\.\d+\.\d+$/);
+    assert.match(info[0].labels.commit, /^[0-9A-Za-z._-]+$/);
+    assert.equal(m.types.idekom_build_info, 'gauge');
   });
 
   test('database pool gauges', async () => {

@@ -1,6 +1,6 @@
 /*
  * test_jwt.c -- auth/jwt.h: jwt_issue round trips, and tokens minted here with libjwt that
- * jwt_verify_token must refuse (RFC 8725; libraries.md danger 2). Hand-crafted headers that
+ * jwt_verify_token must refuse (RFC 8725; docs/libraries.md, "libjwt 1.10"). Hand-crafted headers that
  * libjwt cannot produce (other alg values, duplicate claims) are in test_jwt_forged.c.
  */
 #include "auth/jwt.h"

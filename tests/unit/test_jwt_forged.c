@@ -270,7 +270,7 @@ Test(forged, duplicate_names_are_refused)
 
 Test(forged, deeply_nested_header_is_refused_before_parsing)
 {
-	/* 2000 levels: enough to overflow a 100 KB worker stack in jansson (libraries.md) */
+	/* 2000 levels: enough to overflow a 100 KB worker stack in jansson (docs/libraries.md, "Jansson") */
 	size_t depth = 2000, o = 0;
 	char *header = malloc(2 * depth + 64);
 	char why[160] = "";

@@ -425,7 +425,7 @@ Test(organisation, phone_ok)
 		             cases[i].in);
 }
 
-/* Allocation counting (style.md C9): every jansson allocation must be freed again. */
+/* Allocation counting (docs/conventions.md, "Ownership"): every jansson allocation must be freed again. */
 static long live_allocations;
 
 static void *counting_malloc(size_t n)

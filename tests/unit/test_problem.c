@@ -180,7 +180,7 @@ Test(problem, to_json_of_an_empty_problem_is_a_500)
 	json_decref(doc);
 }
 
-/* Allocation counting (style.md C9): every jansson allocation must be freed again. */
+/* Allocation counting (docs/conventions.md, "Ownership"): every jansson allocation must be freed again. */
 static long live_allocations;
 
 static void *counting_malloc(size_t n)

@@ -2,7 +2,7 @@
  * jwt.h -- access tokens (RFC 7519), HS256 through libjwt 1.10, verified as RFC 8725 asks.
  *
  * libjwt 1.10 checks the signature and nothing else, accepts `alg: none` with an empty key,
- * and parses the token's JSON before checking the signature (libraries.md, dangers 1 and 2).
+ * and parses the token's JSON before checking the signature (docs/libraries.md, "libjwt 1.10").
  * So jwt_verify_token refuses oversized and malformed tokens and deep JSON before libjwt
  * sees them, picks the key by `kid`, requires HS256 both from libjwt and in the raw header,
  * refuses `crit`, and checks every claim itself with jansson.

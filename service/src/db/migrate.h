@@ -1,7 +1,7 @@
 /*
  * migrate.h -- applies the embedded migrations in order, each once and in its own
  * transaction, under a PostgreSQL advisory lock so that several replicas starting together
- * are safe (api.md section 7). An applied migration whose text changed is an error.
+ * are safe (README.md, "Command line"). An applied migration whose text changed is an error.
  */
 #ifndef IDEKOM_MIGRATE_H
 #define IDEKOM_MIGRATE_H

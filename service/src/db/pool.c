@@ -26,8 +26,9 @@ static struct {
 /*
  * Session settings every connection gets: UTC so that times print the same everywhere,
  * timeouts well under Docker's 10 s stop grace so that a stuck query cannot hold a worker
- * (style.md D6), and no JIT: it compiles a query that is estimated to be expensive on every
- * execution, tens of milliseconds for statements that run in one.
+ * (docs/conventions.md, "Database connections"), and no JIT: it compiles a query that is
+ * estimated to be expensive on every execution, tens of milliseconds for statements that
+ * run in one.
  */
 static const char *const session_options =
 	"-c TimeZone=UTC -c statement_timeout=5000 -c lock_timeout=2000 -c jit=off "

@@ -4,8 +4,8 @@
  * free one (then the router answers 503), so DB_POOL_SIZE can be smaller than THREADS.
  *
  * Connections open lazily and heal themselves: a connection that failed (PQstatus BAD, or a
- * query that ended with no SQLSTATE, libraries.md C12) is reset on its next checkout, and its
- * prepared statements are prepared again (they die with PQreset, C11).
+ * query that ended with no SQLSTATE, docs/libraries.md, "libpq 15") is reset on its next checkout, and its
+ * prepared statements are prepared again (they die with PQreset).
  */
 #ifndef IDEKOM_POOL_H
 #define IDEKOM_POOL_H

@@ -314,7 +314,7 @@ PGresult *db_exec(struct dbconn *c, enum stmt_id id, const char *const *params, 
 {
 	PGresult *res = PQexecPrepared(c->pg, stmts[id].name, n, params, NULL, NULL, 0);
 
-	/* a lost server shows as CONNECTION_BAD, often with no SQLSTATE (libraries.md C12) */
+	/* a lost server shows as CONNECTION_BAD, often with no SQLSTATE (docs/libraries.md, "libpq 15") */
 	if (!res || PQstatus(c->pg) != CONNECTION_OK)
 		c->broken = true;
 	if (!res)

@@ -77,7 +77,7 @@ int statements_prepare(PGconn *pg);
 /*
  * Runs statement id with n text parameters on c. Returns the result (the caller PQclears it;
  * never NULL). When the connection turned out to be lost, marks c broken so that the pool
- * resets it (libraries.md C12).
+ * resets it (docs/libraries.md, "libpq 15").
  */
 PGresult *db_exec(struct dbconn *c, enum stmt_id id, const char *const *params, int n);
 

@@ -1,5 +1,5 @@
 /*
- * agreements.c -- the agreement (överenskommelse) in its versions (api.md section 4): list,
+ * agreements.c -- the agreement (överenskommelse) in its versions (openapi/openapi.yaml, tag Agreements): list,
  * create, read by id or slug, edit while draft or in consultation, adopt.
  */
 #include "domain/agreement.h"

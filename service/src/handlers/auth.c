@@ -1,6 +1,6 @@
 /*
  * auth.c -- registration, login, token refresh and logout for people; the client-credentials
- * grant for API clients; and /me (api.md section 1).
+ * grant for API clients; and /me (openapi/openapi.yaml, tag Authentication).
  */
 #include "auth/jwt.h"
 #include "auth/password.h"
@@ -111,7 +111,7 @@ static int login_refused(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
 
-	/* one message for unknown e-mail, wrong password and disabled user (api.md section 1) */
+	/* one message for unknown e-mail, wrong password and disabled user (openapi/openapi.yaml, login) */
 	problem_set(&pb, 401, "the e-mail address or the password is wrong");
 	return reply_problem(rq, &pb);
 }

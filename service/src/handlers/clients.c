@@ -1,6 +1,6 @@
 /*
  * clients.c -- API clients: other city systems (such as Idrotts- och föreningsförvaltningen)
- * that authenticate with the client-credentials grant (api.md section 1).
+ * that authenticate with the client-credentials grant (openapi/openapi.yaml, tag Clients).
  */
 #include "domain/fields.h"
 #include "handlers/common.h"

@@ -13,7 +13,7 @@
 #include <libpq-fe.h>
 
 /*
- * Answers the problem for a failed result (style.md D4: 23505 → 409, 23514 → 422 naming
+ * Answers the problem for a failed result (docs/conventions.md, "Problem documents": 23505 → 409, 23514 → 422 naming
  * the field, 40001 → 503, a lost connection → 503, anything else → 500 with the details
  * only in the log) and PQclears res.
  */

@@ -1,5 +1,5 @@
 /*
- * dialogues.c -- dialogue meetings, conferences and council meetings (api.md section 3):
+ * dialogues.c -- dialogue meetings, conferences and council meetings (openapi/openapi.yaml, tag Dialogues):
  * list, create, read, merge-patch and cancel. Registrations are in registrations.c and the
  * calendar feeds in calendar.c.
  */

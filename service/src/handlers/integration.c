@@ -1,5 +1,5 @@
 /*
- * integration.c -- what other city systems use to stay in step (api.md section 5): the
+ * integration.c -- what other city systems use to stay in step (openapi/openapi.yaml, tag Integration): the
  * change feed, webhook subscriptions and their delivery log.
  */
 #include "domain/fields.h"

@@ -1,4 +1,4 @@
-/* ops.c -- health, readiness, metrics and the OpenAPI description (api.md section 6). */
+/* ops.c -- health, readiness, metrics and the OpenAPI description (README.md, "Operations"; openapi/openapi.yaml, tag Operations). */
 #include "embedded.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"

@@ -1,5 +1,5 @@
 /*
- * organisations.c -- the register of idea-driven organisations (api.md section 2): lists
+ * organisations.c -- the register of idea-driven organisations (openapi/openapi.yaml, tag Organisations): lists
  * and search, create, read, merge-patch, verify and reject, members of an umbrella
  * organisation, and the upsert keyed on the organisation number for the association
  * register of Idrotts- och föreningsförvaltningen.

@@ -1,4 +1,4 @@
-/* users.c -- the secretariat's administration of people (api.md section 1). */
+/* users.c -- the secretariat's administration of people (openapi/openapi.yaml, tag Users). */
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"

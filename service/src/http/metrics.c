@@ -2,11 +2,16 @@
 #include "http/metrics.h"
 #include "db/pool.h"
 #include "http/router.h"
+#include "util/build_info.h"
 #include "util/xalloc.h"
 
+#include <dirent.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412,
 			       413, 415, 422, 428, 429, 431, 500, 503};
@@ -139,9 +144,104 @@ static void render_histogram(struct buf *out, const struct series *s, const char
 		 route, method, total);
 }
 
+/* Counts the entries of /proc/self/fd (the directory's own descriptor included, as the
+ * Prometheus client libraries count it); -1 when /proc is not there. */
+static long open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	long n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* The boot time in seconds since the epoch (/proc/stat "btime"); 0 when unknown. */
+static unsigned long long boot_time(void)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	char line[256];
+	unsigned long long btime = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "btime %llu", &btime) == 1)
+			break;
+	fclose(f);
+	return btime;
+}
+
+/*
+ * The standard process metrics (the names the Prometheus client libraries use), from
+ * /proc/self/stat: CPU seconds (user + system), resident and virtual memory, start time;
+ * and open and allowed file descriptors. Left out when /proc cannot be read.
+ */
+static void render_process(struct buf *out)
+{
+	FILE *f = fopen("/proc/self/stat", "r");
+	char stat[1024];
+	size_t n = 0;
+	const char *after_name;
+	unsigned long long utime, stime, starttime, vsize;
+	long long rss;
+	long ticks = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE), fds = open_fds();
+	struct rlimit lim;
+
+	if (f) {
+		n = fread(stat, 1, sizeof(stat) - 1, f);
+		fclose(f);
+	}
+	stat[n] = '\0';
+	/* the command name (field 2) may hold spaces and ')'; the fields after its last ')'
+	 * are: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+	 * stime cutime cstime priority nice threads itrealvalue starttime vsize rss */
+	after_name = strrchr(stat, ')');
+	if (after_name && ticks > 0 && page > 0 &&
+	    sscanf(after_name + 1,
+		   " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d "
+		   "%llu %llu %lld",
+		   &utime, &stime, &starttime, &vsize, &rss) == 5) {
+		buf_addf(out,
+			 "# HELP process_cpu_seconds_total CPU time used by this process (user and system).\n"
+			 "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.2f\n"
+			 "# HELP process_resident_memory_bytes Resident memory of this process.\n"
+			 "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %lld\n"
+			 "# HELP process_virtual_memory_bytes Virtual memory of this process.\n"
+			 "# TYPE process_virtual_memory_bytes gauge\nprocess_virtual_memory_bytes %llu\n",
+			 (double)(utime + stime) / (double)ticks, rss * page, vsize);
+		if (boot_time())
+			buf_addf(out,
+				 "# HELP process_start_time_seconds When this process started, seconds since the epoch.\n"
+				 "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.2f\n",
+				 (double)boot_time() + (double)starttime / (double)ticks);
+	}
+	if (fds >= 0)
+		buf_addf(out,
+			 "# HELP process_open_fds Open file descriptors of this process.\n"
+			 "# TYPE process_open_fds gauge\nprocess_open_fds %ld\n",
+			 fds);
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+		buf_addf(out,
+			 "# HELP process_max_fds The most file descriptors this process may open.\n"
+			 "# TYPE process_max_fds gauge\nprocess_max_fds %llu\n",
+			 (unsigned long long)lim.rlim_cur);
+}
+
 void metrics_render(struct buf *out)
 {
 	struct pool_stats ps;
+
+	buf_addf(out,
+		 "# HELP idekom_build_info The running build: version and git commit (always 1).\n"
+		 "# TYPE idekom_build_info gauge\nidekom_build_info{version=\"%s\",commit=\"%s\"} 1\n",
+		 build_version, build_commit);
+	render_process(out);
 
 	buf_adds(out, "# HELP idekom_http_requests_total HTTP requests answered, by route "
 		      "template, method and status.\n# TYPE idekom_http_requests_total counter\n");

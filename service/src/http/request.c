@@ -126,7 +126,7 @@ int body_read_all(body_read_fn read_fn, void *ctx, long long content_length, siz
 		}
 	}
 	/* mg_read returns 0 after request_timeout_ms on a stalled client: a short body is not
-	 * the end of the body (libraries.md C4) */
+	 * the end of the body (docs/libraries.md, "Civetweb") */
 	if (content_length >= 0 && len != (size_t)content_length) {
 		free(data);
 		return 400;

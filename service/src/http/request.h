@@ -67,7 +67,7 @@ const char *req_header(const struct req *rq, const char *name);
  * Reads the body through read_fn (mg_read in the service, a stub in unit tests) into an owned,
  * NUL-terminated buffer. content_length < 0 means unknown (chunked). Returns 0, or the HTTP
  * status to answer: 413 when it exceeds max_bytes (also when the declared length does), 400
- * when fewer bytes than declared arrive (a stalled or vanished client, libraries.md C4).
+ * when fewer bytes than declared arrive (a stalled or vanished client, docs/libraries.md, "Civetweb").
  */
 typedef int (*body_read_fn)(void *ctx, char *buf, size_t len);
 int body_read_all(body_read_fn read_fn, void *ctx, long long content_length, size_t max_bytes,

@@ -1,7 +1,7 @@
 /*
  * response.h -- the only code that writes HTTP responses. Each response (status line,
  * headers, body) is assembled in one buffer and written with one mg_write: with separate
- * writes Nagle and delayed ACK cost ~40 ms a response (libraries.md, Civetweb).
+ * writes Nagle and delayed ACK cost ~40 ms a response (docs/libraries.md, "Civetweb").
  *
  * Every reply adds X-Request-Id, Content-Length, Cache-Control: no-store for authenticated
  * requests, and the extra headers collected in rq->headers (ETag, Location, CORS, Allow).

@@ -1,6 +1,6 @@
 /*
  * route_match.c -- segment-by-segment matching of paths against route patterns. Civetweb's
- * own matching is by prefix (/api/v1/echo also takes /api/v1/echoes, libraries.md C2), so
+ * own matching is by prefix (/api/v1/echo also takes /api/v1/echoes, docs/libraries.md, "Civetweb"), so
  * the service registers one handler and matches here, exactly.
  */
 #include "http/router.h"

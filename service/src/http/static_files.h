@@ -1,7 +1,7 @@
 /*
  * static_files.h -- serves STATIC_DIR (the web/ front end) for local use. Not civetweb's
- * document_root: that brings CGI, directory listings and CVE-2025-55763 (libraries.md,
- * danger 4). Only GET and HEAD, a fixed set of file types, and canonical paths inside the
+ * document_root: that brings CGI, directory listings and CVE-2025-55763 (docs/libraries.md,
+ * "Civetweb"). Only GET and HEAD, a fixed set of file types, and canonical paths inside the
  * folder; a path without an extension gets index.html (the front end routes itself).
  */
 #ifndef IDEKOM_STATIC_FILES_H

@@ -1,7 +1,7 @@
 /*
  * buf.h -- a growable byte buffer (git's strbuf, reduced). Responses are assembled in one
  * buf and written with one mg_write, which avoids the Nagle/delayed-ACK stall that separate
- * header and body writes cause (libraries.md, Civetweb).
+ * header and body writes cause (docs/libraries.md, "Civetweb").
  */
 #ifndef IDEKOM_BUF_H
 #define IDEKOM_BUF_H

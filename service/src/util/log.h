@@ -1,5 +1,5 @@
 /*
- * log.h -- one JSON object per line on stdout (api.md section 6). Each line is written with
+ * log.h -- one JSON object per line on stdout (README.md, "Operations"). Each line is written with
  * a single write(2) so that lines from concurrent workers never interleave. Never log a
  * token, a password or a request body.
  */

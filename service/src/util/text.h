@@ -10,7 +10,7 @@
 
 /*
  * Deepest nesting jansson may see. Civetweb's 100 KB worker stacks overflow in jansson's
- * recursive parser at roughly 700 levels (libraries.md, danger 1); our documents need < 10.
+ * recursive parser at roughly 700 levels (docs/libraries.md, "Jansson"); our documents need < 10.
  */
 #define JSON_MAX_DEPTH 32
 
