@@ -117,7 +117,7 @@ static bool media_type_is(const char *ctype, const char *want)
 	return n == strlen(want) && strncasecmp(ctype, want, n) == 0;
 }
 
-/* A charset parameter, when present, must be UTF-8 (api.md section 0: bodies are UTF-8). */
+/* A charset parameter, when present, must be UTF-8 (openapi/openapi.yaml: bodies are UTF-8). */
 static bool charset_ok(const char *ctype)
 {
 	const char *cs = strcasestr(ctype, "charset=");
@@ -397,7 +397,7 @@ static bool is_api_path(const char *path)
 {
 	size_t n = strlen(API_PREFIX);
 
-	/* civetweb matches handlers by prefix; /api/v1xyz is not ours (libraries.md C2) */
+	/* civetweb matches handlers by prefix; /api/v1xyz is not ours (docs/libraries.md, "Civetweb") */
 	if (strncmp(path, API_PREFIX, n) == 0 && (path[n] == '\0' || path[n] == '/'))
 		return true;
 	return strcmp(path, "/healthz") == 0 || strcmp(path, "/readyz") == 0 ||
