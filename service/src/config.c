@@ -194,16 +194,19 @@ int config_from_env(struct config *cfg, bool require_keys, char *err, size_t err
 		if (config_parse_keys(cfg, keys, err, errlen))
 			return -1;
 	} else if (secret && *secret) {
-		char spec[300];
+		/* one opaque key used whole: commas and colons are part of it, not a list */
+		struct jwt_key *k = &cfg->keys[0];
+		size_t len = strlen(secret);
 
-		if (strlen(secret) > sizeof(cfg->keys[0].secret)) {
-			snprintf(err, errlen, "JWT_SECRET is longer than %zu bytes",
-				 sizeof(cfg->keys[0].secret));
+		if (len < 32 || len > sizeof(k->secret)) {
+			snprintf(err, errlen, "JWT_SECRET must be 32 to %zu bytes long",
+				 sizeof(k->secret));
 			return -1;
 		}
-		snprintf(spec, sizeof(spec), "default:%s", secret);
-		if (config_parse_keys(cfg, spec, err, errlen))
-			return -1;
+		snprintf(k->kid, sizeof(k->kid), "default");
+		memcpy(k->secret, secret, len);
+		k->secret_len = len;
+		cfg->key_count = 1;
 	} else if (require_keys) {
 		snprintf(err, errlen, "JWT_SECRET (or JWT_KEYS) must be set: 32 bytes or more");
 		return -1;
