@@ -96,10 +96,13 @@ json_t *organisation_input(const json_t *body, enum organisation_mode mode, bool
 		char norm[12];
 		enum orgnr_result r = orgnr_normalise(s, norm);
 
-		if (r != ORGNR_OK && !problem_has_field(pb, "/org_number"))
-			problem_add_error(pb, "/org_number", orgnr_message(r));
-		else
+		/* norm is written only on ORGNR_OK: never read it otherwise */
+		if (r != ORGNR_OK) {
+			if (!problem_has_field(pb, "/org_number"))
+				problem_add_error(pb, "/org_number", orgnr_message(r));
+		} else {
 			json_object_set_new(out, "org_number", json_string(norm));
+		}
 	}
 	if (fields_trimmed(body, "name", trimmed, sizeof(trimmed)))
 		json_object_set_new(out, "name", json_string(trimmed));
