@@ -387,6 +387,7 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 	double started = now_seconds();
 	const char *te;
 	const char *path;
+	const char *framing;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.conn = conn;
@@ -401,12 +402,16 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 	 * would otherwise try to skip a body we refused */
 	rq.close_connection = rq.ri->content_length > 0 || te != NULL;
 
-	if (is_api_path(path))
+	if ((framing = request_framing_problem(rq.ri))) {
+		rq.close_connection = true; /* nothing after this request can be trusted */
+		reply_error(&rq, 400, "%s", framing);
+	} else if (is_api_path(path)) {
 		dispatch_api(&rq, path);
-	else if (rq.cfg->static_dir[0])
+	} else if (rq.cfg->static_dir[0]) {
 		static_files_serve(&rq, path);
-	else
+	} else {
 		reply_error(&rq, 404, "there is nothing at this path");
+	}
 
 	if (!rq.status) /* a handler that forgot to answer is a bug; never leave the client hanging */
 		reply_error(&rq, 500, "no response was produced");
