@@ -185,6 +185,11 @@ int config_from_env(struct config *cfg, bool require_keys, char *err, size_t err
 		(double)env_long("WEBHOOK_RETRY_SCALE", 1, 1, 10000, err, errlen, &bad);
 	cfg->webhook_poll_ms = (int)env_long("WEBHOOK_POLL_MS", 250, 10, 60000, err, errlen, &bad);
 	cfg->webhooks_enabled = env_long("WEBHOOK_WORKER", 1, 0, 1, err, errlen, &bad) == 1;
+	env_str(cfg->metrics_token, sizeof(cfg->metrics_token), "METRICS_TOKEN", "");
+	if (cfg->metrics_token[0] && strlen(cfg->metrics_token) < 32) {
+		snprintf(err, errlen, "METRICS_TOKEN must be 32 bytes or more");
+		return -1;
+	}
 	if (bad)
 		return -1;
 	if (parse_origins(cfg, getenv("CORS_ORIGINS"), err, errlen) ||

@@ -45,6 +45,7 @@ struct config {
 	int webhook_poll_ms;        /* how often an idle worker looks for due deliveries */
 	bool webhooks_enabled;      /* WEBHOOK_WORKER=0 turns this process's worker off */
 	char open_data_license[64]; /* SPDX id, CC0-1.0 by default */
+	char metrics_token[256];    /* METRICS_TOKEN: bearer token for /metrics beyond loopback */
 };
 
 /*
