@@ -78,6 +78,9 @@ export JWT_ISSUER=idekom-test JWT_AUDIENCE=idekom-test-api
 export CORS_ORIGINS=https://idekom.example,http://localhost:5173
 export TRUSTED_PROXIES=127.0.0.1
 export THREADS=16 DB_POOL_SIZE=8 LOG_LEVEL=warn
+# the suite sends thousands of requests from 127.0.0.1: the API-wide limits are raised here,
+# and tests/http/api-ratelimit.test.mjs checks them with low limits on a second process
+export RATE_LIMIT_READ=1000000 RATE_LIMIT_WRITE=1000000 RATE_LIMIT_AUTH=1000000
 # webhooks go to receivers the tests run on 127.0.0.1; retries come 100 times sooner
 export WEBHOOK_ALLOW_PRIVATE=1 WEBHOOK_RETRY_SCALE=100 WEBHOOK_POLL_MS=100
 # the service also serves the front end, for the browser tests

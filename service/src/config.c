@@ -185,6 +185,10 @@ int config_from_env(struct config *cfg, bool require_keys, char *err, size_t err
 		(double)env_long("WEBHOOK_RETRY_SCALE", 1, 1, 10000, err, errlen, &bad);
 	cfg->webhook_poll_ms = (int)env_long("WEBHOOK_POLL_MS", 250, 10, 60000, err, errlen, &bad);
 	cfg->webhooks_enabled = env_long("WEBHOOK_WORKER", 1, 0, 1, err, errlen, &bad) == 1;
+	cfg->rate_limit_read = env_long("RATE_LIMIT_READ", 600, 1, 100000000, err, errlen, &bad);
+	cfg->rate_limit_write = env_long("RATE_LIMIT_WRITE", 120, 1, 100000000, err, errlen, &bad);
+	cfg->rate_limit_auth = env_long("RATE_LIMIT_AUTH", 10, 1, 100000000, err, errlen, &bad);
+	cfg->rate_limit_window = env_long("RATE_LIMIT_WINDOW", 60, 1, 86400, err, errlen, &bad);
 	env_str(cfg->metrics_token, sizeof(cfg->metrics_token), "METRICS_TOKEN", "");
 	if (cfg->metrics_token[0] && strlen(cfg->metrics_token) < 32) {
 		snprintf(err, errlen, "METRICS_TOKEN must be 32 bytes or more");

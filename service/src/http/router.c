@@ -3,6 +3,7 @@
 #include "auth/jwt.h"
 #include "db/statements.h"
 #include "http/metrics.h"
+#include "http/ratelimit_http.h"
 #include "http/response.h"
 #include "http/static_files.h"
 #include "util/log.h"
@@ -87,7 +88,7 @@ static void add_cors_headers(struct req *rq)
 		return;
 	req_add_header(rq, "Access-Control-Allow-Origin", rq->origin);
 	req_add_header(rq, "Access-Control-Expose-Headers",
-		       "ETag, Location, X-Request-Id, Retry-After");
+		       "ETag, Location, X-Request-Id, Retry-After, RateLimit, RateLimit-Policy");
 	req_add_header(rq, "Vary", "Origin");
 }
 
@@ -327,10 +328,12 @@ static int dispatch_api(struct req *rq, const char *path)
 	}
 	rq->route = match;
 	/* probes (healthz, readyz, metrics) ignore tokens: they must answer whatever is sent */
+	if (!(match->flags & ROUTE_NO_DB) && (rc = authenticate(rq)))
+		return rc;
+	if ((rc = ratelimit_apply(rq, path)))
+		return rc;
 	if (match->flags & ROUTE_NO_DB)
 		return match->handler(rq);
-	if ((rc = authenticate(rq)))
-		return rc;
 	if (rq->principal.kind == PRINCIPAL_ANONYMOUS && !(match->flags & ROUTE_PUBLIC))
 		return authorise(rq);
 	if ((match->flags & ROUTE_BODY) && (rc = read_body(rq)))
