@@ -49,7 +49,7 @@ ids=$(wc -l <"$work/ids.txt")
 # wrk is one caller from one address: the limits are raised so that the bench measures the
 # service (the buckets are still taken on every request, so their cost is in the numbers)
 THREADS=$conns DB_POOL_SIZE=${DB_POOL_SIZE:-8} PORT=$port LOG_LEVEL=warn \
-	RATE_LIMIT_READ=1000000000 RATE_LIMIT_WINDOW=1 \
+	RATE_LIMIT_READ=100000000 RATE_LIMIT_WINDOW=1 \
 	JWT_SECRET=bench-secret-bench-secret-bench-secret ./build/idekom serve >"$work/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
