@@ -14,7 +14,8 @@ build_pkgs=(build-essential cmake pkg-config libcivetweb-dev libjansson-dev libp
 	libjwt-dev libargon2-dev libssl-dev libcurl4-openssl-dev python3 python3-yaml)
 service_pkgs=(libcivetweb1 libjansson4 libpq5 libjwt0 libargon2-1 libcurl4 libssl3 ca-certificates)
 runtime_pkgs=("${service_pkgs[@]}" postgresql-15 postgresql-client-15)
-test_pkgs=(libcriterion-dev postgresql-contrib wrk curl procps bc chromium nginx docker-compose)
+test_pkgs=(libcriterion-dev postgresql-contrib wrk curl procps bc chromium nginx docker-compose
+	valgrind clang-14 libclang-rt-14-dev)
 
 what=${1:-all}
 case "$what" in

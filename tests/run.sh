@@ -4,7 +4,8 @@
 # 1. installs packages (deploy/install-deps.sh) and the pinned npm tools (npm ci);
 # 2. builds twice: release (build/) and AddressSanitizer + UBSan (build-asan/);
 # 3. lints the OpenAPI description;
-# 4. runs the Criterion unit tests of both builds (ctest);
+# 4. runs the Criterion unit tests of both builds (ctest), the release build's under valgrind,
+#    and each libFuzzer harness of tests/fuzz for 10 s;
 # 5. starts a private PostgreSQL under .run/pg-test, migrates a fresh database (two migrate
 #    processes at once, to exercise the advisory lock), and for each build starts the service
 #    and runs the HTTP suite (tests/http, every response validated against the OpenAPI
@@ -45,6 +46,12 @@ step "unit tests"
 for b in build build-asan; do
 	if ctest --test-dir "$b" --output-on-failure; then ok "unit tests ($b)"; else bad "unit tests ($b)"; fi
 done
+
+step "unit tests under valgrind (reads of uninitialised memory)"
+if bash tests/unit/valgrind.sh build; then ok "unit tests under valgrind"; else bad "unit tests under valgrind"; fi
+
+step "fuzzing (libFuzzer, ASan + UBSan, 10 s per harness)"
+if bash tests/fuzz/run.sh 10; then ok "fuzz harnesses"; else bad "fuzz harnesses"; fi
 
 step "database"
 pg_dir=$root/.run/pg-test
