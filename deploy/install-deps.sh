@@ -22,9 +22,10 @@ build_pkgs=(build-essential cmake pkg-config libcivetweb-dev libjansson-dev libp
 service_pkgs=(libcivetweb1 libjansson4 libpq5 libjwt0 libargon2-1 libcurl4 libssl3 ca-certificates)
 runtime_pkgs=("${service_pkgs[@]}" postgresql-15 postgresql-client-15)
 # gnumeric: ssconvert reads the spreadsheet CSV as Swedish Excel users would; age encrypts
-# backups (README); prometheus brings promtool for the alert rules
+# backups (README); prometheus brings promtool for the alert rules; valgrind and clang-14 run
+# the unit tests under valgrind and the fuzz targets
 test_pkgs=(libcriterion-dev postgresql-contrib wrk curl procps bc chromium nginx docker-compose
-	gnumeric age prometheus)
+	gnumeric age prometheus valgrind clang-14 libclang-rt-14-dev)
 
 [ $# -gt 0 ] || set -- test
 want=()

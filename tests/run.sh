@@ -5,7 +5,8 @@
 #    is too old (tests/node.sh), and the pinned npm tools (npm ci);
 # 2. builds twice: release (build/) and AddressSanitizer + UBSan (build-asan/);
 # 3. lints the OpenAPI description;
-# 4. runs the Criterion unit tests of both builds (ctest);
+# 4. runs the Criterion unit tests of both builds (ctest), the release build's under valgrind,
+#    and each libFuzzer harness of tests/fuzz for 10 s;
 # 5. starts a private PostgreSQL (deploy/pg-local.sh .run/pg-test), migrates a fresh database (two migrate
 #    processes at once, to exercise the advisory lock), and for each build starts the service
 #    and runs the HTTP suite (tests/http, every response validated against the OpenAPI
@@ -52,6 +53,12 @@ for b in build build-asan; do
 	if ctest --test-dir "$b" --output-on-failure; then ok "unit tests ($b)"; else bad "unit tests ($b)"; fi
 done
 
+step "unit tests under valgrind (reads of uninitialised memory)"
+if bash tests/unit/valgrind.sh build; then ok "unit tests under valgrind"; else bad "unit tests under valgrind"; fi
+
+step "fuzzing (libFuzzer, ASan + UBSan, 10 s per harness)"
+if bash tests/fuzz/run.sh 10; then ok "fuzz harnesses"; else bad "fuzz harnesses"; fi
+
 step "database"
 pg_dir=$root/.run/pg-test
 # IDEKOM_PORT_OFFSET moves every port, so two checkouts can run their suites side by side
@@ -92,6 +99,9 @@ export JWT_ISSUER=idekom-test JWT_AUDIENCE=idekom-test-api
 export CORS_ORIGINS=https://idekom.example,http://localhost:5173
 export TRUSTED_PROXIES=127.0.0.1
 export THREADS=16 DB_POOL_SIZE=8 LOG_LEVEL=warn
+# the suite sends thousands of requests from 127.0.0.1: the API-wide limits are raised here,
+# and tests/http/api-ratelimit.test.mjs checks them with low limits on a second process
+export RATE_LIMIT_READ=1000000 RATE_LIMIT_WRITE=1000000 RATE_LIMIT_AUTH=1000000
 # webhooks go to receivers the tests run on 127.0.0.1; retries come 100 times sooner
 export WEBHOOK_ALLOW_PRIVATE=1 WEBHOOK_RETRY_SCALE=100 WEBHOOK_POLL_MS=100
 # the service also serves the front end, for the browser tests

@@ -3,6 +3,7 @@
 #include "db/pool.h"
 #include "feed/sequencer.h"
 #include "http/metrics.h"
+#include "http/ratelimit_http.h"
 #include "http/response.h"
 #include "http/router.h"
 #include "util/log.h"
@@ -57,6 +58,7 @@ struct mg_context *app_start(const struct config *cfg)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	pool_init(cfg->database_url, cfg->db_pool_size);
 	metrics_init(routes_count());
+	ratelimit_configure(cfg);
 	memset(&cb, 0, sizeof(cb));
 	cb.http_error = on_http_error;
 	cb.log_message = on_log_message;

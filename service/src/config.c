@@ -186,6 +186,15 @@ int config_from_env(struct config *cfg, bool require_keys, char *err, size_t err
 	cfg->webhook_poll_ms = (int)env_long("WEBHOOK_POLL_MS", 250, 10, 60000, err, errlen, &bad);
 	cfg->webhooks_enabled = env_long("WEBHOOK_WORKER", 1, 0, 1, err, errlen, &bad) == 1;
 	cfg->sequencer_ms = (int)env_long("CHANGE_SEQUENCER_MS", 25, 5, 1000, err, errlen, &bad);
+	cfg->rate_limit_read = env_long("RATE_LIMIT_READ", 600, 1, 100000000, err, errlen, &bad);
+	cfg->rate_limit_write = env_long("RATE_LIMIT_WRITE", 120, 1, 100000000, err, errlen, &bad);
+	cfg->rate_limit_auth = env_long("RATE_LIMIT_AUTH", 10, 1, 100000000, err, errlen, &bad);
+	cfg->rate_limit_window = env_long("RATE_LIMIT_WINDOW", 60, 1, 86400, err, errlen, &bad);
+	env_str(cfg->metrics_token, sizeof(cfg->metrics_token), "METRICS_TOKEN", "");
+	if (cfg->metrics_token[0] && strlen(cfg->metrics_token) < 32) {
+		snprintf(err, errlen, "METRICS_TOKEN must be 32 bytes or more");
+		return -1;
+	}
 	if (bad)
 		return -1;
 	if (parse_origins(cfg, getenv("CORS_ORIGINS"), err, errlen) ||
@@ -195,16 +204,19 @@ int config_from_env(struct config *cfg, bool require_keys, char *err, size_t err
 		if (config_parse_keys(cfg, keys, err, errlen))
 			return -1;
 	} else if (secret && *secret) {
-		char spec[300];
+		/* one opaque key used whole: commas and colons are part of it, not a list */
+		struct jwt_key *k = &cfg->keys[0];
+		size_t len = strlen(secret);
 
-		if (strlen(secret) > sizeof(cfg->keys[0].secret)) {
-			snprintf(err, errlen, "JWT_SECRET is longer than %zu bytes",
-				 sizeof(cfg->keys[0].secret));
+		if (len < 32 || len > sizeof(k->secret)) {
+			snprintf(err, errlen, "JWT_SECRET must be 32 to %zu bytes long",
+				 sizeof(k->secret));
 			return -1;
 		}
-		snprintf(spec, sizeof(spec), "default:%s", secret);
-		if (config_parse_keys(cfg, spec, err, errlen))
-			return -1;
+		snprintf(k->kid, sizeof(k->kid), "default");
+		memcpy(k->secret, secret, len);
+		k->secret_len = len;
+		cfg->key_count = 1;
 	} else if (require_keys) {
 		snprintf(err, errlen, "JWT_SECRET (or JWT_KEYS) must be set: 32 bytes or more");
 		return -1;

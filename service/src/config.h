@@ -46,6 +46,11 @@ struct config {
 	bool webhooks_enabled;      /* WEBHOOK_WORKER=0 turns this process's worker off */
 	int sequencer_ms;           /* how often the change-feed sequencer looks for new events */
 	char open_data_license[64]; /* SPDX id, CC0-1.0 by default */
+	long rate_limit_read;       /* RATE_LIMIT_READ: GET/HEAD per caller per window */
+	long rate_limit_write;      /* RATE_LIMIT_WRITE: other methods per caller per window */
+	long rate_limit_auth;       /* RATE_LIMIT_AUTH: /api/v1/auth/ per caller per window */
+	long rate_limit_window;     /* RATE_LIMIT_WINDOW: seconds */
+	char metrics_token[256];    /* METRICS_TOKEN: bearer token for /metrics beyond loopback */
 };
 
 /*

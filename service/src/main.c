@@ -15,6 +15,9 @@
 #include "util/text.h"
 
 #include <civetweb.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,6 +339,30 @@ static int cmd_client(int argc, char **argv)
 }
 
 /*
+ * Writes "email password" to path, readable by its owner only (0600) whatever the umask, also
+ * when the file existed with wider permissions. Returns 0 or -1.
+ */
+static int write_secret_file(const char *path, const char *email, const char *password)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, 0600)) {
+		close(fd);
+		return -1;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
+	fprintf(f, "%s %s\n", email, password);
+	return fclose(f) ? -1 : 0;
+}
+
+/*
  * Demo data: a demo admin, created once (its password is printed that one time and written
  * to IDEKOM_DEMO_ADMIN_FILE when set), and db/seed/demo.sql: fictitious organisations,
  * umbrella organisations with members among them. Running it again changes nothing.
@@ -376,13 +403,9 @@ static int cmd_seed_demo(int argc, char **argv)
 	if (rc)
 		return 1;
 	printf("demo admin created: %s  password: %s  (shown once)\n", email, password);
-	if (file) {
-		FILE *f = fopen(file, "w");
-
-		if (f) {
-			fprintf(f, "%s %s\n", email, password);
-			fclose(f);
-		}
+	if (file && write_secret_file(file, email, password)) {
+		fprintf(stderr, "idekom: cannot write %s\n", file);
+		return 1;
 	}
 	return 0;
 }

@@ -103,7 +103,7 @@ async function countOn(upstream, route, method) {
 async function register(tag) {
   const creds = { email: email(tag), password: `pw-${crypto.randomBytes(9).toString('hex')}`, name: `Deploy ${tag}` };
   const r = await request('POST', '/api/v1/auth/register', { body: creds, from: localAddress() });
-  assert.equal(r.status, 201, `register through nginx: ${r.text}`);
+  assert.equal(r.status, 202, `register through nginx: ${r.text}`);
   return creds;
 }
 
@@ -414,5 +414,27 @@ describe("nginx's own answers on API paths are problem documents", () => {
     const nine = await request('GET', '/api/v1/me', { headers: { authorization: `Bearer ${'a'.repeat(9000)}.b.c`, 'x-request-id': id } });
     assertProblem(nine, 401, 'a 9 KB token');
     assert.ok(UPSTREAMS.includes((await logLine(id)).upstream), 'it went upstream');
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+
+describe('nginx limits /api/v1/auth/ per client address for all replicas together', () => {
+  test('80 requests at once from one address: nginx refuses those beyond its burst with 429 problem+json', async () => {
+    const from = localAddress();
+    // a refresh with an unknown token: cheap for the service (401), so only nginx's limit shows
+    const rs = await Promise.all(Array.from({ length: 80 }, () => request('POST', '/api/v1/auth/refresh', { body: { refresh_token: 'not-a-token' }, from })));
+    const refused = rs.filter((r) => r.status === 429);
+    const passed = rs.filter((r) => r.status === 401);
+    assert.equal(refused.length + passed.length, 80, `only 401 and 429: ${rs.map((r) => r.status).join(',')}`);
+    // 1 + a burst of 30, plus at most 10 a second for however long the 80 took to arrive
+    assert.ok(refused.length >= 20, `${refused.length} refused, ${passed.length} passed`);
+    assertProblem(refused[0], 429, 'nginx\'s answer');
+    assert.equal(refused[0].headers['retry-after'], '1');
+    assert.match(refused[0].json.detail, /sign-in requests/);
+    // another address is not affected, and neither is the rest of the API
+    assertProblem(await request('POST', '/api/v1/auth/refresh', { body: { refresh_token: 'not-a-token' }, from: localAddress() }), 401, 'another address');
+    const h = await request('GET', '/api/v1/vocabularies', { from });
+    assert.equal(h.status, 200, h.text);
   });
 });

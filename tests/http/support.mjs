@@ -762,11 +762,18 @@ export function uniqueName(tag = 'Testperson') {
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Registers a member; returns the user plus {password}. */
+/**
+ * Registers a member; returns the user plus {password}. Registration answers 202 without the
+ * user (it must not tell a new address from a known one), so the user is read back by the
+ * admin through the id the database holds for the address.
+ */
 export async function registerUser({ email = uniqueEmail(), password = `pw-${crypto.randomBytes(9).toString('hex')}`, name = uniqueName() } = {}) {
   const r = await api('POST', '/api/v1/auth/register', { body: { email, password, name } });
-  assert.equal(r.status, 201, `register ${email}: ${r.status} ${r.text}`);
-  return { ...r.json, email: r.json.email ?? email, password, requested_email: email };
+  assert.equal(r.status, 202, `register ${email}: ${r.status} ${r.text}`);
+  const id = psql(`select id from app_user where lower(email) = lower(${sqlLit(email)})`);
+  assert.match(id, UUID_RE, `register ${email}: no account in the database`);
+  const { user } = await getUserAsAdmin(id);
+  return { ...user, email: user.email ?? email, password, requested_email: email };
 }
 
 /** POST /api/v1/auth/login from `ip` (X-Forwarded-For); returns the response. */

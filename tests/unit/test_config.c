@@ -294,3 +294,27 @@ Test(config, parse_keys_refuses_a_repeated_kid)
 	cr_expect_eq(config_parse_keys(&cfg, "k1:" S32 ",k1:" S32 "other", err, sizeof(err)), -1,
 	             "two keys named k1 were accepted");
 }
+
+/* Finding 8 of the security review: JWT_SECRET is one opaque key, commas and colons included. */
+Test(config, jwt_secret_is_one_opaque_key)
+{
+	static struct config cfg;
+	char err[200] = "";
+	const char *secret = "abc:def,ghi:" S32 ",k:" S32;
+
+	clear_env();
+	setenv("JWT_SECRET", secret, 1);
+	cr_assert_eq(config_from_env(&cfg, true, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(cfg.key_count, 1);
+	cr_expect_str_eq(cfg.keys[0].kid, "default");
+	cr_assert_eq(cfg.keys[0].secret_len, strlen(secret));
+	cr_expect_eq(memcmp(cfg.keys[0].secret, secret, strlen(secret)), 0);
+	/* a comma right at the start used to leave an empty first entry: refused at start */
+	setenv("JWT_SECRET", "," S32, 1);
+	cr_assert_eq(config_from_env(&cfg, true, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(cfg.keys[0].secret_len, 33);
+	setenv("JWT_SECRET", S32 "," S32, 1);
+	cr_assert_eq(config_from_env(&cfg, true, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(cfg.key_count, 1);
+	cr_expect_eq(cfg.keys[0].secret_len, 65);
+}

@@ -316,3 +316,34 @@ Test(forged, trailing_garbage_in_a_part_is_refused)
 	                    sizeof(why)),
 	             -1);
 }
+
+/*
+ * Finding 11 of the security review: RFC 8725 §3.11, the typ header is checked when present.
+ * libjwt always writes typ JWT, so these tokens are forged by hand.
+ */
+Test(forged, typ_is_checked_when_present)
+{
+	static const struct {
+		char header[80];
+		bool ok;
+	} cases[] = {
+		{"{\"alg\":\"HS256\",\"kid\":\"k1\"}", true},
+		{"{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}", true},
+		{"{\"alg\":\"HS256\",\"typ\":\"jwt\",\"kid\":\"k1\"}", true},
+		{"{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"k1\"}", false},
+		{"{\"alg\":\"HS256\",\"typ\":\"dpop+jwt\",\"kid\":\"k1\"}", false},
+		{"{\"alg\":\"HS256\",\"typ\":\"secevent+jwt\",\"kid\":\"k1\"}", false},
+		{"{\"alg\":\"HS256\",\"typ\":\"\",\"kid\":\"k1\"}", false},
+		{"{\"alg\":\"HS256\",\"typ\":7,\"kid\":\"k1\"}", false},
+		{"{\"alg\":\"HS256\",\"typ\":null,\"kid\":\"k1\"}", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char why[160] = "";
+		int rc = verify(forge(cases[i].header, CLAIMS, SECRET1), why, sizeof(why));
+
+		cr_expect_eq(rc == 0, cases[i].ok, "case %zu %s: %s", i, cases[i].header, why);
+		if (!cases[i].ok)
+			cr_expect_not_null(strstr(why, "type"), "case %zu: reason '%s'", i, why);
+	}
+}

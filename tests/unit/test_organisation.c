@@ -484,3 +484,20 @@ Test(organisation, the_copy_and_the_problem_free_cleanly)
 		live_allocations = 0;
 	}
 }
+
+/*
+ * Finding 6 of the security review: an org_number that fails both the field table (too long)
+ * and normalisation once made the copy read an unset buffer. valgrind (tests/unit/valgrind.sh,
+ * part of the test command) reports that read; here the answer must name the field once.
+ */
+Test(organisation, an_org_number_bad_twice_reads_nothing_unset)
+{
+	struct problem pb = PROBLEM_INIT;
+	json_t *out = input("{" VALID ",\"org_number\":\"12345678901234567890123\"}",
+	                    ORGANISATION_CREATE, false, &pb);
+
+	cr_expect_null(out);
+	cr_expect(problem_has_field(&pb, "/org_number"));
+	json_decref(out);
+	problem_release(&pb);
+}

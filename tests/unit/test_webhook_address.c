@@ -85,8 +85,9 @@ Test(webhook_address, private_and_public_addresses)
 	    {"2001:4860:4860::8888", false},
 	    {"2a00:1450:400f:80d::200e", false},
 	    {"::ffff:8.8.8.8", false},
-	    {"fbff::1", false},
-	    {"fe00::1", false},
+	    /* outside 2000::/3 (global unicast) nothing is a place to send webhooks */
+	    {"fbff::1", true},
+	    {"fe00::1", true},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -95,6 +96,68 @@ Test(webhook_address, private_and_public_addresses)
 		cr_expect_eq(address_is_private(sockaddr_of(cases[i].ip, &ss)), cases[i].is_private,
 		             "case %zu: %s", i, cases[i].ip);
 	}
+}
+
+/*
+ * Finding 5 of the security review: the rest of the IANA IPv4 and IPv6 special-purpose
+ * registries, and IPv6 forms that carry an IPv4 address.
+ */
+Test(webhook_address, special_purpose_registries)
+{
+	static const struct {
+		char ip[48];
+		bool is_private;
+	} cases[] = {
+	    {"192.0.0.1", true},      /* IETF protocol assignments 192.0.0.0/24 */
+	    {"192.0.0.170", true},
+	    {"192.0.2.1", true},      /* TEST-NET-1 */
+	    {"192.31.196.1", true},   /* AS112-v4 */
+	    {"192.52.193.1", true},   /* AMT */
+	    {"192.88.99.1", true},    /* 6to4 relay anycast */
+	    {"192.175.48.1", true},   /* AS112 direct delegation */
+	    {"198.18.0.1", true},     /* benchmarking 198.18.0.0/15 */
+	    {"198.19.255.254", true},
+	    {"198.51.100.1", true},   /* TEST-NET-2 */
+	    {"203.0.113.1", true},    /* TEST-NET-3 */
+	    {"192.0.1.1", false},
+	    {"198.17.255.255", false},
+	    {"198.20.0.0", false},
+	    {"203.0.114.1", false},
+	    {"64:ff9b::7f00:1", true},      /* NAT64 well-known prefix, 127.0.0.1 */
+	    {"64:ff9b::808:808", true},     /* NAT64 is not a way out either */
+	    {"64:ff9b:1::a00:1", true},     /* local-use NAT64 */
+	    {"2002:7f00:1::1", true},       /* 6to4 of 127.0.0.1 */
+	    {"2002:a00:1::1", true},        /* 6to4 of 10.0.0.1 */
+	    {"2002:c0a8:101::1", true},     /* 6to4 of 192.168.1.1 */
+	    {"2002:808:808::1", false},     /* 6to4 of 8.8.8.8 */
+	    {"::127.0.0.1", true},          /* IPv4-compatible */
+	    {"::8.8.8.8", true},
+	    {"fec0::1", true},              /* site-local */
+	    {"feff::1", true},
+	    {"100::1", true},               /* discard-only */
+	    {"2001::1", true},              /* Teredo */
+	    {"2001:2::1", true},            /* benchmarking */
+	    {"2001:10::1", true},           /* ORCHID */
+	    {"2001:1ff::1", true},          /* IETF protocol assignments 2001::/23 */
+	    {"2001:200::1", false},
+	    {"2001:db8::1", true},          /* documentation */
+	    {"3fff::1", true},              /* documentation (RFC 9637) */
+	    {"2620:4f:8000::1", true},      /* AS112 direct delegation */
+	    {"5f00::1", true},              /* SRv6 SIDs, outside 2000::/3 */
+	    {"4000::1", true},
+	    {"2620:4f:8001::1", false},
+	    {"2a00:1450:400f:80d::200e", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sockaddr_storage ss;
+
+		cr_expect_eq(address_is_private(sockaddr_of(cases[i].ip, &ss)), cases[i].is_private,
+		             "case %zu: %s", i, cases[i].ip);
+	}
+	cr_expect_not_null(webhook_url_problem("http://[64:ff9b::7f00:1]/", false));
+	cr_expect_not_null(webhook_url_problem("http://[2002:a00:1::1]/", false));
+	cr_expect_not_null(webhook_url_problem("http://198.18.0.1/", false));
 }
 
 Test(webhook_address, other_families_are_refused)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 char *jwt_issue(const struct config *cfg, const char *sub, const char *role, const char *scope,
 		time_t now)
@@ -49,6 +50,16 @@ static json_t *decode_part(const char *part, size_t len)
 		v = NULL;
 	}
 	return v;
+}
+
+/*
+ * RFC 8725 §3.11 explicit typing: when a token says what it is, it must say "JWT" (what we
+ * issue, and the only type libjwt 1.10 reads), so that another kind of JWT signed with a
+ * shared key (a DPoP proof, a security event) cannot be replayed as one of our access tokens.
+ */
+static bool typ_ok(const json_t *typ)
+{
+	return !typ || (json_is_string(typ) && strcasecmp(json_string_value(typ), "JWT") == 0);
 }
 
 static const struct jwt_key *key_for(const struct config *cfg, const char *kid)
@@ -162,6 +173,10 @@ int jwt_verify_token(const struct config *cfg, const char *token, time_t now,
 	if (!json_is_string(json_object_get(header, "alg")) ||
 	    strcmp(json_string_value(json_object_get(header, "alg")), "HS256") != 0) {
 		snprintf(why, whylen, "only HS256 tokens are accepted");
+		goto done;
+	}
+	if (!typ_ok(json_object_get(header, "typ"))) {
+		snprintf(why, whylen, "the token's type is not an access token");
 		goto done;
 	}
 	if (json_object_get(header, "crit")) {

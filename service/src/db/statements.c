@@ -72,8 +72,9 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_USER_FOR_LOGIN] = {"user_for_login", 1,
 				 "SELECT id, password_hash, disabled, role FROM app_user "
 				 "WHERE lower(email) = lower($1)"},
-	[STMT_LOGIN_THROTTLE] = {"login_throttle", 2, "SELECT api.login_retry_after($1, $2)"},
-	[STMT_LOGIN_FAILED] = {"login_failed", 2, "SELECT api.login_failed($1, $2)"},
+	[STMT_LOGIN_RESERVE] = {"login_reserve", 2,
+				"SELECT retry_after, reservation FROM api.login_reserve($1, $2)"},
+	[STMT_LOGIN_RELEASE] = {"login_release", 1, "SELECT api.login_release($1::bigint)"},
 	[STMT_LOGIN_SUCCEEDED] = {"login_succeeded", 3,
 				  "SELECT body FROM api.login_succeeded($1::uuid, $2, $3::int)"},
 	[STMT_REFRESH] = {"refresh", 3,

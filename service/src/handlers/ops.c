@@ -4,9 +4,11 @@
 #include "handlers/handlers.h"
 #include "http/metrics.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define READY_DB_WAIT_MS 1000
 
@@ -52,11 +54,43 @@ int ops_ready(struct req *rq)
 	return rc;
 }
 
+/*
+ * /metrics names routes, error rates and pool sizes: for the operator only. Allowed when the
+ * TCP peer is this machine and no proxy forwarded the request (a proxy on the same host would
+ * otherwise make it public), or with METRICS_TOKEN as a bearer token, compared in constant
+ * time.
+ */
+static bool metrics_allowed(const struct req *rq)
+{
+	const char *peer = rq->ri->remote_addr;
+	const char *auth = req_header(rq, "Authorization");
+	const char *token = rq->cfg->metrics_token;
+	bool loopback = strncmp(peer, "127.", 4) == 0 || strcmp(peer, "::1") == 0 ||
+			strncmp(peer, "::ffff:127.", 11) == 0;
+
+	if (loopback && !req_header(rq, "X-Forwarded-For") && !req_header(rq, "Forwarded"))
+		return true;
+	if (!token[0] || !auth || strncasecmp(auth, "Bearer ", 7) != 0 ||
+	    strlen(auth + 7) != strlen(token))
+		return false;
+	return CRYPTO_memcmp(auth + 7, token, strlen(token)) == 0;
+}
+
 /* GET /metrics (openapi: getMetrics) -- Prometheus text format 0.0.4 */
 int ops_metrics(struct req *rq)
 {
 	struct buf out = BUF_INIT;
 	int rc;
+
+	if (!metrics_allowed(rq)) {
+		struct problem pb = PROBLEM_INIT;
+
+		problem_set(&pb, 401, "metrics are served to this machine, or with the metrics token");
+		pb.www_authenticate = req_header(rq, "Authorization")
+					      ? "Bearer realm=\"idekom\", error=\"invalid_token\""
+					      : "Bearer realm=\"idekom\"";
+		return reply_problem(rq, &pb);
+	}
 
 	metrics_render(&out);
 	rc = reply_raw(rq, 200, "text/plain; version=0.0.4; charset=utf-8", out.data, out.len);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 const char *req_param(const struct req *rq, size_t i)
 {
@@ -159,4 +160,30 @@ json_t *body_parse_json(const char *data, size_t len, char *why, size_t whylen)
 void req_add_header(struct req *rq, const char *name, const char *value)
 {
 	buf_addf(&rq->headers, "%s: %s\r\n", name, value);
+}
+
+const char *request_framing_problem(const struct mg_request_info *ri)
+{
+	int lengths = 0, encodings = 0;
+	const char *te = NULL;
+
+	for (int i = 0; i < ri->num_headers; i++) {
+		const char *name = ri->http_headers[i].name;
+
+		if (strcasecmp(name, "Content-Length") == 0) {
+			lengths++;
+		} else if (strcasecmp(name, "Transfer-Encoding") == 0) {
+			encodings++;
+			te = ri->http_headers[i].value;
+		}
+	}
+	if (lengths > 1)
+		return "send one Content-Length header, not several";
+	if (encodings > 1)
+		return "send one Transfer-Encoding header, not several";
+	if (encodings && lengths)
+		return "send Content-Length or Transfer-Encoding, not both";
+	if (te && strcasecmp(te, "chunked") != 0)
+		return "the only Transfer-Encoding accepted is chunked";
+	return NULL;
 }

@@ -64,6 +64,15 @@ int form_field(const char *text, const char *name, char *out, size_t outlen);
 const char *req_header(const struct req *rq, const char *name);
 
 /*
+ * RFC 9112 §6.3: a request whose body length could be read two ways (Content-Length with
+ * Transfer-Encoding, two Content-Length or two Transfer-Encoding headers, or a
+ * Transfer-Encoding that is not exactly chunked) cannot be framed safely behind a proxy.
+ * Returns NULL when the framing is unambiguous, otherwise the reason for a 400 after which
+ * the connection must be closed. Pure: reads only the parsed headers.
+ */
+const char *request_framing_problem(const struct mg_request_info *ri);
+
+/*
  * Reads the body through read_fn (mg_read in the service, a stub in unit tests) into an owned,
  * NUL-terminated buffer. content_length < 0 means unknown (chunked). Returns 0, or the HTTP
  * status to answer: 413 when it exceeds max_bytes (also when the declared length does), 400

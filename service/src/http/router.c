@@ -3,6 +3,7 @@
 #include "auth/jwt.h"
 #include "db/statements.h"
 #include "http/metrics.h"
+#include "http/ratelimit_http.h"
 #include "http/response.h"
 #include "http/static_files.h"
 #include "util/log.h"
@@ -87,7 +88,7 @@ static void add_cors_headers(struct req *rq)
 		return;
 	req_add_header(rq, "Access-Control-Allow-Origin", rq->origin);
 	req_add_header(rq, "Access-Control-Expose-Headers",
-		       "ETag, Location, X-Request-Id, Retry-After");
+		       "ETag, Location, X-Request-Id, Retry-After, RateLimit, RateLimit-Policy");
 	req_add_header(rq, "Vary", "Origin");
 }
 
@@ -348,10 +349,12 @@ static int dispatch_api(struct req *rq, const char *path)
 	}
 	rq->route = match;
 	/* probes (healthz, readyz, metrics) ignore tokens: they must answer whatever is sent */
+	if (!(match->flags & ROUTE_NO_DB) && (rc = authenticate(rq)))
+		return rc;
+	if ((rc = ratelimit_apply(rq, path)))
+		return rc;
 	if (match->flags & ROUTE_NO_DB)
 		return match->handler(rq);
-	if ((rc = authenticate(rq)))
-		return rc;
 	if (rq->principal.kind == PRINCIPAL_ANONYMOUS && !(match->flags & ROUTE_PUBLIC))
 		return authorise(rq);
 	if ((match->flags & ROUTE_BODY) && (rc = read_body(rq)))
@@ -411,6 +414,7 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 	double started = now_seconds();
 	const char *te;
 	const char *path;
+	const char *framing;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.conn = conn;
@@ -425,12 +429,16 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 	 * would otherwise try to skip a body we refused */
 	rq.close_connection = rq.ri->content_length > 0 || te != NULL;
 
-	if (is_api_path(path))
+	if ((framing = request_framing_problem(rq.ri))) {
+		rq.close_connection = true; /* nothing after this request can be trusted */
+		reply_error(&rq, 400, "%s", framing);
+	} else if (is_api_path(path)) {
 		dispatch_api(&rq, path);
-	else if (rq.cfg->static_dir[0])
+	} else if (rq.cfg->static_dir[0]) {
 		static_files_serve(&rq, path);
-	else
+	} else {
 		reply_error(&rq, 404, "there is nothing at this path");
+	}
 
 	if (!rq.status) /* a handler that forgot to answer is a bug; never leave the client hanging */
 		reply_error(&rq, 500, "no response was produced");

@@ -9,31 +9,101 @@
 #include <string.h>
 #include <strings.h>
 
-static bool v4_private(uint32_t a)
+/* One prefix of an address registry: the first `bits` bits of `net` (host byte order). */
+struct v4_prefix {
+	uint32_t net;
+	int bits;
+};
+
+/*
+ * The IANA IPv4 Special-Purpose Address Registry (all of it, also the entries marked
+ * "globally reachable": none of them is a place a webhook consumer lives), plus multicast
+ * and the reserved 240.0.0.0/4 with the broadcast address in it.
+ */
+static const struct v4_prefix v4_refused[] = {
+	{0x00000000, 8},  /* 0.0.0.0/8 this network */
+	{0x0a000000, 8},  /* 10.0.0.0/8 private */
+	{0x64400000, 10}, /* 100.64.0.0/10 shared address space (CGN) */
+	{0x7f000000, 8},  /* 127.0.0.0/8 loopback */
+	{0xa9fe0000, 16}, /* 169.254.0.0/16 link-local (cloud metadata) */
+	{0xac100000, 12}, /* 172.16.0.0/12 private */
+	{0xc0000000, 24}, /* 192.0.0.0/24 IETF protocol assignments */
+	{0xc0000200, 24}, /* 192.0.2.0/24 documentation */
+	{0xc01fc400, 24}, /* 192.31.196.0/24 AS112-v4 */
+	{0xc034c100, 24}, /* 192.52.193.0/24 AMT */
+	{0xc0586300, 24}, /* 192.88.99.0/24 deprecated 6to4 relay anycast */
+	{0xc0a80000, 16}, /* 192.168.0.0/16 private */
+	{0xc0af3000, 24}, /* 192.175.48.0/24 AS112 direct delegation */
+	{0xc6120000, 15}, /* 198.18.0.0/15 benchmarking */
+	{0xc6336400, 24}, /* 198.51.100.0/24 documentation */
+	{0xcb007100, 24}, /* 203.0.113.0/24 documentation */
+	{0xe0000000, 4},  /* 224.0.0.0/4 multicast */
+	{0xf0000000, 4},  /* 240.0.0.0/4 reserved, and 255.255.255.255 */
+};
+
+static bool v4_refused_address(uint32_t a)
 {
-	return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
-	       (a >> 16) == 0xa9fe /* 169.254/16 */ || (a >> 20) == 0xac1 /* 172.16/12 */ ||
-	       (a >> 16) == 0xc0a8 /* 192.168/16 */ || (a >> 22) == 0x191 /* 100.64/10 */ ||
-	       (a >> 28) >= 0xe /* multicast, reserved */;
+	for (size_t i = 0; i < sizeof(v4_refused) / sizeof(v4_refused[0]); i++)
+		if ((a >> (32 - v4_refused[i].bits)) == (v4_refused[i].net >> (32 - v4_refused[i].bits)))
+			return true;
+	return false;
+}
+
+struct v6_prefix {
+	unsigned char net[16];
+	int bits;
+};
+
+/*
+ * Inside 2000::/3 (the only global unicast space; everything outside it is refused: ::/96
+ * IPv4-compatible, 64:ff9b::/96 and 64:ff9b:1::/48 NAT64, 100::/64 discard, fc00::/7,
+ * fe80::/10, fec0::/10, ff00::/8, ...), the IANA IPv6 Special-Purpose Registry's entries.
+ * 2002::/16 (6to4) is judged by the IPv4 address it carries.
+ */
+static const struct v6_prefix v6_refused[] = {
+	{{0x20, 0x01, 0x00, 0x00}, 23},             /* 2001::/23 IETF protocol assignments */
+	{{0x20, 0x01, 0x0d, 0xb8}, 32},             /* 2001:db8::/32 documentation */
+	{{0x26, 0x20, 0x00, 0x4f, 0x80, 0x00}, 48}, /* 2620:4f:8000::/48 AS112 */
+	{{0x3f, 0xff}, 20},                         /* 3fff::/20 documentation */
+};
+
+static bool v6_in(const unsigned char *a, const struct v6_prefix *p)
+{
+	int full = p->bits / 8, rest = p->bits % 8;
+
+	if (memcmp(a, p->net, (size_t)full) != 0)
+		return false;
+	return rest == 0 || ((a[full] ^ p->net[full]) & (0xff << (8 - rest)) & 0xff) == 0;
+}
+
+static uint32_t v4_at(const unsigned char *bytes)
+{
+	return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8 |
+	       (uint32_t)bytes[3];
+}
+
+static bool v6_refused_address(const struct in6_addr *in)
+{
+	const unsigned char *a = in->s6_addr;
+
+	if (IN6_IS_ADDR_V4MAPPED(in)) /* ::ffff:a.b.c.d is the IPv4 address itself */
+		return v4_refused_address(v4_at(a + 12));
+	if ((a[0] & 0xe0) != 0x20) /* outside 2000::/3 */
+		return true;
+	if (a[0] == 0x20 && a[1] == 0x02) /* 2002:aabb:ccdd::/48 is 6to4 of aa.bb.cc.dd */
+		return v4_refused_address(v4_at(a + 2));
+	for (size_t i = 0; i < sizeof(v6_refused) / sizeof(v6_refused[0]); i++)
+		if (v6_in(a, &v6_refused[i]))
+			return true;
+	return false;
 }
 
 bool address_is_private(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET)
-		return v4_private(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr));
-	if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-
-		if (IN6_IS_ADDR_V4MAPPED(a)) {
-			uint32_t v4;
-
-			memcpy(&v4, &a->s6_addr[12], 4);
-			return v4_private(ntohl(v4));
-		}
-		return IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a) ||
-		       IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MULTICAST(a) ||
-		       (a->s6_addr[0] & 0xfe) == 0xfc; /* fc00::/7 unique local */
-	}
+		return v4_refused_address(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr));
+	if (sa->sa_family == AF_INET6)
+		return v6_refused_address(&((const struct sockaddr_in6 *)sa)->sin6_addr);
 	return true; /* anything else is not a place to send webhooks */
 }
 
@@ -78,5 +148,5 @@ const char *webhook_url_problem(const char *url, bool allow_private)
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next)
 		bad = bad || address_is_private(ai->ai_addr);
 	freeaddrinfo(res);
-	return bad ? "must not point at a loopback or private address" : NULL;
+	return bad ? "must not point at a loopback, private or special-purpose address" : NULL;
 }

@@ -1,6 +1,7 @@
 /*
  * address.h -- which webhook targets are refused: loopback, private (RFC 1918, RFC 4193),
- * link-local, unspecified and similar addresses, so that a webhook cannot be pointed at the
+ * link-local, the rest of the IANA special-purpose registries, and IPv6 forms that carry such
+ * an IPv4 address (mapped, 6to4), so that a webhook cannot be pointed at the
  * city's internal network (server-side request forgery). WEBHOOK_ALLOW_PRIVATE lifts it for
  * tests and local use.
  */
