@@ -11,6 +11,7 @@
 #   fuzz_jwt          JWT parsing and verification
 #   fuzz_orgnr        organisation numbers
 #   fuzz_webhook_url  webhook URL checks and the address rules
+#   fuzz_cursor       list cursors (base64url of [order, key, id]) and their key checks
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD

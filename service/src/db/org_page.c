@@ -45,12 +45,12 @@ static const char *const conditions[] = {
 	"o.districts @> ARRAY[$6]",
 	"o.status = $7",
 	"o.umbrella_id = $8::uuid",
-	"$9::boolean = EXISTS (SELECT 1 FROM endorsement e JOIN agreement a ON a.id = "
-	"e.agreement_id AND a.status = 'adopted' WHERE e.organisation_id = o.id AND e.status = "
-	"'active')",
+	("$9::boolean = EXISTS (SELECT 1 FROM endorsement e JOIN agreement a ON a.id = "
+	 "e.agreement_id AND a.status = 'adopted' WHERE e.organisation_id = o.id AND e.status = "
+	 "'active')"),
 	/* Swedish full text (föreningar finds förening) or the beginning of the name */
-	"(o.search @@ api.search_query($13) OR lower(o.name) LIKE api.like_escape(lower($13)) || "
-	"'%')",
+	("(o.search @@ api.search_query($13) OR lower(o.name) LIKE api.like_escape(lower($13)) || "
+	 "'%')"),
 };
 
 int org_page_sql(unsigned filters, enum org_order order, char *out, size_t outlen)
