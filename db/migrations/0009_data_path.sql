@@ -209,8 +209,15 @@ ALTER TABLE webhook_delivery DROP CONSTRAINT webhook_delivery_event_seq_fkey;
 ALTER TABLE change_event DROP CONSTRAINT change_event_pkey;
 ALTER TABLE change_event ALTER COLUMN seq DROP IDENTITY;
 ALTER TABLE change_event ALTER COLUMN seq DROP NOT NULL;
--- pos: the order events were written in; the sequencer numbers them in this order
-ALTER TABLE change_event ADD COLUMN pos bigint GENERATED ALWAYS AS IDENTITY;
+-- pos: the order events were written in; the sequencer numbers them in this order. Added
+-- without rewriting the table (PostgreSQL 15.19 and later refuse to rewrite a table whose row
+-- type a function body uses, as api.change_json does): existing events keep their seq as pos.
+ALTER TABLE change_event ADD COLUMN pos bigint;
+UPDATE change_event SET pos = seq;
+ALTER TABLE change_event ALTER COLUMN pos SET NOT NULL;
+ALTER TABLE change_event ALTER COLUMN pos ADD GENERATED ALWAYS AS IDENTITY;
+SELECT setval(pg_get_serial_sequence('change_event', 'pos'), coalesce(max(pos), 0) + 1, false)
+FROM change_event;
 ALTER TABLE change_event ADD CONSTRAINT change_event_pkey PRIMARY KEY (pos);
 ALTER TABLE change_event ADD CONSTRAINT change_event_seq_key UNIQUE (seq);
 CREATE INDEX change_event_unnumbered_idx ON change_event (pos) WHERE seq IS NULL;
