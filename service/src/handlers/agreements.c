@@ -73,7 +73,7 @@ int agreements_patch(struct req *rq)
 
 	if (agreement_input_check(rq->body, false, &pb))
 		return reply_problem(rq, &pb);
-	return write_patch(rq, STMT_AGREEMENT_PATCH, "the agreement's ETag");
+	return write_patch(rq, STMT_AGREEMENT_PATCH);
 }
 
 /* POST /api/v1/agreements/{ref}/adopt (openapi: adoptAgreement) */

@@ -119,13 +119,9 @@ int clients_delete(struct req *rq)
 	const char *params[5];
 	char version[16];
 	PGresult *res;
-	int rc;
 
-	rc = if_match_version(rq, version);
-	if (rc < 0)
-		return reply_error(rq, 412, "If-Match does not match the client's current ETag");
 	params[0] = req_param(rq, 0);
-	params[1] = rc == 1 ? version : NULL;
+	params[1] = if_match_param(rq, version);
 	params[2] = actor_type(rq);
 	params[3] = rq->principal.id;
 	params[4] = rq->request_id;

@@ -142,26 +142,26 @@ int reply_db_failure(struct req *rq, PGresult *res)
 	return reply_problem(rq, &pb);
 }
 
-int if_match_version(const struct req *rq, char out[16])
+const char *if_match_param(const struct req *rq, char buf[16])
 {
 	const char *h = req_header(rq, "If-Match");
 	size_t n;
 
 	if (!h)
-		return -1;
+		return "0";
 	while (*h == ' ')
 		h++;
 	if (strcmp(h, "*") == 0)
-		return 0;
+		return NULL;
 	/* one strong ETag: "<digits>" (a weak W/ tag never matches for If-Match, RFC 9110 §13.1.1) */
 	if (h[0] != '"')
-		return -1;
+		return "0";
 	n = strspn(h + 1, "0123456789");
 	if (n == 0 || n > 9 || h[1 + n] != '"')
-		return -1;
-	memcpy(out, h + 1, n);
-	out[n] = '\0';
-	return 1;
+		return "0";
+	memcpy(buf, h + 1, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 const char *actor_type(const struct req *rq)
@@ -199,23 +199,14 @@ int write_create(struct req *rq, enum stmt_id stmt, const char *location_prefix)
 	return reply_write_result(rq, res, location_prefix);
 }
 
-int write_patch(struct req *rq, enum stmt_id stmt, const char *what)
+int write_patch(struct req *rq, enum stmt_id stmt)
 {
 	char version[16];
-	int rc = if_match_version(rq, version);
-	char *text;
-	const char *params[5];
-	PGresult *res;
+	char *text = json_dumps(rq->body, JSON_COMPACT);
+	const char *params[5] = {req_param(rq, 0), if_match_param(rq, version), text,
+				 rq->principal.id, rq->request_id};
+	PGresult *res = db_exec(rq->db, stmt, params, 5);
 
-	if (rc < 0)
-		return reply_error(rq, 412, "If-Match does not match %s", what);
-	text = json_dumps(rq->body, JSON_COMPACT);
-	params[0] = req_param(rq, 0);
-	params[1] = rc == 1 ? version : NULL;
-	params[2] = text;
-	params[3] = rq->principal.id;
-	params[4] = rq->request_id;
-	res = db_exec(rq->db, stmt, params, 5);
 	free(text);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);

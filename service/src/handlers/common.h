@@ -20,10 +20,13 @@
 int reply_db_failure(struct req *rq, PGresult *res);
 
 /*
- * Reads If-Match as one of our strong ETags ("<version>"). Returns 1 with the version in
- * out, 0 for "*" (any version), or -1 when it cannot match any version (then answer 412).
+ * If-Match as the version parameter of a write statement: NULL for "*" (any version), the
+ * digits of one of our strong ETags ("<version>") in buf, or "0" -- a version no row has
+ * (they start at 1) -- when If-Match is missing or cannot match any version. The statement
+ * thus decides 404 (nothing the caller may see) and 403 before 412 (RFC 9110 §13.2.1), and
+ * reply_write_result turns the 412 of a missing If-Match into 428.
  */
-int if_match_version(const struct req *rq, char out[16]);
+const char *if_match_param(const struct req *rq, char buf[16]);
 
 /* "user" or "client": the actor type the audit log records for this request. */
 const char *actor_type(const struct req *rq);
@@ -43,9 +46,9 @@ int write_create(struct req *rq, enum stmt_id stmt, const char *location_prefix)
 /*
  * A merge patch whose body the caller has checked: runs stmt with (path id, If-Match
  * version or NULL for "*", body as JSON text, actor id, request id) and answers its write
- * result; an If-Match that cannot match is 412 naming what ("the dialogue's ETag").
+ * result (404 before 412 and 428: see if_match_param).
  */
-int write_patch(struct req *rq, enum stmt_id stmt, const char *what);
+int write_patch(struct req *rq, enum stmt_id stmt);
 
 /*
  * The first three parameters of a statement that reads the caller itself (CALLER_CTE in

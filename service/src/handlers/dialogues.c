@@ -137,7 +137,7 @@ int dialogues_patch(struct req *rq)
 
 	if (dialogue_input_check(rq->body, false, &pb))
 		return reply_problem(rq, &pb);
-	return write_patch(rq, STMT_DIALOGUE_PATCH, "the dialogue's ETag");
+	return write_patch(rq, STMT_DIALOGUE_PATCH);
 }
 
 /* POST /api/v1/dialogues/{id}/cancel (openapi: cancelDialogue) */

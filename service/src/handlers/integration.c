@@ -173,14 +173,11 @@ int webhooks_get(struct req *rq)
 int webhooks_delete(struct req *rq)
 {
 	char version[16];
-	int rc = if_match_version(rq, version);
-	const char *params[6] = {req_param(rq, 0), rc == 1 ? version : NULL,
+	const char *params[6] = {req_param(rq, 0), if_match_param(rq, version),
 				 is_admin(rq) ? "true" : "false", actor_type(rq),
 				 rq->principal.id, rq->request_id};
 	PGresult *res;
 
-	if (rc < 0)
-		return reply_error(rq, 412, "If-Match does not match the webhook's ETag");
 	res = db_exec(rq->db, STMT_WEBHOOK_DELETE, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);

@@ -271,20 +271,14 @@ int organisations_patch(struct req *rq)
 	json_t *input;
 	char *text;
 	PGresult *res;
-	int rc;
 
 	input = organisation_input(rq->body, ORGANISATION_PATCH, admin, &pb);
 	if (!input)
 		return reply_problem(rq, &pb);
-	rc = if_match_version(rq, version);
-	if (rc < 0) {
-		json_decref(input);
-		return reply_error(rq, 412, "If-Match does not match the organisation's ETag");
-	}
 	text = json_dumps(input, JSON_COMPACT);
 	json_decref(input);
 	params[0] = req_param(rq, 0);
-	params[1] = rc == 1 ? version : NULL;
+	params[1] = if_match_param(rq, version);
 	params[2] = text;
 	params[3] = caller_kind(rq);
 	params[4] = rq->principal.id;

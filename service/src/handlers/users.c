@@ -77,7 +77,6 @@ int users_patch(struct req *rq)
 	const json_t *disabled;
 	char version[16];
 	PGresult *res;
-	int rc;
 
 	if (fields_check(rq->body, user_patch_fields, &pb))
 		return reply_problem(rq, &pb);
@@ -86,12 +85,9 @@ int users_patch(struct req *rq)
 		problem_add_error(&pb, "/role", "must be admin or member");
 		return reply_problem(rq, &pb);
 	}
-	rc = if_match_version(rq, version);
-	if (rc < 0)
-		return reply_error(rq, 412, "If-Match does not match the user's current ETag");
 	disabled = json_object_get(rq->body, "disabled");
 	params[0] = req_param(rq, 0);
-	params[1] = rc == 1 ? version : NULL;
+	params[1] = if_match_param(rq, version);
 	params[2] = role;
 	params[3] = json_is_boolean(disabled) ? (json_is_true(disabled) ? "true" : "false") : NULL;
 	params[4] = actor_type(rq);

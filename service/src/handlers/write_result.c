@@ -1,6 +1,7 @@
 /* write_result.c -- see write_result.h */
 #include "handlers/write_result.h"
 #include "handlers/common.h"
+#include "http/router.h"
 #include "http/problem.h"
 #include "http/response.h"
 #include "util/log.h"
@@ -103,6 +104,9 @@ static int reply_outcome(struct req *rq, const struct write_result *w, const cha
 	case 409:
 		return reply_error(rq, 409, "%s", m ? m : "this conflicts with the current state");
 	case 412:
+		/* the statement found the resource, so a missing If-Match is now the answer */
+		if ((rq->route->flags & ROUTE_IF_MATCH) && !req_header(rq, "If-Match"))
+			return reply_error(rq, 428, "send If-Match with the ETag you last read");
 		return reply_error(rq, 412, "%s", m ? m : "it changed since you read it; read it again");
 	default:
 		return reply_error(rq, 500, "unexpected outcome %d", w->status);

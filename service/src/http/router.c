@@ -369,8 +369,6 @@ static int dispatch_api(struct req *rq, const char *path)
 		return rc;
 	if ((rc = authorise(rq)))
 		return rc;
-	if ((match->flags & ROUTE_IF_MATCH) && !req_header(rq, "If-Match"))
-		return reply_error(rq, 428, "send If-Match with the ETag you last read");
 	return match->handler(rq);
 }
 

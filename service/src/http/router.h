@@ -2,7 +2,7 @@
  * router.h -- matches a request to a route of the table in routes.c and runs, in one place,
  * the checks every route shares (after Redis's processCommand): request id, 404, 405 +
  * Allow, CORS, token, body (415/413/400), database connection (503), principal, role and
- * scope (403), If-Match (428). Then the handler runs, and one JSON log line and the metrics
+ * scope (403). Then the handler runs, and one JSON log line and the metrics
  * record the outcome. Knows no SQL beyond the principal lookup.
  */
 #ifndef IDEKOM_ROUTER_H
@@ -17,7 +17,9 @@ enum route_flags {
 	ROUTE_PUBLIC = 1 << 0,   /* no token needed (a token that is sent is still checked) */
 	ROUTE_BODY = 1 << 1,     /* a JSON body is required */
 	ROUTE_ADMIN = 1 << 2,    /* admin, or a client holding route->scope */
-	ROUTE_IF_MATCH = 1 << 3, /* If-Match is required (428) */
+	/* If-Match is required: 428 without it, but only once the statement found the resource
+	 * (404 first, RFC 9110 §13.2.1; handlers/common.h if_match_param) */
+	ROUTE_IF_MATCH = 1 << 3,
 	ROUTE_NO_DB = 1 << 4,    /* the router checks out no connection */
 	ROUTE_PEOPLE = 1 << 5,   /* users only: a client token gets 403 */
 	ROUTE_FORM = 1 << 6,     /* the body may also be application/x-www-form-urlencoded */
