@@ -1,4 +1,4 @@
-/* test_request.c -- http/request.h: body_read_all, body_parse_json and form_field. */
+/* test_request.c -- http/request.h: body_read_all, body_discard, body_parse_json and form_field. */
 #include "http/request.h"
 #include "util/text.h"
 
@@ -167,6 +167,38 @@ Test(request, chunked_body_over_several_growths)
 	/* a larger limit: the buffer grows several times before the limit ends the read */
 	cr_expect_eq(body_read_all(endless_read, &calls, -1, 50000, &out, &len), 413);
 	cr_expect_geq(calls, 50);
+}
+
+Test(request, discard_reads_a_body_to_its_end)
+{
+	struct feed f = {.chunks = {"abc", "defgh"}, .nchunks = 2, .rc_after = 0};
+
+	cr_expect(body_discard(feed_read, &f, 100, 10.0));
+	cr_expect_eq(f.next, 2, "the body was not read to its end");
+}
+
+Test(request, discard_stops_at_the_byte_bound)
+{
+	int calls = 0;
+
+	/* an endless body: the bound ends the read, and reads never ask past it */
+	cr_expect_not(body_discard(endless_read, &calls, 20000, 10.0));
+	cr_expect_eq(calls, 20, "20000 bytes at 1000 a read: %d reads", calls);
+}
+
+Test(request, discard_stops_at_the_time_bound)
+{
+	int calls = 0;
+
+	cr_expect_not(body_discard(endless_read, &calls, (size_t)1 << 40, 0.0));
+	cr_expect_eq(calls, 0, "read after the deadline: %d reads", calls);
+}
+
+Test(request, discard_of_a_vanished_client_ends)
+{
+	struct feed f = {.chunks = {"abc"}, .nchunks = 1, .rc_after = -1};
+
+	cr_expect_not(body_discard(feed_read, &f, 100, 10.0));
 }
 
 /* regression (found by these tests): a read error (-1, e.g. a chunked body cut off) with an unknown length is taken as the

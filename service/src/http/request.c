@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 const char *req_param(const struct req *rq, size_t i)
 {
@@ -136,6 +137,31 @@ int body_read_all(body_read_fn read_fn, void *ctx, long long content_length, siz
 	*out = data;
 	*out_len = len;
 	return 0;
+}
+
+static double monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool body_discard(body_read_fn read_fn, void *ctx, size_t max_bytes, double max_seconds)
+{
+	double deadline = monotonic_seconds() + max_seconds;
+	size_t total = 0;
+	char sink[16384];
+
+	while (total < max_bytes && monotonic_seconds() < deadline) {
+		size_t want = max_bytes - total < sizeof(sink) ? max_bytes - total : sizeof(sink);
+		int n = read_fn(ctx, sink, want);
+
+		if (n <= 0)
+			return n == 0; /* 0: the body ended (or the client stalled); < 0: it went away */
+		total += (size_t)n;
+	}
+	return false;
 }
 
 json_t *body_parse_json(const char *data, size_t len, char *why, size_t whylen)

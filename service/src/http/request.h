@@ -42,6 +42,9 @@ struct req {
 	struct buf headers;    /* extra response headers, "Name: value\r\n" each */
 	int status;            /* what was sent; 0 until then */
 	bool close_connection; /* the body was not read fully: do not keep the connection */
+	/* a body may still be on the wire after the answer: the router reads and throws it
+	 * away (body_discard) before the connection closes, so the client sees the answer */
+	bool body_pending;
 };
 
 /* The value of the first {placeholder}, e.g. the {id} of /users/{id}. */
@@ -81,6 +84,15 @@ const char *request_framing_problem(const struct mg_request_info *ri);
 typedef int (*body_read_fn)(void *ctx, char *buf, size_t len);
 int body_read_all(body_read_fn read_fn, void *ctx, long long content_length, size_t max_bytes,
 		  char **out, size_t *out_len);
+
+/*
+ * Reads and throws away what is left of a body that was refused (413) or answered before it
+ * was read (401, 415, ...): at most max_bytes, and no more reads once max_seconds have passed
+ * (one read may still wait for the request timeout). A client that is still sending when the
+ * connection closes gets a reset instead of the answer; the bounds keep a client that sends
+ * without end from holding a thread. Returns true when the body ended within the bounds.
+ */
+bool body_discard(body_read_fn read_fn, void *ctx, size_t max_bytes, double max_seconds);
 
 /*
  * Parses a JSON request body strictly: duplicate keys, invalid UTF-8, trailing garbage and

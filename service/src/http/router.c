@@ -18,6 +18,10 @@
 
 #define DB_WAIT_MS 2000
 #define API_PREFIX "/api/v1"
+/* how much of a refused body is read and thrown away so that the client sees the answer
+ * (like nginx's lingering close): beyond these the connection closes and may be reset */
+#define DISCARD_MAX_BYTES (8u * 1024 * 1024)
+#define DISCARD_MAX_SECONDS 2.0
 
 static double now_seconds(void)
 {
@@ -145,6 +149,8 @@ static int read_body(struct req *rq)
 			       media_type_is(ctype, "application/merge-patch+json")));
 	bool form = ctype && (rq->route->flags & ROUTE_FORM) &&
 		    media_type_is(ctype, "application/x-www-form-urlencoded");
+	size_t limit = rq->route->max_body_bytes ? rq->route->max_body_bytes
+						 : rq->cfg->max_body_bytes;
 	char why[200];
 	int rc;
 
@@ -153,11 +159,11 @@ static int read_body(struct req *rq)
 				   rq->route->flags & ROUTE_FORM
 					   ? " or application/x-www-form-urlencoded"
 					   : "");
-	rc = body_read_all(mg_reader, rq->conn, rq->ri->content_length, rq->cfg->max_body_bytes,
-			   &rq->raw_body, &rq->raw_len);
-	if (rc == 413)
-		return reply_error(rq, 413, "the body is larger than %zu bytes",
-				   rq->cfg->max_body_bytes);
+	rc = body_read_all(mg_reader, rq->conn, rq->ri->content_length, limit, &rq->raw_body,
+			   &rq->raw_len);
+	if (rc == 413) /* the rest stays pending: router_handle discards it after the answer */
+		return reply_error(rq, 413, "the body is larger than %zu bytes", limit);
+	rq->body_pending = false; /* read whole, or the client stalled or went away */
 	if (rc)
 		return reply_error(rq, 400, "the body ended before its declared Content-Length");
 	rq->close_connection = false; /* the body was read whole */
@@ -426,9 +432,11 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 	/* until the body is read whole, an early answer must close the connection: civetweb
 	 * would otherwise try to skip a body we refused */
 	rq.close_connection = rq.ri->content_length > 0 || te != NULL;
+	rq.body_pending = rq.close_connection;
 
 	if ((framing = request_framing_problem(rq.ri))) {
 		rq.close_connection = true; /* nothing after this request can be trusted */
+		rq.body_pending = false;    /* nor can its body be told apart from what follows */
 		reply_error(&rq, 400, "%s", framing);
 	} else if (is_api_path(path)) {
 		dispatch_api(&rq, path);
@@ -448,5 +456,9 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 	json_decref(rq.body);
 	free(rq.raw_body);
 	buf_release(&rq.headers);
+	/* answered before the body was read: read the rest, or the close resets the connection
+	 * and the client loses the answer (fetch reports EPIPE instead of the 413) */
+	if (rq.body_pending)
+		body_discard(mg_reader, conn, DISCARD_MAX_BYTES, DISCARD_MAX_SECONDS);
 	return rq.status;
 }

@@ -37,6 +37,8 @@ struct route {
 	unsigned flags;
 	const char *scope;        /* the client scope that grants access, or NULL */
 	const char *operation_id; /* the same string as the OpenAPI operationId */
+	/* the body limit of this route (413 beyond); 0: MAX_BODY_BYTES (config.h) */
+	size_t max_body_bytes;
 };
 
 /* The route table (routes.c), terminated by an entry whose method is NULL. */
