@@ -23,4 +23,13 @@
  * database holds, so only verified organisations show. */
 #define ORG_VISIBLE_ANONYMOUS(o) "(" o ".status = 'verified')"
 
+/*
+ * The strong ETag of a resource composed from several rows (a registration names its
+ * organisation, an endorsement its organisation and signer, /me the user's organisations):
+ * a positive number from the first 60 bits of the MD5 of the JSON text answered, so it
+ * changes whenever anything in the answer does (docs/decisions.md, "Conventions").
+ * body_sql is text; NULL gives NULL.
+ */
+#define CONTENT_ETAG(body_sql) "((('x' || left(md5(" body_sql "), 15))::bit(60)::bigint + 1)::text)"
+
 #endif

@@ -84,7 +84,9 @@ static const struct stmt stmts[STMT_COUNT] = {
 				   "SELECT array_to_string(scopes, ' ') FROM api_client "
 				   "WHERE id = $1::uuid AND deleted_at IS NULL "
 				   "AND secret_hash = sha256(convert_to($2, 'UTF8'))"},
-	[STMT_ME] = {"me", 1, "SELECT api.me_json($1::uuid)::text"},
+	[STMT_ME] = {"me", 1,
+		     "SELECT m.body, " CONTENT_ETAG("m.body") " FROM (SELECT api.me_json($1::uuid)"
+		     "::text AS body) m"},
 	[STMT_USER_GET] = {"user_get", 1,
 			   "SELECT u.version, api.user_json(u)::text FROM app_user u "
 			   "WHERE u.id = $1::uuid"},
@@ -144,7 +146,8 @@ static const struct stmt stmts[STMT_COUNT] = {
 						  AFTER_TS("r.created_at", "u.id"),
 						  "r.created_at, u.id"))},
 	[STMT_REP_ADD] = {"rep_add", 6,
-			  "SELECT status, NULL::int AS version, $1::uuid::text || '/representatives/' "
+			  "SELECT status, " CONTENT_ETAG("body") " AS version, $1::uuid::text || "
+			  "'/representatives/' "
 			  "|| user_id AS id, body, field, CASE status WHEN 404 THEN 'there is no such "
 			  "organisation' WHEN 403 THEN " REPS_DENIED " ELSE message END AS message "
 			  "FROM api.representative_add($1::uuid, $2, $3, $4, $5::uuid, $6)"},
@@ -155,6 +158,14 @@ static const struct stmt stmts[STMT_COUNT] = {
 					 "organisation' WHEN s = 403 THEN " REPS_DENIED " END")
 			     " FROM api.representative_remove($1::uuid, $2::uuid, $3::text, $4::uuid, "
 			     "$5) s"},
+	/* $1 organisation, $2 the person, $3 caller kind, $4 caller's user id: access as the
+	 * list's (200, 403, 404), then the representative or NULL */
+	[STMT_REP_GET] = {"rep_get", 4,
+			  "SELECT h.access, p.body, " CONTENT_ETAG("p.body") " FROM (SELECT "
+			  "api.representative_access($1::uuid, $3, $4::uuid) AS access) h LEFT JOIN "
+			  "LATERAL (SELECT api.representative_json(r, u)::text AS body FROM "
+			  "representative r JOIN app_user u ON u.id = r.user_id WHERE h.access = 200 "
+			  "AND r.organisation_id = $1::uuid AND r.user_id = $2::uuid) p ON true"},
 	[STMT_VOCABULARIES] = {"vocabularies", 0, "SELECT api.vocabularies_json()::text"},
 	/* $4 from, $5 to (RFC 3339 or a date), $6 kind, $7 status, $8 a part of the title or
 	 * description; NULL: no such filter */
@@ -190,8 +201,8 @@ static const struct stmt stmts[STMT_COUNT] = {
 							   AFTER_TS("r.registered_at", "r.id"),
 							   "r.registered_at, r.id"))},
 	[STMT_REGISTRATION_CREATE] = {"registration_create", 7,
-				      "SELECT status, NULL::int AS version, $1::uuid::text || "
-				      "'/registrations/' || $2::uuid::text AS id, body, field, "
+				      "SELECT status, " CONTENT_ETAG("body") " AS version, $1::uuid::text "
+				      "|| '/registrations/' || $2::uuid::text AS id, body, field, "
 				      REGISTRATION_MESSAGE " FROM api.registration_create($1::uuid, "
 				      "$2::uuid, $3::int, $4, $5, $6::uuid, $7)"},
 	[STMT_REGISTRATION_CANCEL] = {"registration_cancel", 5,
@@ -201,9 +212,19 @@ static const struct stmt stmts[STMT_COUNT] = {
 				      " FROM api.registration_cancel($1::uuid, $2::uuid, $3, $4::uuid, "
 				      "$5) s"},
 	[STMT_REGISTRATION_PATCH] = {"registration_patch", 5,
-				     "SELECT status, NULL::int AS version, NULL::text AS id, body, field, "
-				     REGISTRATION_MESSAGE " FROM api.registration_patch($1::uuid, "
-				     "$2::uuid, $3::boolean, $4::uuid, $5)"},
+				     "SELECT status, " CONTENT_ETAG("body") " AS version, NULL::text AS "
+				     "id, body, field, " REGISTRATION_MESSAGE " FROM "
+				     "api.registration_patch($1::uuid, $2::uuid, $3::boolean, $4::uuid, $5)"},
+	/* $1 dialogue, $2 organisation, $3 caller kind, $4 user id: the organisation's active
+	 * registration, else its latest, when the caller may see the organisation (as the list) */
+	[STMT_REGISTRATION_GET] = {"registration_get", 4,
+				   "SELECT b.body, " CONTENT_ETAG("b.body") " FROM (SELECT "
+				   "api.registration_json(r, api.represents(r.organisation_id, $3, "
+				   "$4::uuid))::text AS body FROM registration r JOIN organisation o ON "
+				   "o.id = r.organisation_id WHERE r.dialogue_id = $1::uuid AND "
+				   "r.organisation_id = $2::uuid AND api.organisation_visible(o, $3, "
+				   "$4::uuid) ORDER BY r.status <> 'cancelled' DESC, r.registered_at DESC, "
+				   "r.id DESC LIMIT 1) b"},
 	[STMT_CALENDAR_EVENTS] = {"calendar_events", 4,
 				  "SELECT api.calendar_events($1, $2::uuid, $3, $4::uuid)"},
 	/* newest first; $4 caller kind: drafts are the secretariat's */
@@ -235,16 +256,25 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_ENDORSEMENT_CSV] = {"endorsement_csv", 3,
 				  "SELECT api.endorsement_csv_rows($1, $2::jsonb, $3)"},
 	[STMT_ENDORSEMENT_CREATE] = {"endorsement_create", 6,
-				     CALLER_CTE "SELECT c.held, w.status, w.version, (w.body::json->>"
+				     CALLER_CTE "SELECT c.held, w.status, " CONTENT_ETAG("w.body") " AS "
+						"version, (w.body::json->>"
 						"'agreement_id') || '/endorsements/' || (w.body::json->>"
 						"'id') AS id, w.body, w.field, w.message FROM c LEFT JOIN "
 						"LATERAL api.endorsement_create($4, $5::jsonb, c.kind, "
 						"c.user_id, $6) w ON true"},
 	[STMT_ENDORSEMENT_WITHDRAW] = {"endorsement_withdraw", 7,
-				       CALLER_CTE "SELECT c.held, w.status, w.version, NULL::text AS "
-						  "id, w.body, w.field, w.message FROM c LEFT JOIN LATERAL "
-						  "api.endorsement_withdraw($4, $5::uuid, $6, c.kind, "
-						  "c.user_id, $7) w ON true"},
+				       CALLER_CTE "SELECT c.held, w.status, " CONTENT_ETAG("w.body")
+						  " AS version, NULL::text AS id, w.body, w.field, w.message "
+						  "FROM c LEFT JOIN LATERAL api.endorsement_withdraw($4, "
+						  "$5::uuid, $6, c.kind, c.user_id, $7) w ON true"},
+	/* $1 agreement (id or slug), $2 endorsement, $3 caller kind, $4 user id: as the register
+	 * shows it now (drafts' endorsements do not exist for non-admins) */
+	[STMT_ENDORSEMENT_GET] = {"endorsement_get", 4,
+				  "SELECT b.body, " CONTENT_ETAG("b.body") " FROM (SELECT "
+				  "api.endorsement_json(e, api.represents(e.organisation_id, $3, "
+				  "$4::uuid), clock_timestamp())::text AS body FROM "
+				  "api.agreement_find($1, $3) a JOIN endorsement e ON e.agreement_id = "
+				  "a.id WHERE e.id = $2::uuid) b"},
 	/* newest first; $4 organisation, $5 caller kind, $6 user id; found: one the caller sees */
 	[STMT_ORG_ENDORSEMENTS] = {"org_endorsements", 6,
 				   HEADED_PAGE("SELECT EXISTS (SELECT 1 FROM organisation o WHERE "

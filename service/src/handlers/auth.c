@@ -347,15 +347,8 @@ int auth_me(struct req *rq)
 {
 	const char *params[1] = {rq->principal.id};
 	PGresult *res = db_exec(rq->db, STMT_ME, params, 1);
-	int rc;
 
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such user");
-	}
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return rc;
+	return reply_found(rq, res, 0, "there is no such user");
 }

@@ -175,6 +175,18 @@ int reply_resource(struct req *rq, int status, const char *version, const char *
 	return reply_json_text(rq, status, json);
 }
 
+int reply_found(struct req *rq, PGresult *res, int col, const char *not_found)
+{
+	int rc;
+
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, col))
+		rc = reply_error(rq, 404, "%s", not_found);
+	else
+		rc = reply_resource(rq, 200, PQgetvalue(res, 0, col + 1), PQgetvalue(res, 0, col));
+	PQclear(res);
+	return rc;
+}
+
 const char *caller_kind(const struct req *rq)
 {
 	const struct principal *p = &rq->principal;

@@ -67,4 +67,11 @@ int caller_confirm(struct req *rq, const PGresult *res);
 /* Replies with a resource's JSON text and its ETag (version). */
 int reply_resource(struct req *rq, int status, const char *version, const char *json);
 
+/*
+ * A read of one resource: 200 with the JSON text in column col of res's only row and its
+ * ETag in column col + 1, or 404 with not_found when there is no row or the body is NULL.
+ * PQclears res.
+ */
+int reply_found(struct req *rq, PGresult *res, int col, const char *not_found);
+
 #endif

@@ -214,3 +214,16 @@ int endorsements_of_organisation(struct req *rq)
 	PQclear(res);
 	return rc;
 }
+
+/* GET /api/v1/agreements/{ref}/endorsements/{endorsement_id} (openapi: getEndorsement) --
+ * one entry of the register as it stands now */
+int endorsements_get(struct req *rq)
+{
+	const char *params[4] = {req_param(rq, 0), req_param(rq, 1), caller_kind(rq),
+				 caller_user(rq)};
+	PGresult *res = db_exec(rq->db, STMT_ENDORSEMENT_GET, params, 4);
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_found(rq, res, 0, "there is no such agreement or endorsement");
+}

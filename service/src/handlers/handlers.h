@@ -49,6 +49,7 @@ int vocabularies_get(struct req *rq);
 int representatives_list(struct req *rq);
 int representatives_add(struct req *rq);
 int representatives_remove(struct req *rq);
+int representatives_get(struct req *rq);
 
 /* dialogues.c */
 int dialogues_list(struct req *rq);
@@ -62,6 +63,7 @@ int registrations_list(struct req *rq);
 int registrations_create(struct req *rq);
 int registrations_delete(struct req *rq);
 int registrations_patch(struct req *rq);
+int registrations_get(struct req *rq);
 
 /* calendar.c */
 int calendar_all(struct req *rq);
@@ -80,6 +82,7 @@ int endorsements_list(struct req *rq);
 int endorsements_csv(struct req *rq);
 int endorsements_create(struct req *rq);
 int endorsements_withdraw(struct req *rq);
+int endorsements_get(struct req *rq);
 int endorsements_of_organisation(struct req *rq);
 
 /* integration.c */

@@ -119,3 +119,16 @@ int registrations_patch(struct req *rq)
 		return reply_db_failure(rq, res);
 	return reply_write_result(rq, res, NULL);
 }
+
+/* GET /api/v1/dialogues/{id}/registrations/{organisation_id} (openapi: getRegistration) --
+ * the organisation's active registration, else its latest; seen as in the list */
+int registrations_get(struct req *rq)
+{
+	const char *params[4] = {req_param(rq, 0), req_param(rq, 1), caller_kind(rq),
+				 caller_user(rq)};
+	PGresult *res = db_exec(rq->db, STMT_REGISTRATION_GET, params, 4);
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_found(rq, res, 0, "there is no such dialogue or registration");
+}

@@ -93,3 +93,25 @@ int representatives_remove(struct req *rq)
 		return reply_db_failure(rq, res);
 	return reply_write_result(rq, res, NULL);
 }
+
+/* GET /api/v1/organisations/{id}/representatives/{user_id} (openapi: getRepresentative) --
+ * who may see it is the list's rule: admin and the organisation's signatories */
+int representatives_get(struct req *rq)
+{
+	const char *params[4] = {req_param(rq, 0), req_param(rq, 1), caller_kind(rq),
+				 rq->principal.id};
+	PGresult *res = db_exec(rq->db, STMT_REP_GET, params, 4);
+	int access;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	access = atoi(PQgetvalue(res, 0, 0));
+	if (access == 404 || access == 403) {
+		PQclear(res);
+		return access == 404 ? reply_error(rq, 404, "there is no such organisation")
+				     : reply_error(rq, 403, "only the secretariat and the "
+							    "organisation's signatories manage "
+							    "its representatives");
+	}
+	return reply_found(rq, res, 1, "this person does not represent the organisation");
+}
