@@ -2,14 +2,16 @@
 // violations, no console errors or CSP violations, usable at 320 px and at 200 % zoom
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, visit, settled, axe, shot, loginUI, call, ensureRegister, ensureAgreement, ADMIN, BASE, RUN } from './support.mjs';
+import { open, visit, settled, axe, shot, loginUI, call, ensureRegister, ensureAgreement, memberWithOrganisation, ADMIN, BASE, RUN } from './support.mjs';
 
 let adminName;
 let umbrella;
 let agreement;
 let dialogue;
+let adminTok;
 before(async () => {
   const r = await ensureRegister();
+  adminTok = r.token;
   umbrella = r.umbrella;
   adminName = (await call('GET', '/me', undefined, r.token)).data.name;
   agreement = await ensureAgreement();
@@ -68,6 +70,8 @@ test('public pages (sv)', async () => {
   assert.equal(await page.locator('h1').innerText(), dialogue.title);
   assert.equal(new URL(page.url()).pathname, `/dialoger/${dialogue.id}`);
   // statistics: each chart is an image with a name and a description, and its data as a table
+  const signer = await memberWithOrganisation('statistik', adminTok);
+  await call('POST', `/agreements/${agreement.id}/endorsements`, { organisation_id: signer.org.id, signatory_name: 'Signe Statistik', mandate: 'styrelsebeslut §7' }, signer.token);
   await visit(page, '/statistik');
   const svgs = page.locator('svg[role="img"]');
   assert.equal(await svgs.count(), 3);
@@ -76,6 +80,12 @@ test('public pages (sv)', async () => {
     assert.ok((await svg.locator('desc').textContent()).length > 5);
   }
   assert.equal(await page.locator('figure details table').count(), 3);
+  // the endorsement figure and the month chart count the same endorsements (never "0" beside a bar)
+  const num = (s) => Number(s.replace(/\D/g, ''));
+  const endorsing = num(await page.locator('.figures li').nth(1).locator('.figure').innerText());
+  const months = await page.locator('#c-month-cap ~ details td').allTextContents();
+  assert.ok(endorsing > 0, 'the demo register has endorsements of the current agreement');
+  assert.equal(months.reduce((a, v) => a + num(v), 0), endorsing, 'the month chart adds up to the endorsement figure');
   await shot(page, 'statistics');
   // the month view
   await visit(page, '/dialoger');

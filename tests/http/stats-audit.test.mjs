@@ -29,6 +29,8 @@ import {
   isoFromNow,
   RFC3339_Z_RE,
   currentAgreement,
+  createAgreement,
+  adoptAgreement,
   newVerifiedOrg,
   endorse,
   stockholmDate,
@@ -61,7 +63,7 @@ async function stats() {
   const { kinds, districts } = await vocabularies();
   assert.deepEqual(Object.keys(s).sort(), ['dialogues', 'endorsements', 'organisations']);
   assert.deepEqual(Object.keys(s.organisations).sort(), ['by_district', 'by_kind', 'total']);
-  assert.deepEqual(Object.keys(s.endorsements).sort(), ['active', 'by_month']);
+  assert.deepEqual(Object.keys(s.endorsements).sort(), ['active', 'agreement_id', 'by_month']);
   assert.deepEqual(Object.keys(s.dialogues).sort(), ['held', 'participating_organisations', 'upcoming']);
   assert.ok(isCount(s.organisations.total), `total ${s.organisations.total}`);
   for (const [k, n] of Object.entries(s.organisations.by_kind)) {
@@ -84,6 +86,8 @@ async function stats() {
     prev = m.month;
     assert.ok(isCount(m.count), `count ${m.count}`);
   }
+  // both figures count the active endorsements of the current agreement
+  assert.equal(s.endorsements.by_month.reduce((a, m) => a + m.count, 0), s.endorsements.active, 'by_month adds up to active');
   for (const k of ['held', 'upcoming', 'participating_organisations']) assert.ok(isCount(s.dialogues[k]), `dialogues.${k} ${s.dialogues[k]}`);
   return s;
 }
@@ -135,12 +139,13 @@ describe('GET /api/v1/stats', () => {
     assert.deepEqual(s4.organisations, s2.organisations, 'an inactive organisation is still counted');
   });
 
-  test('endorsements: active and by_month move by one on endorsing; withdrawing lowers active only', async () => {
+  test('endorsements: active and by_month move by one on endorsing and on withdrawing', async () => {
     const agreement = await currentAgreement();
     const { member, id } = await newVerifiedOrg();
     const s0 = await stats();
     const e = await endorse(agreement.id, id, member.access);
     const s1 = await stats();
+    assert.equal(s1.endorsements.agreement_id, agreement.id, 'the figures name the current agreement');
     assert.equal(s1.endorsements.active, s0.endorsements.active + 1, 'active');
     const before = monthMap(s0);
     const after = monthMap(s1);
@@ -154,7 +159,25 @@ describe('GET /api/v1/stats', () => {
     assert.equal(w.status, 200, w.text);
     const s2 = await stats();
     assert.equal(s2.endorsements.active, s0.endorsements.active, 'a withdrawn endorsement is not active');
-    assert.deepEqual(s2.endorsements.by_month, s1.endorsements.by_month, 'by_month counts endorsements made, withdrawn or not');
+    assert.deepEqual(s2.endorsements.by_month, s0.endorsements.by_month, 'by_month counts the active endorsements: a withdrawn one leaves it');
+  });
+
+  test('endorsements: after a new agreement is adopted both figures count it, and agree (0 beside 0, not beside a bar)', async () => {
+    const old = await currentAgreement();
+    const { member, id } = await newVerifiedOrg();
+    await endorse(old.id, id, member.access);
+    const s0 = await stats();
+    assert.ok(s0.endorsements.active >= 1);
+    const next = await createAgreement();
+    await adoptAgreement(next.id);
+    const s1 = await stats();
+    assert.equal(s1.endorsements.agreement_id, next.id, 'the figures follow the newly adopted agreement');
+    assert.equal(s1.endorsements.active, 0, 'nobody endorsed the new agreement yet');
+    assert.deepEqual(s1.endorsements.by_month, [], 'by_month still counted the superseded agreement');
+    await endorse(next.id, id, member.access);
+    const s2 = await stats();
+    assert.equal(s2.endorsements.active, 1);
+    assert.equal(s2.endorsements.by_month.reduce((a, m) => a + m.count, 0), 1);
   });
 
   test('dialogues: upcoming, held and participating organisations', async () => {

@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=5e3d4c38d1eb';
-import { t } from '../i18n.js?v=5e3d4c38d1eb';
+import { api, login } from '../api.js?v=be6a7cbc9bc0';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=be6a7cbc9bc0';
+import { t } from '../i18n.js?v=be6a7cbc9bc0';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

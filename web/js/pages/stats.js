@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=5e3d4c38d1eb';
-import { put, h } from '../dom.js?v=5e3d4c38d1eb';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=5e3d4c38d1eb';
+import { api, vocabularies } from '../api.js?v=be6a7cbc9bc0';
+import { put, h } from '../dom.js?v=be6a7cbc9bc0';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=be6a7cbc9bc0';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
@@ -91,6 +91,8 @@ export default async function stats(view, ctx) {
       fig(data.dialogues.upcoming, 'start.upcoming'),
       fig(data.dialogues.held, 'stats.held'),
       fig(data.dialogues.participating_organisations, 'stats.participating')),
+    // the endorsement figure and chart count the same thing: active endorsements of the current agreement
+    data.endorsements.agreement_id ? null : h('p', { class: 'hint' }, t('stats.noAgreement')),
     h('div', { class: 'charts' },
       columns('c-month', t('stats.perMonth'), timeline(data.endorsements.by_month)),
       bars('c-district', t('stats.byDistrict'), coded(data.organisations.by_district, vocab.districts)),
