@@ -106,15 +106,20 @@ class Api {
   }
 
   async newToken() {
+    // client_secret_basic (RFC 6749 §2.3.1): id and secret form-encoded, then base64
+    const form = (s) => encodeURIComponent(s).replace(/%20/g, '+');
+    const basic = Buffer.from(`${form(this.clientId)}:${form(this.secret)}`).toString('base64');
     const res = await fetch(`${this.base}/api/v1/auth/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId, client_secret: this.secret }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: `Basic ${basic}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
       signal: AbortSignal.timeout(30000),
     });
     const body = await res.json().catch(() => null);
     if (res.status !== 200 || !body?.access_token) {
-      throw new Error(`token: HTTP ${res.status}${body?.detail ? `: ${body.detail}` : ''}`);
+      // RFC 6749 §5.2: {error, error_description}; a problem document has detail
+      const why = body?.error ? `${body.error}: ${body.error_description}` : body?.detail;
+      throw new Error(`token: HTTP ${res.status}${why ? `: ${why}` : ''}`);
     }
     this.token = body.access_token;
     // Renew 30 s early, so a token never expires on the way.

@@ -36,6 +36,7 @@ import {
   sqlLit,
   tablesContaining,
   UUID_RE,
+  assertOAuthError,
 } from './support.mjs';
 
 const REGISTER = '/api/v1/auth/register';
@@ -785,17 +786,17 @@ describe('API clients and the client-credentials grant', () => {
 
   test('a wrong secret, an unknown client and a non-UUID client_id are 401', async () => {
     const c = await makeClient(scopes);
-    assertUnauthorized(await clientToken(c.client_id, `${c.client_secret}x`), {}, 'wrong secret');
-    assertUnauthorized(await clientToken(c.client_id, `cs_${crypto.randomBytes(32).toString('base64url')}`), {}, 'another secret');
-    assertUnauthorized(await clientToken(crypto.randomUUID(), c.client_secret), {}, 'unknown client');
-    assertUnauthorized(await clientToken('not-a-uuid', c.client_secret, { json: true }), {}, 'non-UUID client');
+    assertOAuthError(await clientToken(c.client_id, `${c.client_secret}x`), 401, 'invalid_client', 'wrong secret');
+    assertOAuthError(await clientToken(c.client_id, `cs_${crypto.randomBytes(32).toString('base64url')}`), 401, 'invalid_client', 'another secret');
+    assertOAuthError(await clientToken(crypto.randomUUID(), c.client_secret), 401, 'invalid_client', 'unknown client');
+    assertOAuthError(await clientToken('not-a-uuid', c.client_secret, { json: true }), 401, 'invalid_client', 'non-UUID client');
   });
 
   test('a wrong or missing grant_type is 400', async () => {
     const c = await makeClient(scopes);
-    assertProblem(await api('POST', '/api/v1/auth/token', { form: { grant_type: 'password', client_id: c.client_id, client_secret: c.client_secret } }), 400);
-    assertProblem(await api('POST', '/api/v1/auth/token', { body: { grant_type: 'authorization_code', client_id: c.client_id, client_secret: c.client_secret } }), 400);
-    assertProblem(await api('POST', '/api/v1/auth/token', { form: { client_id: c.client_id, client_secret: c.client_secret } }), 400);
+    assertOAuthError(await api('POST', '/api/v1/auth/token', { form: { grant_type: 'password', client_id: c.client_id, client_secret: c.client_secret } }), 400, 'unsupported_grant_type');
+    assertOAuthError(await api('POST', '/api/v1/auth/token', { body: { grant_type: 'authorization_code', client_id: c.client_id, client_secret: c.client_secret } }), 400, 'unsupported_grant_type');
+    assertOAuthError(await api('POST', '/api/v1/auth/token', { form: { client_id: c.client_id, client_secret: c.client_secret } }), 400, 'invalid_request');
   });
 
   test('a subset scope works; a scope the client does not hold is 400', async () => {
@@ -804,9 +805,9 @@ describe('API clients and the client-credentials grant', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.scope, 'changes:read');
     assert.equal(jwtDecode(r.json.access_token).payload.scope, 'changes:read');
-    assertProblem(await clientToken(c.client_id, c.client_secret, { scope: 'webhooks:manage' }), 400);
-    assertProblem(await clientToken(c.client_id, c.client_secret, { scope: 'changes:read webhooks:manage', json: true }), 400);
-    assertProblem(await clientToken(c.client_id, c.client_secret, { scope: 'admin' }), 400);
+    assertOAuthError(await clientToken(c.client_id, c.client_secret, { scope: 'webhooks:manage' }), 400, 'invalid_scope');
+    assertOAuthError(await clientToken(c.client_id, c.client_secret, { scope: 'changes:read webhooks:manage', json: true }), 400, 'invalid_scope');
+    assertOAuthError(await clientToken(c.client_id, c.client_secret, { scope: 'admin' }), 400, 'invalid_scope');
   });
 
   test('a client token is 403 on /api/v1/users, /api/v1/me and /api/v1/clients', async () => {
@@ -832,7 +833,7 @@ describe('API clients and the client-credentials grant', () => {
     assert.equal(d.text, '');
     const rid = d.headers['x-request-id'];
     assertUnauthorized(await api('GET', '/api/v1/users', { token: tok }), { tokenPresented: true }, "a deleted client's token");
-    assertUnauthorized(await clientToken(c.client_id, c.client_secret), {}, 'a grant for a deleted client');
+    assertOAuthError(await clientToken(c.client_id, c.client_secret), 401, 'invalid_client', 'a grant for a deleted client');
     assertProblem(await api('GET', `/api/v1/clients/${c.id}`, { token: t }), 404);
     assertProblem(await api('DELETE', `/api/v1/clients/${c.id}`, { token: t, headers: { 'if-match': '*' } }), 404);
     const l = await api('GET', '/api/v1/clients?limit=100', { token: t });

@@ -732,6 +732,22 @@ export function assertUnauthorized(res, { tokenPresented = false } = {}, what = 
   if (tokenPresented) assert.match(wa, /error="invalid_token"/, `${what}: WWW-Authenticate: ${wa}`);
 }
 
+/**
+ * An error of the token endpoint (RFC 6749 §5.2): application/json {error, error_description},
+ * never cached; 401 invalid_client carries WWW-Authenticate: Basic. Returns the body.
+ */
+export function assertOAuthError(res, status, error, what = '') {
+  const ctx = `${what ? `${what}: ` : ''}expected ${status} ${error}, got ${res.status} ${String(res.text).slice(0, 300)}`;
+  assert.equal(res.status, status, ctx);
+  assert.equal(mediaTypeOf(res.headers['content-type']), 'application/json', `${ctx} (content-type ${res.headers['content-type']})`);
+  assert.deepEqual(Object.keys(res.json).sort(), ['error', 'error_description'], ctx);
+  assert.equal(res.json.error, error, ctx);
+  assert.ok(res.json.error_description.length > 0, ctx);
+  assert.equal(res.headers['cache-control'], 'no-store', `${ctx} (Cache-Control)`);
+  if (status === 401) assert.match(res.headers['www-authenticate'] ?? '', /^Basic realm="idekom"/, `${ctx} (WWW-Authenticate)`);
+  return res.json;
+}
+
 /** Asserts a positive integer Retry-After; returns it. */
 export function assertRetryAfter(res, what = '') {
   const ra = res.headers['retry-after'];

@@ -2,6 +2,7 @@
  * auth.c -- registration, login, token refresh and logout for people; the client-credentials
  * grant for API clients; and /me (openapi/openapi.yaml, tag Authentication).
  */
+#include "auth/client_basic.h"
 #include "auth/jwt.h"
 #include "auth/password.h"
 #include "domain/fields.h"
@@ -289,31 +290,85 @@ static int narrow_scopes(const char *held, const char *asked, char *out, size_t 
 	return out[0] ? 0 : -1;
 }
 
-/* POST /api/v1/auth/token (openapi: issueClientToken) */
+/*
+ * The token endpoint's errors are RFC 6749 §5.2 bodies, {error, error_description}, which
+ * OAuth client libraries read, not problem documents. A client that failed to authenticate
+ * gets 401 with WWW-Authenticate: Basic (§5.2 requires it after Basic; it also tells a
+ * client that sent its secret in the body which scheme the service takes).
+ */
+static int reply_oauth_error(struct req *rq, int status, const char *error,
+			     const char *description)
+{
+	json_t *doc = json_pack("{s:s, s:s}", "error", error, "error_description", description);
+	int rc;
+
+	no_store(rq);
+	if (status == 401)
+		req_add_header(rq, "WWW-Authenticate", "Basic realm=\"idekom\", charset=\"UTF-8\"");
+	rc = doc ? reply_json(rq, status, doc) : reply_error(rq, 500, "the error could not be written");
+	json_decref(doc);
+	return rc;
+}
+
+/*
+ * The client's credentials, from Authorization: Basic (client_secret_basic) or from the body
+ * (client_secret_post), never both (RFC 6749 §2.3). Returns 0, or the error already replied.
+ */
+static int client_credentials(struct req *rq, char *client_id, size_t idlen, char *secret,
+			      size_t secretlen)
+{
+	const char *auth = req_header(rq, "Authorization");
+	char body_id[64];
+	int has_id, has_secret;
+
+	has_id = grant_field(rq, "client_id", body_id, sizeof(body_id));
+	has_secret = grant_field(rq, "client_secret", secret, secretlen);
+	if (client_basic_scheme(auth)) {
+		if (client_basic_parse(auth, client_id, idlen, secret, secretlen))
+			return reply_oauth_error(rq, 401, "invalid_client",
+						 "the Basic credentials cannot be read");
+		/* a client_id in the body may repeat the header's; a secret may not come twice */
+		if (has_secret != 0 || has_id < 0 || (has_id == 1 && strcmp(body_id, client_id) != 0))
+			return reply_oauth_error(rq, 400, "invalid_request",
+						 "authenticate the client one way: the Basic "
+						 "header or client_id and client_secret in the body");
+	} else {
+		if (has_id < 0 || has_secret < 0)
+			return reply_oauth_error(rq, 400, "invalid_request",
+						 "client_id and client_secret must be strings");
+		if (has_id == 0 || has_secret == 0)
+			return reply_oauth_error(rq, 401, "invalid_client",
+						 "authenticate the client: Authorization: Basic, or "
+						 "client_id and client_secret in the body");
+		snprintf(client_id, idlen, "%s", body_id);
+	}
+	if (!uuid_syntax_ok(client_id))
+		return reply_oauth_error(rq, 401, "invalid_client", "the client credentials are wrong");
+	return 0;
+}
+
+/* POST /api/v1/auth/token (openapi: issueClientToken) -- RFC 6749 §4.4 */
 int auth_client_token(struct req *rq)
 {
 	char grant[40], client_id[64], secret[128], scope[256], granted[256];
 	const char *params[2];
-	struct problem pb = PROBLEM_INIT;
 	PGresult *res;
 	char *access;
 	json_t *doc;
 	int rc;
 
-	if (rq->body_kind == BODY_JSON && !json_is_object(rq->body))
-		return reply_error(rq, 400, "the body must be a JSON object");
-	if (grant_field(rq, "grant_type", grant, sizeof(grant)) != 1 ||
-	    strcmp(grant, "client_credentials") != 0)
-		return reply_error(rq, 400, "grant_type must be client_credentials");
-	if (grant_field(rq, "client_id", client_id, sizeof(client_id)) != 1 ||
-	    grant_field(rq, "client_secret", secret, sizeof(secret)) != 1 ||
-	    !uuid_syntax_ok(client_id)) {
-		problem_set(&pb, 401, "the client credentials are wrong");
-		return reply_problem(rq, &pb);
-	}
+	rc = grant_field(rq, "grant_type", grant, sizeof(grant));
+	if (rc != 1)
+		return reply_oauth_error(rq, 400, "invalid_request",
+					 "grant_type is missing (client_credentials)");
+	if (strcmp(grant, "client_credentials") != 0)
+		return reply_oauth_error(rq, 400, "unsupported_grant_type",
+					 "the only grant_type is client_credentials");
+	if ((rc = client_credentials(rq, client_id, sizeof(client_id), secret, sizeof(secret))))
+		return rc;
 	rc = grant_field(rq, "scope", scope, sizeof(scope));
 	if (rc < 0)
-		return reply_error(rq, 400, "scope is malformed");
+		return reply_oauth_error(rq, 400, "invalid_request", "scope is malformed");
 	if (rc == 0)
 		scope[0] = '\0';
 	params[0] = client_id;
@@ -323,13 +378,13 @@ int auth_client_token(struct req *rq)
 		return reply_db_failure(rq, res);
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		problem_set(&pb, 401, "the client credentials are wrong");
-		return reply_problem(rq, &pb);
+		return reply_oauth_error(rq, 401, "invalid_client", "the client credentials are wrong");
 	}
 	rc = narrow_scopes(PQgetvalue(res, 0, 0), scope, granted, sizeof(granted));
 	PQclear(res);
 	if (rc)
-		return reply_error(rq, 400, "scope asks for more than this client holds");
+		return reply_oauth_error(rq, 400, "invalid_scope",
+					 "scope asks for more than this client holds");
 	access = jwt_issue(rq->cfg, client_id, "client", granted, time(NULL));
 	if (!access)
 		return reply_error(rq, 500, "the token could not be issued");

@@ -29,8 +29,7 @@ static int hexdigit(char c)
 	return -1;
 }
 
-/* Decodes application/x-www-form-urlencoded text; -1 on a bad escape, NUL or overflow. */
-static int url_decode(const char *s, size_t n, char *out, size_t outlen)
+int form_decode(const char *s, size_t n, char *out, size_t outlen)
 {
 	size_t o = 0;
 
@@ -77,7 +76,7 @@ int form_field(const char *text, const char *name, char *out, size_t outlen)
 				out[0] = '\0';
 				return 1;
 			}
-			return url_decode(eq + 1, len - key_len - 1, out, outlen) ? -1 : 1;
+			return form_decode(eq + 1, len - key_len - 1, out, outlen) ? -1 : 1;
 		}
 		p = amp ? amp + 1 : NULL;
 	}

@@ -63,6 +63,13 @@ int req_query(const struct req *rq, const char *name, char *out, size_t outlen);
  */
 int form_field(const char *text, const char *name, char *out, size_t outlen);
 
+/*
+ * Decodes the n bytes at s as application/x-www-form-urlencoded ('+' is a space, %XX a byte)
+ * into out, NUL-terminated. Returns 0, or -1 on a bad escape, an escaped NUL, or when it does
+ * not fit in outlen - 1 bytes.
+ */
+int form_decode(const char *s, size_t n, char *out, size_t outlen);
+
 /* A request header, borrowed, or NULL. */
 const char *req_header(const struct req *rq, const char *name);
 

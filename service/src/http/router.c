@@ -1,5 +1,6 @@
 /* router.c -- see router.h */
 #include "http/router.h"
+#include "auth/client_basic.h"
 #include "auth/jwt.h"
 #include "db/statements.h"
 #include "http/metrics.h"
@@ -191,6 +192,8 @@ static int authenticate(struct req *rq)
 
 	if (!auth)
 		return 0;
+	if ((rq->route->flags & ROUTE_CLIENT_BASIC) && client_basic_scheme(auth))
+		return 0; /* the handler reads the client's credentials */
 	rq->token_given = true;
 	if (strncasecmp(auth, "Bearer ", 7) != 0 || !auth[7]) {
 		struct problem pb = PROBLEM_INIT;

@@ -26,6 +26,9 @@ enum route_flags {
 	/* the handler's statement reads the caller itself (api.caller: one round trip) and
 	 * hands what the principal holds now to router_caller_held */
 	ROUTE_CALLER_IN_SQL = 1 << 7,
+	/* Authorization: Basic carries an API client's credentials (client_secret_basic, RFC
+	 * 6749 §2.3.1): the router leaves it to the handler instead of asking for Bearer */
+	ROUTE_CLIENT_BASIC = 1 << 8,
 };
 
 typedef int (*handler_fn)(struct req *rq);

@@ -23,8 +23,8 @@ const struct route routes[] = {
 	{"POST", "/api/v1/auth/login", auth_login, P | B, NULL, "login"},
 	{"POST", "/api/v1/auth/refresh", auth_refresh, P | B, NULL, "refreshToken"},
 	{"POST", "/api/v1/auth/logout", auth_logout, P | B, NULL, "logout"},
-	{"POST", "/api/v1/auth/token", auth_client_token, P | B | ROUTE_FORM, NULL,
-	 "issueClientToken"},
+	{"POST", "/api/v1/auth/token", auth_client_token, P | B | ROUTE_FORM | ROUTE_CLIENT_BASIC,
+	 NULL, "issueClientToken"},
 	{"GET", "/api/v1/me", auth_me, ROUTE_PEOPLE, NULL, "getMe"},
 
 	{"GET", "/api/v1/users", users_list, A | ROUTE_PEOPLE, NULL, "listUsers"},
