@@ -273,6 +273,11 @@ static const struct stmt stmts[STMT_COUNT] = {
 					     "THEN 'the webhook changed since you read it' END")
 				 " FROM api.webhook_delete($1::uuid, $2::int, $3::boolean, $4, $5::uuid, "
 				 "$6) s"},
+	/* $2 the If-Match version (NULL: none or "*"), $4 overlap seconds, $5 admin */
+	[STMT_WEBHOOK_ROTATE_SECRET] = {"webhook_rotate_secret", 8,
+					"SELECT status, version, NULL::text AS id, body, field, message "
+					"FROM api.webhook_rotate_secret($1::uuid, $2::int, $3, $4::int, "
+					"$5::boolean, $6, $7::uuid, $8)"},
 	[STMT_WEBHOOK_DELIVERIES] = {"webhook_deliveries", 3,
 				     "SELECT api.webhook_deliveries($1::uuid, $2::boolean, $3::uuid)"},
 	[STMT_STATS] = {"stats", 0, "SELECT api.stats()"},
