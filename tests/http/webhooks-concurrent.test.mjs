@@ -5,7 +5,8 @@
 // order, not time: the normal receiver's delivery arrives while the hanging receiver's
 // request is still open and unanswered (the worker waits up to WEBHOOK_TIMEOUT_MS, 5 s, for
 // an answer; a worker that delivers in sequence would reach the normal receiver only after
-// that request had timed out and closed). The measured delay is only logged.
+// that request had timed out and closed). The measured delay is only logged. Deliveries to one
+// receiver reuse its connection.
 //
 // The service runs with WEBHOOK_ALLOW_PRIVATE=1 (receivers on 127.0.0.1) and
 // WEBHOOK_RETRY_SCALE=100, as for webhooks.test.mjs.
@@ -96,7 +97,7 @@ class NormalReceiver {
 
   async start() {
     this.server = await listen((req, res, body) => {
-      const rec = { id: req.headers['webhook-id'], at: Date.now(), verified: false, seen: this.onArrive() };
+      const rec = { id: req.headers['webhook-id'], at: Date.now(), verified: false, seen: this.onArrive(), socket: req.socket };
       try {
         new Webhook(this.secret).verify(body, req.headers);
         rec.verified = true;
@@ -106,6 +107,7 @@ class NormalReceiver {
       this.requests.push(rec);
       res.writeHead(rec.verified ? 204 : 400).end();
     });
+    this.server.keepAliveTimeout = 60000; // an idle connection stays open for the next delivery
     this.port = this.server.address().port;
     this.url = `http://127.0.0.1:${this.port}/hook`;
   }
@@ -154,6 +156,26 @@ after(async () => {
     const g = await api('GET', `${HOOKS}/${id}`, { token });
     if (g.status === 200) await api('DELETE', `${HOOKS}/${id}`, { token, headers: { 'if-match': g.headers.etag } });
   }
+});
+
+describe('connections are reused', () => {
+  test('three deliveries one after the other to one receiver arrive over one connection', async () => {
+    const normal = new NormalReceiver(() => null);
+    await normal.start();
+    try {
+      const c = await clientAccess(['webhooks:manage', 'changes:read']);
+      normal.secret = (await createHook(c.token, normal.url)).secret;
+      const got = [];
+      for (let i = 0; i < 3; i++) {
+        const ev = await orgEvent();
+        got.push(await waitUntil(() => normal.of(ev.id)[0], { what: `delivery ${i + 1}` }));
+      }
+      for (const g of got) assert.equal(g.verified, true, g.error);
+      assert.equal(new Set(got.map((g) => g.socket)).size, 1, 'each delivery opened a new connection');
+    } finally {
+      await normal.stop();
+    }
+  });
 });
 
 describe('one slow receiver holds up no one else', () => {

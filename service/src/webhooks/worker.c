@@ -182,6 +182,19 @@ static void drive(int wait_ms)
 }
 
 /*
+ * How long to wait on the sockets: until the next claim is due while a slot is free; with
+ * every slot busy only a finished transfer (which wakes the wait) can change anything.
+ */
+static int wait_ms(void)
+{
+	long long until_claim = w.next_claim_ms - now_ms();
+
+	if (w.in_flight >= w.cfg->webhook_max_in_flight || until_claim > STEP_WAIT_MAX_MS)
+		return STEP_WAIT_MAX_MS;
+	return until_claim < 0 ? 0 : (int)until_claim;
+}
+
+/*
  * One round (background_step): record what finished, claim for the free slots when a slot
  * has just freed up or the poll interval has passed, then wait on the sockets. More is
  * waiting while anything is in flight, or when the claim filled every slot.
@@ -208,13 +221,7 @@ static int step(PGconn *pg, void *arg)
 	}
 	if (w.in_flight == 0)
 		return claimed < 0 ? -1 : 0;
-	{
-		long long until_claim = w.next_claim_ms - now_ms();
-		int wait = until_claim < 0 ? 0 : until_claim > STEP_WAIT_MAX_MS ? STEP_WAIT_MAX_MS
-										  : (int)until_claim;
-
-		drive(wait);
-	}
+	drive(wait_ms());
 	return 1;
 }
 
