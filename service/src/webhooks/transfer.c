@@ -80,7 +80,8 @@ int transfer_prepare(struct transfer *t, const struct delivery *d, long timeout_
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms < 3000 ? timeout_ms : 3000L);
+	curl_easy_setopt(t->easy, CURLOPT_CONNECTTIMEOUT_MS,
+			 timeout_ms < 3000 ? timeout_ms : 3000L);
 	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(d->body));

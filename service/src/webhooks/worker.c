@@ -92,9 +92,11 @@ static char *busy_hosts(void)
 	for (int i = 0; busy && i < w.cfg->webhook_max_in_flight; i++) {
 		const struct transfer *t = &w.slots[i];
 
-		if (t->busy)
-			json_object_set_new(busy, t->host,
-					    json_integer(json_integer_value(json_object_get(busy, t->host)) + 1));
+		if (t->busy) {
+			json_int_t n = json_integer_value(json_object_get(busy, t->host));
+
+			json_object_set_new(busy, t->host, json_integer(n + 1));
+		}
 	}
 	text = busy ? json_dumps(busy, JSON_COMPACT) : NULL;
 	json_decref(busy);
@@ -295,7 +297,8 @@ int webhook_worker_start(const struct config *cfg)
 	}
 	/* the connection cache: one idle connection per slot can wait for the next delivery */
 	curl_multi_setopt(w.multi, CURLMOPT_MAXCONNECTS, (long)cfg->webhook_max_in_flight);
-	w.bg = background_start_finishing(cfg->database_url, step, finish, NULL, cfg->webhook_poll_ms);
+	w.bg = background_start_finishing(cfg->database_url, step, finish, NULL,
+					  cfg->webhook_poll_ms);
 	if (!w.bg) {
 		release_all();
 		return -1;
