@@ -99,7 +99,7 @@ BEGIN
 		previous_secret_expires_at = CASE WHEN p_overlap_seconds > 0 THEN v_expires END,
 		secret = p_secret, version = x.version + 1
 	WHERE x.id = p_id RETURNING * INTO w;
-	PERFORM audit_write(p_owner_type, p_owner_id, 'rotate-secret', 'webhook', p_id, NULL,
+	PERFORM audit_write(p_owner_type, p_owner_id, 'rotate_secret', 'webhook', p_id, NULL,
 		api.webhook_json(w) || jsonb_build_object('previous_secret_expires_at',
 			api.ts(w.previous_secret_expires_at)), p_request_id);
 	RETURN QUERY SELECT 200, w.version,

@@ -137,10 +137,14 @@ describe('rotating a webhook secret', () => {
 
     const audit = auditRowsWhere({ entityId: hook.id, requestId: rid });
     assert.equal(audit.length, 1, JSON.stringify(audit));
-    assert.equal(audit[0].action, 'rotate-secret');
+    assert.equal(audit[0].action, 'rotate_secret');
     assert.equal(audit[0].entity_type, 'webhook');
     const auditText = JSON.stringify(audit[0]);
     assert.ok(!auditText.includes(fresh.slice(6)) && !auditText.includes(old.slice(6)), 'the audit row holds a secret');
+    const log = await api('GET', `/api/v1/audit?entity_id=${hook.id}`, { token: await adminToken() });
+    assert.equal(log.status, 200, log.text);
+    assert.ok(log.json.items.some((e) => e.action === 'rotate_secret' && e.request_id === rid), 'the audit log lists the rotation');
+    assert.ok(!log.text.includes(fresh.slice(6)) && !log.text.includes(old.slice(6)), 'the audit log shows a secret');
     // the secrets are kept where the current one always was, and nowhere else
     assert.deepEqual(tablesContaining(fresh.slice(6)), tablesContaining(old.slice(6)));
 
