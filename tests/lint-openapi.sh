@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lint-openapi.sh -- lints openapi/openapi.yaml with Spectral (core OpenAPI rules plus the
 # OWASP API Security ruleset, openapi/.spectral.yaml), Redocly (recommended-strict,
-# openapi/redocly.yaml) and the OpenAPI 3.1 JSON Schema (tests/validate-openapi-structure.mjs).
+# openapi/redocly.yaml), the OpenAPI 3.1 JSON Schema (tests/validate-openapi-structure.mjs)
+# and the whole-body examples (tests/openapi/check-examples.mjs).
 # Needs the pinned tools: run `npm ci` at the repository root first.
 # Exits non-zero when any tool reports an error; prints a one-line summary at the end.
 set -euo pipefail
@@ -55,6 +56,10 @@ echo "== openapi-schema-validator (OpenAPI 3.1 schema + Ajv 2020-12 compile) =="
 node tests/validate-openapi-structure.mjs "$spec" | tee "$out/structure.txt" || status=1
 structure_counts=$(sed -n 's/^openapi-schema-validator: \([0-9]*\) errors\{0,1\}.*/\1 errors/p' "$out/structure.txt")
 
+echo "== examples (every request body and 2xx body has one, valid against its schema) =="
+node tests/openapi/check-examples.mjs "$spec" | tee "$out/examples.txt" || status=1
+examples_counts=$(sed -n 's/^openapi-examples: \([0-9]*\) errors\{0,1\}.*/\1 errors/p' "$out/examples.txt")
+
 if [ "$status" -eq 0 ]; then verdict=PASS; else verdict=FAIL; fi
-echo "lint-openapi: $verdict -- spectral: $spectral_counts; redocly: $redocly_counts; openapi-schema-validator: ${structure_counts:-? errors}"
+echo "lint-openapi: $verdict -- spectral: $spectral_counts; redocly: $redocly_counts; openapi-schema-validator: ${structure_counts:-? errors}; examples: ${examples_counts:-? errors}"
 exit "$status"

@@ -4,7 +4,8 @@
 # 1. installs packages (deploy/install-deps.sh test), a supported Node.js when the system's
 #    is too old (tests/node.sh), and the pinned npm tools (npm ci);
 # 2. builds twice: release (build/) and AddressSanitizer + UBSan (build-asan/);
-# 3. lints the OpenAPI description;
+# 3. lints the OpenAPI description (and its examples), and type-checks a generated TypeScript
+#    client against it (tests/client-ts);
 # 4. runs the Criterion unit tests of both builds (ctest), the release build's under valgrind,
 #    and each libFuzzer harness of tests/fuzz for 10 s;
 # 5. starts a private PostgreSQL (deploy/pg-local.sh .run/pg-test), migrates a fresh database (two migrate
@@ -41,6 +42,7 @@ ok "both builds compile with -Wall -Wextra -Werror"
 
 step "OpenAPI lint"
 if bash tests/lint-openapi.sh; then ok "OpenAPI lint"; else bad "OpenAPI lint"; fi
+if bash tests/client-ts/run.sh; then ok "generated TypeScript client type-checks"; else bad "generated TypeScript client (tests/client-ts)"; fi
 
 asan_dir=$root/.run/sanitizers
 rm -rf "$asan_dir"

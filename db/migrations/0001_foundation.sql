@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0001_foundation.sql -- people, API clients, tokens, login throttling and the audit log.
 -- Applied once by `idekom migrate`, in a transaction, under an advisory lock.
 

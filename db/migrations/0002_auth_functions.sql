@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0002_auth_functions.sql -- the writes of authentication and of user and client
 -- administration, each one function: one round trip, one transaction, its audit row included.
 

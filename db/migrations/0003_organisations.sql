@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0003_organisations.sql -- vocabularies and the register of idea-driven organisations,
 -- with their representatives.
 

@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0004_organisation_functions.sql -- reads and writes of the register. Each write is one
 -- function: one round trip, one transaction, permission and state decided together with
 -- the change, its audit row included. Results are (status, version, body, field, message):

@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0005_dialogues.sql -- dialogue meetings, conferences and council meetings of Idékom, and
 -- the organisations' registrations for them. Registrations are never deleted: a cancelled
 -- one is kept as 'cancelled'.

@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0006_agreements.sql -- the agreement (överenskommelse) in its versions, with the decisions
 -- behind them, and the organisations' endorsements of it: a public register whose history
 -- is never deleted (withdrawals and renewals are timestamps on the kept rows).

@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0007_changes_webhooks.sql -- the change feed, webhook subscriptions and their outbox.
 --
 -- Every committed change of an organisation, endorsement, dialogue or agreement becomes one

@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0008_stats_audit_open_data.sql -- statistics, the audit log for the secretariat, and the
 -- open datasets (no personal data: no e-mail, phone, signatory names or mandates).
 

@@ -1,3 +1,4 @@
+-- migration: breaking
 -- 0009_data_path.sql -- reads at one index lookup, and writes that commit in parallel.
 --
 -- 1. Each organisation keeps its public representation (the JSON every GET answers) in the

@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0010_security.sql -- what the security review found in authentication.
 
 -- Login attempts are reserved before the password is verified (finding 3). Checking the

@@ -1,3 +1,4 @@
+-- migration: breaking
 -- 0011_write_contract.sql -- one paging mechanism for every list.
 --
 -- Each list is now one statement in service/src/db/statements.c that answers rows

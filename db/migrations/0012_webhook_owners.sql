@@ -1,3 +1,4 @@
+-- migration: additive
 -- 0012_webhook_owners.sql -- a webhook delivers only while its owner may read the change feed.
 --
 -- A webhook carries the change feed to its owner: the same events, with the same data, as

@@ -185,6 +185,13 @@ int config_from_env(struct config *cfg, bool require_keys, char *err, size_t err
 		(double)env_long("WEBHOOK_RETRY_SCALE", 1, 1, 10000, err, errlen, &bad);
 	cfg->webhook_poll_ms = (int)env_long("WEBHOOK_POLL_MS", 250, 10, 60000, err, errlen, &bad);
 	cfg->webhooks_enabled = env_long("WEBHOOK_WORKER", 1, 0, 1, err, errlen, &bad) == 1;
+	cfg->webhook_max_in_flight =
+		(int)env_long("WEBHOOK_MAX_IN_FLIGHT", 16, 1, 256, err, errlen, &bad);
+	cfg->webhook_max_per_host =
+		(int)env_long("WEBHOOK_MAX_PER_HOST", 4, 1, 256, err, errlen, &bad);
+	/* below the 60 s lease of a claimed delivery (0014_webhook_delivery_fair.sql) */
+	cfg->webhook_timeout_ms =
+		(int)env_long("WEBHOOK_TIMEOUT_MS", 5000, 500, 30000, err, errlen, &bad);
 	cfg->sequencer_ms = (int)env_long("CHANGE_SEQUENCER_MS", 25, 5, 1000, err, errlen, &bad);
 	cfg->rate_limit_read = env_long("RATE_LIMIT_READ", 600, 1, 100000000, err, errlen, &bad);
 	cfg->rate_limit_write = env_long("RATE_LIMIT_WRITE", 120, 1, 100000000, err, errlen, &bad);

@@ -44,6 +44,9 @@ struct config {
 	double webhook_retry_scale; /* divides retry delays (tests); 1 in production */
 	int webhook_poll_ms;        /* how often an idle worker looks for due deliveries */
 	bool webhooks_enabled;      /* WEBHOOK_WORKER=0 turns this process's worker off */
+	int webhook_max_in_flight;  /* deliveries one worker has on the wire at once */
+	int webhook_max_per_host;   /* of those, at most this many to one receiver host:port */
+	int webhook_timeout_ms;     /* one attempt, connecting included */
 	int sequencer_ms;           /* how often the change-feed sequencer looks for new events */
 	char open_data_license[64]; /* SPDX id, CC0-1.0 by default */
 	long rate_limit_read;       /* RATE_LIMIT_READ: GET/HEAD per caller per window */

@@ -38,7 +38,9 @@ static const struct command {
 	const char *usage;
 } commands[] = {
 	{"serve", cmd_serve, "serve                      run the API (and STATIC_DIR)"},
-	{"migrate", cmd_migrate, "migrate                    apply db/migrations in order"},
+	{"migrate", cmd_migrate,
+	 "migrate [--force]          apply db/migrations in order (--force: also a breaking one\n"
+	 "                                    while replicas that do not know it are connected)"},
 	{"user", cmd_user,
 	 "user add --email E --name N [--role admin|member]   (password: IDEKOM_PASSWORD or stdin)\n"
 	 "  idekom user set-password --email E   (password: IDEKOM_PASSWORD or stdin; logs the user out)\n"
@@ -81,6 +83,14 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	log_set_level(cfg->log_level);
+	/* every connection names the newest migration this binary knows, for `idekom migrate`
+	 * (db/migrate.h) */
+	{
+		char name[64];
+
+		snprintf(name, sizeof(name), MIGRATE_REPLICA_PREFIX "%s", migrate_latest());
+		db_set_application_name(name);
+	}
 	/* block the signals before civetweb's threads exist, so they inherit the mask and only
 	 * sigwait below sees them (docs/libraries.md, Civetweb) */
 	sigemptyset(&set);
@@ -105,15 +115,21 @@ static int cmd_serve(int argc, char **argv)
 
 static int cmd_migrate(int argc, char **argv)
 {
+	bool force = false;
 	PGconn *pg;
 	int rc;
 
-	(void)argc;
-	(void)argv;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--force") != 0) {
+			fprintf(stderr, "idekom: migrate: unknown argument %s (only --force)\n", argv[i]);
+			return 2;
+		}
+		force = true;
+	}
 	pg = connect_or_die();
 	if (!pg)
 		return 1;
-	rc = migrate_run(pg);
+	rc = migrate_run(pg, force);
 	PQfinish(pg);
 	return rc ? 1 : 0;
 }

@@ -25,6 +25,8 @@
 #  4. nginx (Debian's, rendered from deploy/nginx/ by render-nginx.mjs) in front of two
 #     `idekom serve` on one database: nginx.test.mjs, a sample of the HTTP suite and the
 #     browser tests through it, then failover.test.mjs (replicas going away);
+#  4b. a rolling upgrade (upgrade.sh): this build and "the next" (test-only migrations) on
+#     one database of their own behind nginx;
 #  5. backup.sh (rotation, lock, password file, its idekom.prom for monitoring), the backup
 #     encrypted with age and decrypted as README.md says, and restore.sh of the decrypted
 #     dump into a new database; every table's row count and the md5 of its ordered rows,
@@ -103,6 +105,7 @@ trap cleanup EXIT
 # subshell, so the ports handed out are remembered)
 declare -a taken=()
 p_img='' p_nodb='' p_closed='' p_nginx='' p1='' p2='' p_r='' p_second=''
+p_up_nginx='' p_up_old='' p_up_next='' p_up_last=''
 port() {
 	local p
 	for p in $(seq 18600 18699); do
@@ -471,6 +474,18 @@ if [ "$nginx_ok" -eq 1 ]; then
 		bad "nginx stop: exit $rc; pid file: $pidfile"
 		grep -E '\[(emerg|alert|crit)\]' "$ngx/error.log" | tail -5 | sed 's/^/    /'
 	fi
+fi
+
+# ------------------------------------------------------------------------------------------
+step "rolling upgrade: two builds behind nginx, the newer one migrating (upgrade.sh)"
+port p_up_nginx
+port p_up_old
+port p_up_next
+port p_up_last
+if UPGRADE_BUILD_DIR=$(dirname "$bin") bash tests/deploy/upgrade.sh "$p_up_nginx" "$p_up_old" "$p_up_next" "$p_up_last"; then
+	ok "upgrade.test.mjs: additive migration under load, no failed request, old replica ready; breaking refused, then --force"
+else
+	bad "upgrade.test.mjs"
 fi
 
 # ------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ struct background {
 	bool stop;
 	const char *conninfo;
 	background_step step;
+	background_finish finish;
 	void *arg;
 	int idle_ms;
 };
@@ -75,12 +76,20 @@ static void *run(void *arg)
 		if (more <= 0 && nap(bg, more < 0 ? RETRY_MS : bg->idle_ms))
 			break;
 	}
+	if (bg->finish)
+		bg->finish(pg, bg->arg);
 	PQfinish(pg);
 	return NULL;
 }
 
 struct background *background_start(const char *conninfo, background_step step, void *arg,
 				    int idle_ms)
+{
+	return background_start_finishing(conninfo, step, NULL, arg, idle_ms);
+}
+
+struct background *background_start_finishing(const char *conninfo, background_step step,
+					      background_finish finish, void *arg, int idle_ms)
 {
 	struct background *bg = calloc(1, sizeof(*bg));
 
@@ -90,6 +99,7 @@ struct background *background_start(const char *conninfo, background_step step, 
 	pthread_cond_init(&bg->wake, NULL);
 	bg->conninfo = conninfo;
 	bg->step = step;
+	bg->finish = finish;
 	bg->arg = arg;
 	bg->idle_ms = idle_ms;
 	if (pthread_create(&bg->thread, NULL, run, bg)) {

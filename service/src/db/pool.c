@@ -34,11 +34,19 @@ static const char *const session_options =
 	"-c TimeZone=UTC -c statement_timeout=5000 -c lock_timeout=2000 -c jit=off "
 	"-c idle_in_transaction_session_timeout=10000";
 
+/* PostgreSQL keeps at most 63 bytes of application_name */
+static char application_name[64] = "idekom-cli";
+
+void db_set_application_name(const char *name)
+{
+	snprintf(application_name, sizeof(application_name), "%s", name);
+}
+
 PGconn *db_connect(const char *conninfo)
 {
 	const char *keys[] = {"dbname", "connect_timeout", "application_name", "options",
 			      "keepalives", "tcp_user_timeout", NULL};
-	const char *vals[] = {conninfo, "2", "idekom", session_options, "1", "10000", NULL};
+	const char *vals[] = {conninfo, "2", application_name, session_options, "1", "10000", NULL};
 	/* expand_dbname=1: dbname may be a full URL or conninfo string, and the other keys
 	 * fill in only what it does not set */
 	PGconn *pg = PQconnectdbParams(keys, vals, 1);

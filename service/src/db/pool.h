@@ -48,4 +48,11 @@ void pool_get_stats(struct pool_stats *st);
  */
 PGconn *db_connect(const char *conninfo);
 
+/*
+ * The application_name of every connection opened afterwards ("idekom-cli" until set). Set once,
+ * before any thread connects: `idekom serve` names the newest migration it knows
+ * (MIGRATE_REPLICA_PREFIX), so that `idekom migrate` can see older replicas (db/migrate.h).
+ */
+void db_set_application_name(const char *name);
+
 #endif

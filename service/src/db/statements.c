@@ -59,8 +59,15 @@ struct stmt {
 	"AS message"
 
 static const struct stmt stmts[STMT_COUNT] = {
-	[STMT_SCHEMA_VERSION] = {"schema_version", 0,
-				 "SELECT coalesce(max(version), '') FROM schema_migration"},
+	/* $1: the newest migration this binary knows. The newest applied, whether $1 is applied,
+	 * and how many newer ones are not known to be additive. `kind` is read through to_jsonb
+	 * so that the statement prepares on a schema_migration from before the column existed
+	 * (a failed prepare would cost the whole connection) */
+	[STMT_SCHEMA_VERSION] = {"schema_version", 1,
+				 "SELECT coalesce(max(version), ''), coalesce(bool_or(version = $1), "
+				 "false), count(*) FILTER (WHERE version > $1 AND "
+				 "to_jsonb(m) ->> 'kind' IS DISTINCT FROM 'additive') "
+				 "FROM schema_migration m"},
 	[STMT_PRINCIPAL_USER] = {"principal_user", 1,
 				 "SELECT role FROM app_user WHERE id = $1::uuid AND NOT disabled"},
 	[STMT_PRINCIPAL_CLIENT] = {"principal_client", 1,
@@ -303,6 +310,11 @@ static const struct stmt stmts[STMT_COUNT] = {
 					     "THEN 'the webhook changed since you read it' END")
 				 " FROM api.webhook_delete($1::uuid, $2::int, $3::boolean, $4, $5::uuid, "
 				 "$6) s"},
+	/* $2 the If-Match version (NULL: none or "*"), $4 overlap seconds, $5 admin */
+	[STMT_WEBHOOK_ROTATE_SECRET] = {"webhook_rotate_secret", 8,
+					"SELECT status, version, NULL::text AS id, body, field, message "
+					"FROM api.webhook_rotate_secret($1::uuid, $2::int, $3, $4::int, "
+					"$5::boolean, $6, $7::uuid, $8)"},
 	[STMT_WEBHOOK_DELIVERIES] = {"webhook_deliveries", 3,
 				     "SELECT api.webhook_deliveries($1::uuid, $2::boolean, $3::uuid)"},
 	[STMT_STATS] = {"stats", 0, "SELECT api.stats()"},

@@ -91,6 +91,7 @@ int webhooks_create(struct req *rq);
 int webhooks_list(struct req *rq);
 int webhooks_get(struct req *rq);
 int webhooks_delete(struct req *rq);
+int webhooks_rotate_secret(struct req *rq);
 int webhooks_deliveries(struct req *rq);
 
 /* reports.c */

@@ -18,6 +18,10 @@
 /* the webhook list's order, as its cursors name it: oldest first */
 #define WEBHOOK_ORDER "webhooks:created_at"
 
+/* how long a rotated secret still signs deliveries, unless the request says otherwise */
+#define WEBHOOK_OVERLAP_SECONDS 86400
+#define WEBHOOK_OVERLAP_MAX_SECONDS (7 * 86400)
+
 static const char *const event_types[] = {"organisation", "endorsement", "dialogue", "agreement",
 					  NULL};
 
@@ -179,6 +183,33 @@ int webhooks_delete(struct req *rq)
 	PGresult *res;
 
 	res = db_exec(rq->db, STMT_WEBHOOK_DELETE, params, 6);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
+}
+
+/* POST /api/v1/webhooks/{id}/rotate-secret (openapi: rotateWebhookSecret) */
+int webhooks_rotate_secret(struct req *rq)
+{
+	static const struct field_spec fields[] = {
+		{"overlap_seconds", FIELD_INTEGER, 0, 0, WEBHOOK_OVERLAP_MAX_SECONDS},
+		{NULL},
+	};
+	struct problem pb = PROBLEM_INIT;
+	char version[16], secret[48], overlap[16];
+	json_t *given = json_object_get(rq->body, "overlap_seconds");
+	const char *params[8] = {req_param(rq, 0), if_match_param(rq, version), secret, overlap,
+				 is_admin(rq) ? "true" : "false", actor_type(rq),
+				 rq->principal.id, rq->request_id};
+	PGresult *res;
+
+	if (fields_check(rq->body, fields, &pb))
+		return reply_problem(rq, &pb);
+	snprintf(overlap, sizeof(overlap), "%lld",
+		 given ? (long long)json_integer_value(given) : (long long)WEBHOOK_OVERLAP_SECONDS);
+	if (webhook_secret_new(secret))
+		return reply_error(rq, 500, "no randomness for a secret");
+	res = db_exec(rq->db, STMT_WEBHOOK_ROTATE_SECRET, params, 8);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	return reply_write_result(rq, res, NULL);

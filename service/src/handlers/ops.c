@@ -1,4 +1,5 @@
 /* ops.c -- health, readiness, metrics and the OpenAPI description (README.md, "Operations"; openapi/openapi.yaml, tag Operations). */
+#include "db/migrate.h"
 #include "embedded.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
@@ -18,19 +19,18 @@ int ops_health(struct req *rq)
 	return reply_json_text(rq, 200, "{\"status\":\"ok\"}");
 }
 
-static const char *expected_schema(void)
-{
-	return embedded_migration_count ? embedded_migrations[embedded_migration_count - 1].name
-					: "";
-}
-
-/* GET /readyz (openapi: getReadiness) -- the database answers and the schema is current */
+/*
+ * GET /readyz (openapi: getReadiness) -- the database answers, and its schema is the one this
+ * binary knows or a newer one it is compatible with: every migration newer than the newest
+ * it knows is additive (db/migrate.h). So old replicas stay ready while a new one migrates.
+ */
 int ops_ready(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
 	struct dbconn *db = pool_checkout(READY_DB_WAIT_MS);
+	const char *params[1] = {migrate_latest()};
 	PGresult *res;
-	char body[96];
+	char body[96] = "";
 	int rc;
 
 	pb.retry_after = 1;
@@ -38,18 +38,24 @@ int ops_ready(struct req *rq)
 		problem_set(&pb, 503, "the database is not reachable or not migrated");
 		return reply_problem(rq, &pb);
 	}
-	res = db_exec(db, STMT_SCHEMA_VERSION, NULL, 0);
-	if (!db_ok(res) || strcmp(PQgetvalue(res, 0, 0), expected_schema()) != 0) {
-		PQclear(res);
-		pool_checkin(db);
-		problem_set(&pb, 503, "the database schema is not at %s yet", expected_schema());
-		return reply_problem(rq, &pb);
+	res = db_exec(db, STMT_SCHEMA_VERSION, params, 1);
+	if (!db_ok(res) || strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
+		problem_set(&pb, 503, "the database schema is not at %s yet", migrate_latest());
+	} else if (strcmp(PQgetvalue(res, 0, 2), "0") != 0) {
+		problem_set(&pb, 503, "the database schema has %s breaking migration(s) newer than %s",
+			    PQgetvalue(res, 0, 2), migrate_latest());
+	} else {
+		/* the newest applied version's number: "0002_auth_functions" -> "0002" */
+		const char *applied = PQgetvalue(res, 0, 0);
+		size_t digits = strspn(applied, "0123456789");
+
+		snprintf(body, sizeof(body), "{\"status\":\"ready\",\"schema_version\":\"%.*s\"}",
+			 (int)(digits < 20 ? digits : 20), applied);
 	}
 	PQclear(res);
 	pool_checkin(db);
-	/* the version's number: "0002_auth_functions" -> "0002" */
-	snprintf(body, sizeof(body), "{\"status\":\"ready\",\"schema_version\":\"%.*s\"}",
-		 (int)strspn(expected_schema(), "0123456789"), expected_schema());
+	if (pb.status)
+		return reply_problem(rq, &pb);
 	rc = reply_json_text(rq, 200, body);
 	return rc;
 }

@@ -110,6 +110,8 @@ const struct route routes[] = {
 	{"GET", "/api/v1/webhooks/{id}", webhooks_get, A, "webhooks:manage", "getWebhook"},
 	{"DELETE", "/api/v1/webhooks/{id}", webhooks_delete, A | M, "webhooks:manage",
 	 "deleteWebhook"},
+	{"POST", "/api/v1/webhooks/{id}/rotate-secret", webhooks_rotate_secret, A | B | M,
+	 "webhooks:manage", "rotateWebhookSecret"},
 	{"GET", "/api/v1/webhooks/{id}/deliveries", webhooks_deliveries, A, "webhooks:manage",
 	 "listWebhookDeliveries"},
 	{"GET", "/api/v1/stats", stats_get, P, NULL, "getStats"},
