@@ -86,13 +86,16 @@ describe('404 before 412 and 428 on every If-Match route', () => {
     assertProblem(await api('PATCH', `/api/v1/agreements/${a.id}`, { token: admin, body: { title: 'Utan villkor' } }), 428);
   });
 
-  test("DELETE /webhooks/{id}: another client's webhook answers exactly as a missing one", async () => {
+  test("DELETE /webhooks/{id} and POST .../rotate-secret: another client's webhook answers exactly as a missing one", async () => {
     const a = await clientAccess(['webhooks:manage', 'changes:read']);
     const b = await clientAccess(['webhooks:manage', 'changes:read']);
     const made = await api('POST', '/api/v1/webhooks', { token: a.token, body: { url: 'https://example.se/hook', types: ['organisation'] } });
     assert.equal(made.status, 201, made.text);
     await assertNotFoundWhateverIfMatch('DELETE', `/api/v1/webhooks/${made.json.id}`, { token: b.token }, "another client's webhook");
     await assertNotFoundWhateverIfMatch('DELETE', `/api/v1/webhooks/${crypto.randomUUID()}`, { token: b.token }, 'a missing webhook');
+    await assertNotFoundWhateverIfMatch('POST', `/api/v1/webhooks/${made.json.id}/rotate-secret`, { token: b.token, body: {} }, "rotating another client's webhook secret");
+    await assertNotFoundWhateverIfMatch('POST', `/api/v1/webhooks/${crypto.randomUUID()}/rotate-secret`, { token: b.token, body: {} }, 'rotating a missing webhook secret');
+    assertProblem(await api('POST', `/api/v1/webhooks/${made.json.id}/rotate-secret`, { token: a.token, body: {} }), 428, 'the owner rotating without If-Match');
     assertProblem(await api('DELETE', `/api/v1/webhooks/${made.json.id}`, { token: a.token }), 428, 'the owner without If-Match');
     assert.equal((await api('GET', `/api/v1/webhooks/${made.json.id}`, { token: a.token })).status, 200, 'a refused DELETE removed the webhook');
   });
