@@ -13,6 +13,8 @@ import {
   env,
   assertProblem,
   assertServiceAlive,
+  rawRequest,
+  requestBytes,
   uniqueEmail,
   psql,
   sqlLit,
@@ -86,6 +88,18 @@ describe('413 answers that fetch can read', () => {
     assert.equal(m.status, 415);
     await m.text();
     await assertServiceAlive('after early answers to large bodies');
+  });
+
+  test('Expect: 100-continue over the limit gets the 413 at once and never a 100 after it', async () => {
+    // RFC 9110 §10.1.1: a client waiting for 100 Continue sends no body once a final answer
+    // came, so there is nothing to discard, and an interim 100 after the 413 would be wrong
+    const head = requestBytes('POST', REGISTER, { headers: { 'content-type': 'application/json', 'content-length': String(2 * MIB), expect: '100-continue' } });
+    const r = await rawRequest(head, { timeoutMs: 8000, expect: 2 });
+    assertProblem(r, 413, 'Expect: 100-continue');
+    assert.ok(!/HTTP\/1\.1 100/.test(r.raw), `an interim 100 was sent: ${r.raw.slice(0, 300)}`);
+    assert.equal(r.responses.length, 1, 'one answer only');
+    assert.ok(r.closed, 'the connection closes after the 413');
+    await assertServiceAlive('after Expect: 100-continue over the limit');
   });
 
   test('after several refused uploads the service answers as before', async () => {

@@ -45,6 +45,7 @@ struct req {
 	/* a body may still be on the wire after the answer: the router reads and throws it
 	 * away (body_discard) before the connection closes, so the client sees the answer */
 	bool body_pending;
+	bool body_started; /* a read of the body was made */
 };
 
 /* The value of the first {placeholder}, e.g. the {id} of /users/{id}. */

@@ -136,9 +136,27 @@ static bool charset_ok(const char *ctype)
 	return strncasecmp(cs, "utf-8", 5) == 0 || strncasecmp(cs, "utf8", 4) == 0;
 }
 
-static int mg_reader(void *ctx, char *buf, size_t len)
+/* Reads the body of the request ctx (a struct req), noting that a read was made. */
+static int req_reader(void *ctx, char *buf, size_t len)
 {
-	return mg_read((struct mg_connection *)ctx, buf, len);
+	struct req *rq = ctx;
+
+	rq->body_started = true;
+	return mg_read(rq->conn, buf, len);
+}
+
+/*
+ * Whether a body may still be on the wire after the answer. Not when the client asked for
+ * 100 Continue and nothing was read: it sends no body once it has a final answer (RFC 9110
+ * §10.1.1), and waiting for one would hold the connection for the request timeout.
+ */
+static bool body_left_to_discard(const struct req *rq)
+{
+	const char *expect = req_header(rq, "Expect");
+
+	if (!rq->body_pending)
+		return false;
+	return rq->body_started || !expect || strcasecmp(expect, "100-continue") != 0;
 }
 
 /* Content type, size and syntax of the body. Returns 0 or the status already replied. */
@@ -160,7 +178,7 @@ static int read_body(struct req *rq)
 				   rq->route->flags & ROUTE_FORM
 					   ? " or application/x-www-form-urlencoded"
 					   : "");
-	rc = body_read_all(mg_reader, rq->conn, rq->ri->content_length, limit, &rq->raw_body,
+	rc = body_read_all(req_reader, rq, rq->ri->content_length, limit, &rq->raw_body,
 			   &rq->raw_len);
 	if (rc == 413) /* the rest stays pending: router_handle discards it after the answer */
 		return reply_error(rq, 413, "the body is larger than %zu bytes", limit);
@@ -456,12 +474,12 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 	metrics_record(rq.route ? (int)(rq.route - routes) : -1, rq.ri->request_method, rq.status,
 		       now_seconds() - started);
 	log_request(&rq, now_seconds() - started);
+	/* answered before the body was read: read the rest, or the close resets the connection
+	 * and the client loses the answer (fetch reports EPIPE instead of the 413) */
+	if (body_left_to_discard(&rq))
+		body_discard(req_reader, &rq, DISCARD_MAX_BYTES, DISCARD_MAX_SECONDS);
 	json_decref(rq.body);
 	free(rq.raw_body);
 	buf_release(&rq.headers);
-	/* answered before the body was read: read the rest, or the close resets the connection
-	 * and the client loses the answer (fetch reports EPIPE instead of the 413) */
-	if (rq.body_pending)
-		body_discard(mg_reader, conn, DISCARD_MAX_BYTES, DISCARD_MAX_SECONDS);
 	return rq.status;
 }
