@@ -142,26 +142,33 @@ int reply_db_failure(struct req *rq, PGresult *res)
 	return reply_problem(rq, &pb);
 }
 
-const char *if_match_param(const struct req *rq, char buf[16])
+int if_match_version(const struct req *rq, char out[16])
 {
 	const char *h = req_header(rq, "If-Match");
 	size_t n;
 
 	if (!h)
-		return "0";
+		return -1;
 	while (*h == ' ')
 		h++;
 	if (strcmp(h, "*") == 0)
-		return NULL;
+		return 0;
 	/* one strong ETag: "<digits>" (a weak W/ tag never matches for If-Match, RFC 9110 §13.1.1) */
 	if (h[0] != '"')
-		return "0";
+		return -1;
 	n = strspn(h + 1, "0123456789");
 	if (n == 0 || n > 9 || h[1 + n] != '"')
-		return "0";
-	memcpy(buf, h + 1, n);
-	buf[n] = '\0';
-	return buf;
+		return -1;
+	memcpy(out, h + 1, n);
+	out[n] = '\0';
+	return 1;
+}
+
+const char *if_match_param(const struct req *rq, char buf[16])
+{
+	int rc = if_match_version(rq, buf);
+
+	return rc == 1 ? buf : rc == 0 ? NULL : "0";
 }
 
 const char *actor_type(const struct req *rq)

@@ -20,6 +20,13 @@
 int reply_db_failure(struct req *rq, PGresult *res);
 
 /*
+ * Reads If-Match as one of our strong ETags ("<version>"). Returns 1 with the version in
+ * out, 0 for "*" (any version), or -1 when it is missing or cannot match any version. A
+ * write statement takes it through if_match_param, so that 404 comes before 412.
+ */
+int if_match_version(const struct req *rq, char out[16]);
+
+/*
  * If-Match as the version parameter of a write statement: NULL for "*" (any version), the
  * digits of one of our strong ETags ("<version>") in buf, or "0" -- a version no row has
  * (they start at 1) -- when If-Match is missing or cannot match any version. The statement
