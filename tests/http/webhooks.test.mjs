@@ -483,7 +483,36 @@ describe('delivery', () => {
     assert.ok(h.requests.every((r) => JSON.parse(r.body).type === 'organisation'), 'only organisation events');
     assert.ok(!(await deliveries(token, hook.id)).some((x) => x.event_id === dlgEv.id), 'a delivery for an unsubscribed type');
   });
+  test("the deliveries list pages like every list: limit and next_cursor walk it newest first; a bad or another list's cursor → 400", async () => {
+    const h = receiver.hook('ok');
+    const { token, hook } = await subscribe(h, ['organisation']);
+    const events = await orgEvents(3);
+    await waitUntil(async () => (await deliveries(token, hook.id)).length >= 3, { what: 'three deliveries queued' });
+    const walked = [];
+    let cursor = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const r = await api('GET', `${HOOKS}/${hook.id}/deliveries?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.items.length <= 1, 'limit=1 gives at most one delivery');
+      walked.push(...r.json.items);
+      cursor = r.json.next_cursor;
+      if (cursor === null) break;
+    }
+    assert.equal(cursor, null, 'the walk ends with next_cursor null');
+    assert.equal(new Set(walked.map((d) => d.id)).size, walked.length, 'no delivery twice');
+    for (const e of events) assert.ok(walked.some((d) => d.event_id === e.id), `the delivery of ${e.id} is on a page`);
+    const all = await deliveries(token, hook.id);
+    assert.deepEqual(walked.map((d) => d.id), all.map((d) => d.id), 'pages in the order of the whole list (newest first)');
+    for (const qs of ['limit=0', 'limit=101', 'cursor=%%%', 'cursor=bm90LWEtY3Vyc29y']) {
+      assertProblem(await api('GET', `${HOOKS}/${hook.id}/deliveries?${qs}`, { token }), 400, qs);
+    }
+    await createHook(token, receiver.hook('ok').url);
+    const hooks = await api('GET', `${HOOKS}?limit=1`, { token });
+    assert.equal(typeof hooks.json.next_cursor, 'string', 'the webhooks list has a second page');
+    assertProblem(await api('GET', `${HOOKS}/${hook.id}/deliveries?cursor=${encodeURIComponent(hooks.json.next_cursor)}`, { token }), 400, "the webhooks list's cursor");
+  });
 });
+
 
 // ------------------------------------------------------------------------------------------
 

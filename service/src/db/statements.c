@@ -315,8 +315,17 @@ static const struct stmt stmts[STMT_COUNT] = {
 					"SELECT status, version, NULL::text AS id, body, field, message "
 					"FROM api.webhook_rotate_secret($1::uuid, $2::int, $3, $4::int, "
 					"$5::boolean, $6, $7::uuid, $8)"},
-	[STMT_WEBHOOK_DELIVERIES] = {"webhook_deliveries", 3,
-				     "SELECT api.webhook_deliveries($1::uuid, $2::boolean, $3::uuid)"},
+	/* newest first; $4 webhook, $5 admin, $6 owner; found: a webhook the caller sees */
+	[STMT_WEBHOOK_DELIVERIES] = {"webhook_deliveries", 6,
+				     HEADED_PAGE("SELECT EXISTS (SELECT 1 FROM webhook w WHERE w.id = "
+						 "$4::uuid AND api.webhook_visible(w, $5::boolean, "
+						 "$6::uuid)) AS found", "h.found",
+						 PAGE_ROWS("api.webhook_delivery_json(d)::text",
+							   "api.ts(d.created_at)", "d.id",
+							   "webhook_delivery d WHERE h.found AND "
+							   "d.webhook_id = $4::uuid",
+							   BEFORE_TS("d.created_at", "d.id"),
+							   "d.created_at DESC, d.id DESC"))},
 	[STMT_STATS] = {"stats", 0, "SELECT api.stats()"},
 	/* newest first; audit rows are numbered, not UUIDs: the number is the key (unique on its
 	 * own) and the id the nil UUID. $4 entity_type, $5 entity_id, $6 actor, $7 action */

@@ -17,6 +17,8 @@
 
 /* the webhook list's order, as its cursors name it: oldest first */
 #define WEBHOOK_ORDER "webhooks:created_at"
+/* the deliveries list's order, as its cursors name it: newest first */
+#define DELIVERY_ORDER "deliveries:-created_at"
 
 /* how long a rotated secret still signs deliveries, unless the request says otherwise */
 #define WEBHOOK_OVERLAP_SECONDS 86400
@@ -215,21 +217,31 @@ int webhooks_rotate_secret(struct req *rq)
 	return reply_write_result(rq, res, NULL);
 }
 
-/* GET /api/v1/webhooks/{id}/deliveries (openapi: listWebhookDeliveries) */
+/* GET /api/v1/webhooks/{id}/deliveries (openapi: listWebhookDeliveries): newest first */
 int webhooks_deliveries(struct req *rq)
 {
-	const char *params[3] = {req_param(rq, 0), is_admin(rq) ? "true" : "false",
-				 rq->principal.id};
-	PGresult *res = db_exec(rq->db, STMT_WEBHOOK_DELIVERIES, params, 3);
+	/* one header column first: whether the caller sees the webhook */
+	static const struct page_columns cols = {.body = 1, .key = 2, .id = 3};
+	struct page_request pr;
+	const char *params[6];
+	PGresult *res;
 	int rc;
 
+	if ((rc = page_request_read(rq, DELIVERY_ORDER, PAGE_KEY_TIME, &pr)))
+		return rc;
+	params[0] = pr.limit;
+	params[1] = page_after_key(&pr);
+	params[2] = page_after_id(&pr);
+	params[3] = req_param(rq, 0);
+	params[4] = is_admin(rq) ? "true" : "false";
+	params[5] = rq->principal.id;
+	res = db_exec(rq->db, STMT_WEBHOOK_DELIVERIES, params, 6);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such webhook");
-	}
-	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		rc = reply_error(rq, 404, "there is no such webhook");
+	else
+		rc = reply_page(rq, res, cols, DELIVERY_ORDER, &pr);
 	PQclear(res);
 	return rc;
 }
