@@ -6,6 +6,7 @@
 #include "http/ratelimit_http.h"
 #include "http/response.h"
 #include "http/router.h"
+#include "mail/worker.h"
 #include "util/log.h"
 #include "webhooks/worker.h"
 
@@ -74,6 +75,8 @@ struct mg_context *app_start(const struct config *cfg)
 		log_line(LOG_ERROR, "cannot start the change-feed sequencer", NULL);
 	if (cfg->webhooks_enabled && webhook_worker_start(cfg))
 		log_line(LOG_ERROR, "cannot start the webhook worker", NULL);
+	if (cfg->mail_enabled && mail_worker_start(cfg))
+		log_line(LOG_ERROR, "cannot start the mail worker", NULL);
 	return ctx;
 }
 
@@ -81,6 +84,7 @@ void app_stop(struct mg_context *ctx)
 {
 	mg_stop(ctx); /* waits for the workers: requests in flight finish */
 	webhook_worker_stop();
+	mail_worker_stop();
 	sequencer_stop();
 	pool_shutdown();
 	metrics_free();

@@ -17,10 +17,13 @@
 
 #define REFRESH_TOKEN_BYTES 32 /* 256 bits */
 
+static const char *const languages[] = {"sv", "en", NULL};
+
 static const struct field_spec register_fields[] = {
 	{"email", FIELD_STRING, FIELD_REQUIRED, 3, 254},
 	{"password", FIELD_STRING, FIELD_REQUIRED, 12, 256},
 	{"name", FIELD_STRING, FIELD_REQUIRED | FIELD_TRIM, 1, 200},
+	{"language", FIELD_STRING, 0, 2, 2, languages}, /* of the mails; sv when absent */
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -87,7 +90,7 @@ int auth_register(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
 	char name[801], hash[PASSWORD_HASH_MAX];
-	const char *params[4];
+	const char *params[5];
 	const char *email;
 	PGresult *res;
 	json_t *doc;
@@ -106,7 +109,8 @@ int auth_register(struct req *rq)
 	params[1] = fields_trimmed(rq->body, "name", name, sizeof(name));
 	params[2] = hash;
 	params[3] = rq->request_id;
-	res = db_exec(rq->db, STMT_USER_REGISTER, params, 4);
+	params[4] = fields_string(rq->body, "language");
+	res = db_exec(rq->db, STMT_USER_REGISTER, params, 5);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	PQclear(res); /* a row for a new account, none for a known address: never told apart */

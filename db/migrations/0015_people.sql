@@ -1,0 +1,334 @@
+-- migration: additive
+-- 0015_people.sql -- accounts people can keep (password change and reset, verified e-mail
+-- addresses, a profile with a language), the durable mail outbox, and the person's data
+-- under GDPR (export, erasure with pseudonyms, retention).
+
+-- The profile. Existing accounts were made before addresses were verified; they keep
+-- working as they did (their address counts as verified from its creation), new ones start
+-- unverified until the link in the verification mail is used.
+ALTER TABLE app_user
+	ADD COLUMN language text NOT NULL DEFAULT 'sv' CONSTRAINT app_user_language_check
+		CHECK (language IN ('sv', 'en')),
+	ADD COLUMN email_verified_at timestamptz,
+	ADD COLUMN notify_reminders boolean NOT NULL DEFAULT true,
+	ADD COLUMN erased_at timestamptz;
+UPDATE app_user SET email_verified_at = created_at;
+
+-- Single-use tokens mailed to a person: verify an address (valid 7 days) or reset the
+-- password (valid 1 hour). Only the SHA-256 of the token is kept; the token itself travels
+-- in the mail (and in the outbox row until the mail is sent, see mail_sent).
+CREATE TABLE account_token (
+	token_hash  bytea PRIMARY KEY,
+	user_id     uuid NOT NULL REFERENCES app_user (id),
+	purpose     text NOT NULL CHECK (purpose IN ('verify_email', 'password_reset')),
+	email       text NOT NULL,  -- the address the token was mailed to
+	created_at  timestamptz NOT NULL DEFAULT now(),
+	expires_at  timestamptz NOT NULL,
+	used_at     timestamptz
+);
+CREATE INDEX account_token_user_idx ON account_token (user_id, purpose, created_at);
+
+-- The mail outbox: rows are written in the transaction of the change that causes the mail
+-- and delivered by each service process's mail worker (service/src/mail/worker.c). kind and
+-- data are rendered in the person's language at delivery (service/src/mail/templates.c).
+CREATE TABLE mail_outbox (
+	id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	kind            text NOT NULL,
+	user_id         uuid REFERENCES app_user (id),
+	to_address      text NOT NULL,
+	to_name         text,
+	language        text NOT NULL CHECK (language IN ('sv', 'en')),
+	data            jsonb NOT NULL DEFAULT '{}',
+	status          text NOT NULL DEFAULT 'pending'
+	                  CHECK (status IN ('pending', 'sent', 'failed')),
+	attempts        integer NOT NULL DEFAULT 0,
+	-- the next try; while a worker holds the row it is the end of that worker's lease
+	next_attempt_at timestamptz NOT NULL DEFAULT now(),
+	lease_id        uuid,
+	last_error      text,
+	created_at      timestamptz NOT NULL DEFAULT now(),
+	sent_at         timestamptz
+);
+CREATE INDEX mail_outbox_due_idx ON mail_outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX mail_outbox_user_idx ON mail_outbox (user_id, created_at);
+
+-- A new token for u: returns the token (64 hex digits from two version-4 UUIDs, whose 244
+-- random bits come from the server's strong random source) and keeps only its hash.
+CREATE FUNCTION account_token_new(p_user uuid, p_purpose text, p_email text, p_valid interval)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	t text := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
+BEGIN
+	INSERT INTO account_token (token_hash, user_id, purpose, email, expires_at)
+	VALUES (sha256(convert_to(t, 'UTF8')), p_user, p_purpose, p_email, now() + p_valid);
+	RETURN t;
+END $$;
+
+-- Queues one mail to a person, in their language, unless the account is erased.
+CREATE FUNCTION mail_enqueue(p_kind text, p_user uuid, p_data jsonb) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO mail_outbox (kind, user_id, to_address, to_name, language, data)
+	SELECT p_kind, u.id, u.email, u.name, u.language, coalesce(p_data, '{}')
+	FROM app_user u WHERE u.id = p_user AND u.erased_at IS NULL;
+$$;
+
+-- The verification mail for u's current address; earlier unused links stop working.
+CREATE FUNCTION account_mail_verify(p_user uuid) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	u app_user;
+BEGIN
+	SELECT * INTO u FROM app_user WHERE id = p_user;
+	UPDATE account_token SET used_at = now()
+	WHERE user_id = p_user AND purpose = 'verify_email' AND used_at IS NULL;
+	PERFORM mail_enqueue('verify_email', p_user, jsonb_build_object('token',
+		account_token_new(p_user, 'verify_email', u.email, interval '7 days')));
+END $$;
+
+-- Registration now mails the verification link, in the language asked for.
+CREATE FUNCTION api.user_register(p_email text, p_name text, p_hash text, p_request_id text,
+	p_language text)
+RETURNS TABLE (id uuid, version integer, body text) LANGUAGE plpgsql AS $$
+DECLARE
+	u app_user;
+BEGIN
+	INSERT INTO app_user (email, name, password_hash, language)
+	VALUES (p_email, btrim(p_name), p_hash, coalesce(p_language, 'sv'))
+	ON CONFLICT DO NOTHING RETURNING * INTO u;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	PERFORM audit_write('user', u.id, 'register', 'user', u.id, NULL, api.user_json(u),
+		p_request_id);
+	PERFORM account_mail_verify(u.id);
+	RETURN QUERY SELECT u.id, u.version, api.user_json(u)::text;
+END $$;
+
+-- The account part of /me: what the person may change about themselves.
+CREATE FUNCTION api.account_json(u app_user) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('language', u.language,
+		'email_verified', u.email_verified_at IS NOT NULL,
+		'notifications', jsonb_build_object('reminders', u.notify_reminders));
+$$;
+
+CREATE FUNCTION api.me_full_json(p_user uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT api.me_json(u.id) || api.account_json(u) FROM app_user u WHERE u.id = p_user;
+$$;
+
+-- PATCH /me: name, email, language, notifications.reminders (a merge patch the service has
+-- checked). A new address is unverified and gets a verification mail. Write result (status,
+-- version, body, field, message).
+CREATE FUNCTION api.me_patch(p_user uuid, p_version integer, p jsonb, p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	old app_user;
+	new app_user;
+BEGIN
+	SELECT * INTO old FROM app_user u WHERE u.id = p_user AND u.erased_at IS NULL FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text, 'there is no such user';
+		RETURN;
+	END IF;
+	IF p_version IS NOT NULL AND old.version <> p_version THEN
+		RETURN QUERY SELECT 412, NULL::integer, NULL::text, NULL::text,
+			'your account changed since you read it; read it again';
+		RETURN;
+	END IF;
+	new := old;
+	new.name := coalesce(btrim(p->>'name'), old.name);
+	new.email := coalesce(p->>'email', old.email);
+	new.language := coalesce(p->>'language', old.language);
+	new.notify_reminders := coalesce((p->'notifications'->>'reminders')::boolean,
+		old.notify_reminders);
+	IF (new.name, new.email, new.language, new.notify_reminders)
+	   IS NOT DISTINCT FROM (old.name, old.email, old.language, old.notify_reminders) THEN
+		RETURN QUERY SELECT 200, old.version, api.me_full_json(p_user)::text, NULL::text,
+			NULL::text;
+		RETURN;
+	END IF;
+	UPDATE app_user u SET name = new.name, email = new.email, language = new.language,
+		notify_reminders = new.notify_reminders,
+		email_verified_at = CASE WHEN lower(new.email) = lower(old.email)
+			THEN u.email_verified_at END,
+		version = u.version + 1, updated_at = now()
+	WHERE u.id = p_user RETURNING * INTO new;
+	PERFORM audit_write('user', p_user, 'update', 'user', p_user,
+		api.user_json(old) || api.account_json(old), api.user_json(new) || api.account_json(new),
+		p_request_id);
+	IF lower(new.email) <> lower(old.email) THEN
+		PERFORM account_mail_verify(p_user);
+	END IF;
+	RETURN QUERY SELECT 200, new.version, api.me_full_json(p_user)::text, NULL::text, NULL::text;
+END $$;
+
+-- POST /me/email-verification: the verification mail again (204; 409 when verified).
+CREATE FUNCTION api.email_verification_resend(p_user uuid) RETURNS integer
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM 1 FROM app_user WHERE id = p_user AND email_verified_at IS NULL FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN 409;
+	END IF;
+	-- at most 5 a day: the rest are quietly not sent
+	IF (SELECT count(*) FROM account_token WHERE user_id = p_user AND purpose = 'verify_email'
+	    AND created_at > now() - interval '1 day') < 5 THEN
+		PERFORM account_mail_verify(p_user);
+	END IF;
+	RETURN 204;
+END $$;
+
+-- POST /auth/verify-email: 204, or 400 when the token is unknown, used, expired, or the
+-- address changed since it was mailed.
+CREATE FUNCTION api.email_verify(p_token text, p_request_id text) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+	t account_token;
+	old app_user;
+	new app_user;
+BEGIN
+	SELECT * INTO t FROM account_token WHERE token_hash = sha256(convert_to(p_token, 'UTF8'))
+		AND purpose = 'verify_email' FOR UPDATE;
+	IF NOT FOUND OR t.used_at IS NOT NULL OR t.expires_at <= now() THEN
+		RETURN 400;
+	END IF;
+	SELECT * INTO old FROM app_user WHERE id = t.user_id FOR UPDATE;
+	IF lower(old.email) <> lower(t.email) OR old.erased_at IS NOT NULL THEN
+		RETURN 400;
+	END IF;
+	UPDATE account_token SET used_at = now() WHERE token_hash = t.token_hash;
+	UPDATE app_user SET email_verified_at = now() WHERE id = t.user_id RETURNING * INTO new;
+	IF old.email_verified_at IS NULL THEN
+		PERFORM audit_write('user', t.user_id, 'verify_email', 'user', t.user_id,
+			api.user_json(old) || api.account_json(old),
+			api.user_json(new) || api.account_json(new), p_request_id);
+	END IF;
+	RETURN 204;
+END $$;
+
+-- POST /auth/password-reset: always "accepted". A mail is queued only for an existing,
+-- usable account, and at most 3 an hour per account (the rest are quietly dropped).
+CREATE FUNCTION api.password_reset_request(p_email text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	u app_user;
+BEGIN
+	SELECT * INTO u FROM app_user WHERE lower(email) = lower(p_email)
+		AND NOT disabled AND erased_at IS NULL FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	IF (SELECT count(*) FROM account_token WHERE user_id = u.id AND purpose = 'password_reset'
+	    AND created_at > now() - interval '1 hour') >= 3 THEN
+		RETURN;
+	END IF;
+	PERFORM mail_enqueue('password_reset', u.id, jsonb_build_object('token',
+		account_token_new(u.id, 'password_reset', u.email, interval '1 hour')));
+END $$;
+
+-- A new password for u: every session ends except the refresh-token family of
+-- p_keep_refresh (the session that made the change, when known), and a mail says so.
+CREATE FUNCTION account_password_set(p_user uuid, p_hash text, p_keep_refresh text,
+	p_action text, p_request_id text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	keep uuid;
+BEGIN
+	SELECT family_id INTO keep FROM refresh_token WHERE user_id = p_user
+		AND token_hash = sha256(convert_to(coalesce(p_keep_refresh, ''), 'UTF8'));
+	UPDATE app_user SET password_hash = p_hash, version = version + 1, updated_at = now()
+	WHERE id = p_user;
+	UPDATE refresh_token SET revoked_at = now() WHERE user_id = p_user AND revoked_at IS NULL
+		AND family_id IS DISTINCT FROM keep;
+	UPDATE account_token SET used_at = now()
+	WHERE user_id = p_user AND purpose = 'password_reset' AND used_at IS NULL;
+	PERFORM audit_write('user', p_user, p_action, 'user', p_user, NULL, NULL, p_request_id);
+	PERFORM mail_enqueue('password_changed', p_user, '{}');
+END $$;
+
+-- POST /auth/password-reset/confirm: 204, or 400 for a token that is unknown, used, expired
+-- or mailed to an address the account no longer has. Using the link also proves the
+-- address, so it counts as verified.
+CREATE FUNCTION api.password_reset_confirm(p_token text, p_hash text, p_request_id text)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	t account_token;
+	u app_user;
+BEGIN
+	SELECT * INTO t FROM account_token WHERE token_hash = sha256(convert_to(p_token, 'UTF8'))
+		AND purpose = 'password_reset' FOR UPDATE;
+	IF NOT FOUND OR t.used_at IS NOT NULL OR t.expires_at <= now() THEN
+		RETURN 400;
+	END IF;
+	SELECT * INTO u FROM app_user WHERE id = t.user_id FOR UPDATE;
+	IF lower(u.email) <> lower(t.email) OR u.disabled OR u.erased_at IS NOT NULL THEN
+		RETURN 400;
+	END IF;
+	UPDATE account_token SET used_at = now() WHERE token_hash = t.token_hash;
+	UPDATE app_user SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = u.id;
+	PERFORM account_password_set(u.id, p_hash, NULL, 'password_reset', p_request_id);
+	RETURN 204;
+END $$;
+
+-- POST /me/password (the service has verified the current password): 204.
+CREATE FUNCTION api.password_change(p_user uuid, p_hash text, p_keep_refresh text,
+	p_request_id text) RETURNS integer LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM 1 FROM app_user WHERE id = p_user AND erased_at IS NULL FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN 404;
+	END IF;
+	PERFORM account_password_set(p_user, p_hash, p_keep_refresh, 'password_change',
+		p_request_id);
+	RETURN 204;
+END $$;
+
+-- An organisation is submitted for verification when a member registers it; only a person
+-- whose address is verified may do that (the secretariat and clients are not asked).
+CREATE FUNCTION api.organisation_create_checked(p_body jsonb, p_caller_kind text,
+	p_user_id uuid, p_actor_type text, p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF p_caller_kind = 'member' AND NOT EXISTS (SELECT 1 FROM app_user u
+	   WHERE u.id = p_user_id AND u.email_verified_at IS NOT NULL) THEN
+		RETURN QUERY SELECT 403, NULL::integer, NULL::text, NULL::text,
+			'verify your e-mail address before you register an organisation';
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT * FROM api.organisation_create(p_body, p_caller_kind, p_user_id,
+		p_actor_type, p_request_id);
+END $$;
+
+-- The mail worker's claim: up to p_limit due mails, each leased to this worker for
+-- p_lease_seconds (longer than one SMTP exchange may take). SKIP LOCKED lets two processes
+-- claim side by side without ever taking the same row; a lease that runs out (a process
+-- that died mid-delivery) makes the mail due again.
+CREATE FUNCTION api.mail_claim(p_limit integer, p_lease_seconds integer)
+RETURNS TABLE (id uuid, lease_id uuid, kind text, to_address text, to_name text,
+	language text, data text, created_at text)
+LANGUAGE sql AS $$
+	WITH due AS (
+		SELECT m.id FROM mail_outbox m
+		WHERE m.status = 'pending' AND m.next_attempt_at <= now()
+		ORDER BY m.next_attempt_at, m.id LIMIT p_limit FOR UPDATE SKIP LOCKED)
+	UPDATE mail_outbox m SET lease_id = gen_random_uuid(), attempts = m.attempts + 1,
+		next_attempt_at = now() + make_interval(secs => p_lease_seconds)
+	FROM due WHERE m.id = due.id
+	RETURNING m.id, m.lease_id, m.kind, m.to_address, m.to_name, m.language, m.data::text,
+		to_char(m.created_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS "+0000"');
+$$;
+
+-- The outcome of one delivery under lease p_lease (a lease that was lost changes nothing).
+-- Sent: the token (if any) leaves the row. Failed: retried after 30 s × 2^(attempts-1)
+-- (at most 6 hours; divided by p_scale in tests), given up after 10 attempts or at once when
+-- the server refused for good (p_permanent).
+CREATE FUNCTION api.mail_record(p_id uuid, p_lease uuid, p_error text, p_permanent boolean,
+	p_scale float8) RETURNS void LANGUAGE sql AS $$
+	UPDATE mail_outbox m SET
+		status = CASE WHEN p_error IS NULL THEN 'sent'
+			WHEN p_permanent OR m.attempts >= 10 THEN 'failed' ELSE 'pending' END,
+		sent_at = CASE WHEN p_error IS NULL THEN now() END,
+		data = CASE WHEN p_error IS NULL THEN m.data - 'token' ELSE m.data END,
+		last_error = left(p_error, 500), lease_id = NULL,
+		next_attempt_at = now() + make_interval(secs =>
+			least(30 * 2 ^ least(m.attempts - 1, 20), 21600) / greatest(p_scale, 1))
+	WHERE m.id = p_id AND m.lease_id = p_lease;
+$$;
