@@ -11,7 +11,11 @@ ALTER TABLE app_user
 		CHECK (language IN ('sv', 'en')),
 	ADD COLUMN email_verified_at timestamptz,
 	ADD COLUMN notify_reminders boolean NOT NULL DEFAULT true,
-	ADD COLUMN erased_at timestamptz;
+	ADD COLUMN erased_at timestamptz,
+	-- "raderad person <pseudonym>" replaces the name of an erased person in the records that
+	-- stay (the audit log, signatory names); stable, so one person's entries still belong
+	-- together, and unrelated to anything else about them
+	ADD COLUMN pseudonym text UNIQUE;
 UPDATE app_user SET email_verified_at = created_at;
 
 -- Single-use tokens mailed to a person: verify an address (valid 7 days) or reset the
@@ -332,3 +336,153 @@ CREATE FUNCTION api.mail_record(p_id uuid, p_lease uuid, p_error text, p_permane
 			least(30 * 2 ^ least(m.attempts - 1, 20), 21600) / greatest(p_scale, 1))
 	WHERE m.id = p_id AND m.lease_id = p_lease;
 $$;
+
+-- GDPR: right of access. Everything held about a person, as one JSON document: the account,
+-- the organisations they act for, registrations they made, endorsements they signed, the
+-- audit entries naming them (as actor or as the entity; the newest 10,000), and the mails.
+CREATE FUNCTION api.me_export(p_user uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object(
+		'exported_at', api.ts(now()),
+		'account', api.user_json(u) || api.account_json(u),
+		'organisations', api.me_json(u.id)->'organisations',
+		'registrations', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+				'id', r.id, 'dialogue_id', r.dialogue_id, 'dialogue_title', d.title,
+				'organisation_id', r.organisation_id, 'organisation_name', o.name,
+				'status', r.status, 'attendees', r.attendees, 'note', r.note,
+				'registered_at', api.ts(r.registered_at)) ORDER BY r.registered_at, r.id),
+				'[]'::jsonb)
+			FROM registration r JOIN dialogue d ON d.id = r.dialogue_id
+			JOIN organisation o ON o.id = r.organisation_id WHERE r.registered_by = u.id),
+		'endorsements', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+				'id', e.id, 'agreement_id', e.agreement_id,
+				'organisation_id', e.organisation_id, 'organisation_name', o.name,
+				'status', e.status, 'signatory_name', e.signatory_name,
+				'signatory_title', e.signatory_title, 'mandate', e.mandate,
+				'endorsed_at', api.ts(e.endorsed_at),
+				'withdrawn_at', api.ts(e.withdrawn_at)) ORDER BY e.endorsed_at, e.id),
+				'[]'::jsonb)
+			FROM endorsement e JOIN organisation o ON o.id = e.organisation_id
+			WHERE e.endorsed_by = u.id),
+		'audit', (SELECT coalesce(jsonb_agg(x.j ORDER BY x.id), '[]'::jsonb) FROM (
+			SELECT a.id, api.audit_json(a) AS j FROM audit a
+			WHERE a.actor_id = u.id OR (a.entity_type = 'user' AND a.entity_id = u.id)
+			ORDER BY a.id DESC LIMIT 10000) x),
+		'mails', (SELECT coalesce(jsonb_agg(jsonb_build_object('kind', m.kind,
+				'to', m.to_address, 'status', m.status, 'created_at', api.ts(m.created_at),
+				'sent_at', api.ts(m.sent_at)) ORDER BY m.created_at, m.id), '[]'::jsonb)
+			FROM mail_outbox m WHERE m.user_id = u.id))
+	FROM app_user u WHERE u.id = p_user AND u.erased_at IS NULL;
+$$;
+
+-- The audit log stays append-only, with one exception: erasing a person may rewrite the
+-- names and addresses in the entries about them (api.user_erase sets idekom.erasing for its
+-- own transaction). The entries themselves, their actions, times and ids, stay as they were.
+CREATE OR REPLACE FUNCTION audit_forbid_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'UPDATE' AND current_setting('idekom.erasing', true) = 'on'
+	   AND (NEW.id, NEW.occurred_at, NEW.actor_type, NEW.actor_id, NEW.action, NEW.entity_type,
+		NEW.entity_id, NEW.request_id) IS NOT DISTINCT FROM (OLD.id, OLD.occurred_at,
+		OLD.actor_type, OLD.actor_id, OLD.action, OLD.entity_type, OLD.entity_id,
+		OLD.request_id) THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION 'the audit log is append-only' USING ERRCODE = 'insufficient_privilege';
+END $$;
+
+-- Replaces the JSON strings old_name and old_email by the pseudonym in one snapshot.
+CREATE FUNCTION audit_pseudonymise(j jsonb, p_name text, p_email text, p_pseudonym text)
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN j IS NULL THEN NULL ELSE
+		replace(replace(j::text, to_jsonb(p_email)::text, to_jsonb(p_pseudonym)::text),
+			to_jsonb(p_name)::text, to_jsonb(p_pseudonym)::text)::jsonb END;
+$$;
+
+-- GDPR: right to erasure (DELETE /me, DELETE /users/{id}). The account stays as a row that
+-- the records point at, without anything personal: name "raderad person <pseudonym>", an
+-- address that cannot receive mail, no password, disabled, every session revoked, no
+-- longer anyone's representative. Endorsements they signed keep their organisation and
+-- dates, with the pseudonym as signatory; audit entries keep their actor id, with the
+-- pseudonym for the name and in the snapshots. Refused (409) while they are an
+-- organisation's only signatory, and for the last admin. Status 204, 404 or 409 + message.
+CREATE FUNCTION api.user_erase(p_id uuid, p_actor_type text, p_actor_id uuid,
+	p_request_id text) RETURNS TABLE (status integer, message text) LANGUAGE plpgsql AS $$
+DECLARE
+	u app_user;
+	pseud text := 'raderad person ' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 10);
+	pseud_email text;
+	sole text;
+BEGIN
+	SELECT * INTO u FROM app_user WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND OR u.erased_at IS NOT NULL THEN
+		RETURN QUERY SELECT 404, 'there is no such user'::text;
+		RETURN;
+	END IF;
+	-- the last admin: counted under a lock on every admin row, so two cannot both go
+	PERFORM 1 FROM app_user WHERE role = 'admin' AND erased_at IS NULL FOR UPDATE;
+	IF u.role = 'admin' AND NOT u.disabled AND (SELECT count(*) FROM app_user
+	   WHERE role = 'admin' AND NOT disabled AND erased_at IS NULL) <= 1 THEN
+		RETURN QUERY SELECT 409, 'the last admin cannot be erased; make another admin first'::text;
+		RETURN;
+	END IF;
+	SELECT o.name INTO sole FROM representative r JOIN organisation o ON o.id = r.organisation_id
+	WHERE r.user_id = p_id AND r.role = 'signatory' AND NOT EXISTS (SELECT 1 FROM
+		representative x WHERE x.organisation_id = r.organisation_id AND x.user_id <> p_id
+		AND x.role = 'signatory')
+	ORDER BY o.name LIMIT 1 FOR SHARE OF r;
+	IF FOUND THEN
+		RETURN QUERY SELECT 409, ('the only signatory of ' || sole
+			|| ' cannot be erased; make someone else its signatory first')::text;
+		RETURN;
+	END IF;
+	pseud_email := replace(pseud, ' ', '-') || '@raderad.invalid';
+	PERFORM set_config('idekom.erasing', 'on', true);
+	UPDATE audit a SET actor_name = CASE WHEN a.actor_id = p_id THEN pseud ELSE a.actor_name END,
+		before = audit_pseudonymise(a.before, u.name, u.email, pseud),
+		after = audit_pseudonymise(a.after, u.name, u.email, pseud)
+	WHERE a.actor_id = p_id OR a.entity_id = p_id
+	   OR a.before::text LIKE '%' || p_id::text || '%' OR a.after::text LIKE '%' || p_id::text || '%';
+	PERFORM set_config('idekom.erasing', 'off', true);
+	UPDATE endorsement SET signatory_name = pseud WHERE endorsed_by = p_id;
+	DELETE FROM representative WHERE user_id = p_id;
+	UPDATE refresh_token SET revoked_at = now() WHERE user_id = p_id AND revoked_at IS NULL;
+	DELETE FROM account_token WHERE user_id = p_id;
+	DELETE FROM login_failure WHERE email = lower(u.email);
+	UPDATE mail_outbox m SET to_address = pseud_email, to_name = NULL, data = '{}',
+		status = CASE WHEN m.status = 'pending' THEN 'failed' ELSE m.status END,
+		last_error = CASE WHEN m.status = 'pending' THEN 'the person was erased'
+			ELSE m.last_error END
+	WHERE m.user_id = p_id;
+	UPDATE app_user a SET name = pseud, email = pseud_email, password_hash = '!erased',
+		disabled = true, erased_at = now(), pseudonym = pseud, email_verified_at = NULL,
+		notify_reminders = false, version = a.version + 1, updated_at = now()
+	WHERE a.id = p_id;
+	PERFORM audit_write(p_actor_type, p_actor_id, 'erase', 'user', p_id, NULL, jsonb_build_object('name', pseud), p_request_id);
+	RETURN QUERY SELECT 204, NULL::text;
+END $$;
+
+-- GDPR: retention. What is kept only as long as it serves its purpose is pruned by a job
+-- inside every service process (service/src/db/retention.c, hourly and at start):
+--   failed logins           1 day   (they count for 15 minutes)
+--   refresh tokens          30 days after they were spent, revoked or expired
+--   mailed tokens           7 days after they were used or expired
+--   mails                   90 days after they were sent or given up
+-- The audit log, registrations and endorsements are the record and are never pruned.
+-- Returns how many rows went.
+CREATE FUNCTION api.retention_prune() RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	n integer := 0;
+	k integer;
+BEGIN
+	DELETE FROM login_failure WHERE at < now() - interval '1 day';
+	GET DIAGNOSTICS k = ROW_COUNT; n := n + k;
+	DELETE FROM refresh_token WHERE least(coalesce(spent_at, 'infinity'),
+		coalesce(revoked_at, 'infinity'), expires_at) < now() - interval '30 days';
+	GET DIAGNOSTICS k = ROW_COUNT; n := n + k;
+	DELETE FROM account_token WHERE least(coalesce(used_at, 'infinity'), expires_at)
+		< now() - interval '7 days';
+	GET DIAGNOSTICS k = ROW_COUNT; n := n + k;
+	DELETE FROM mail_outbox WHERE status <> 'pending'
+		AND coalesce(sent_at, next_attempt_at) < now() - interval '90 days';
+	GET DIAGNOSTICS k = ROW_COUNT; n := n + k;
+	RETURN n;
+END $$;

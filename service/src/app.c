@@ -1,6 +1,7 @@
 /* app.c -- see app.h */
 #include "app.h"
 #include "db/pool.h"
+#include "db/retention.h"
 #include "feed/sequencer.h"
 #include "http/metrics.h"
 #include "http/ratelimit_http.h"
@@ -77,6 +78,8 @@ struct mg_context *app_start(const struct config *cfg)
 		log_line(LOG_ERROR, "cannot start the webhook worker", NULL);
 	if (cfg->mail_enabled && mail_worker_start(cfg))
 		log_line(LOG_ERROR, "cannot start the mail worker", NULL);
+	if (retention_start(cfg))
+		log_line(LOG_ERROR, "cannot start the retention job", NULL);
 	return ctx;
 }
 
@@ -85,6 +88,7 @@ void app_stop(struct mg_context *ctx)
 	mg_stop(ctx); /* waits for the workers: requests in flight finish */
 	webhook_worker_stop();
 	mail_worker_stop();
+	retention_stop();
 	sequencer_stop();
 	pool_shutdown();
 	metrics_free();

@@ -101,6 +101,12 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_EMAIL_VERIFY] = {"email_verify", 2, "SELECT api.email_verify($1, $2)"},
 	[STMT_EMAIL_VERIFICATION_RESEND] = {"email_verification_resend", 1,
 					    "SELECT api.email_verification_resend($1::uuid)"},
+	[STMT_ME_EXPORT] = {"me_export", 1, "SELECT api.me_export($1::uuid)::text"},
+	/* $1 the person, $2/$3 the actor's type and id, $4 request id */
+	[STMT_USER_ERASE] = {"user_erase", 4,
+			     "SELECT status, NULL::int AS version, NULL::text AS id, NULL::text AS "
+			     "body, NULL::text AS field, message FROM api.user_erase($1::uuid, $2, "
+			     "$3::uuid, $4)"},
 	[STMT_USER_GET] = {"user_get", 1,
 			   "SELECT u.version, api.user_json(u)::text FROM app_user u "
 			   "WHERE u.id = $1::uuid"},

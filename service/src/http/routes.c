@@ -35,10 +35,13 @@ const struct route routes[] = {
 	{"POST", "/api/v1/me/password", me_password, ROUTE_PEOPLE | B, NULL, "changePassword"},
 	{"POST", "/api/v1/me/email-verification", me_email_verification, ROUTE_PEOPLE, NULL,
 	 "resendEmailVerification"},
+	{"GET", "/api/v1/me/export", me_export, ROUTE_PEOPLE, NULL, "exportMe"},
+	{"DELETE", "/api/v1/me", me_delete, ROUTE_PEOPLE, NULL, "deleteMe"},
 
 	{"GET", "/api/v1/users", users_list, A | ROUTE_PEOPLE, NULL, "listUsers"},
 	{"GET", "/api/v1/users/{id}", users_get, A | ROUTE_PEOPLE, NULL, "getUser"},
 	{"PATCH", "/api/v1/users/{id}", users_patch, A | ROUTE_PEOPLE | B | M, NULL, "patchUser"},
+	{"DELETE", "/api/v1/users/{id}", users_delete, A | ROUTE_PEOPLE, NULL, "deleteUser"},
 
 	{"POST", "/api/v1/clients", clients_create, A | ROUTE_PEOPLE | B, NULL, "createClient"},
 	{"GET", "/api/v1/clients", clients_list, A | ROUTE_PEOPLE, NULL, "listClients"},
