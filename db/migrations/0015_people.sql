@@ -486,3 +486,170 @@ BEGIN
 	GET DIAGNOSTICS k = ROW_COUNT; n := n + k;
 	RETURN n;
 END $$;
+
+-- Notifications to an organisation's representatives, queued by triggers in the transaction
+-- of the change (so no writer can forget one), each in the person's own language. A meeting
+-- time is written in Göteborg's local time.
+ALTER TABLE registration ADD COLUMN reminded_at timestamptz;
+
+CREATE FUNCTION mail_local_time(t timestamptz) RETURNS text LANGUAGE sql STABLE
+RETURN to_char(t AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD HH24:MI');
+
+-- One mail of kind to every representative of organisation p_org (optional kinds only to
+-- those who have not turned them off), with the organisation's name and id added to p_data.
+CREATE FUNCTION mail_representatives(p_org uuid, p_kind text, p_data jsonb) RETURNS void
+LANGUAGE sql AS $$
+	SELECT mail_enqueue(p_kind, r.user_id, p_data || jsonb_build_object(
+		'organisation', o.name, 'organisation_id', o.id))
+	FROM representative r JOIN organisation o ON o.id = r.organisation_id
+	JOIN app_user u ON u.id = r.user_id
+	WHERE r.organisation_id = p_org AND NOT u.disabled
+	  AND (p_kind <> 'meeting_reminder' OR u.notify_reminders);
+$$;
+
+CREATE FUNCTION mail_dialogue_data(d dialogue) RETURNS jsonb LANGUAGE sql STABLE
+RETURN jsonb_build_object('dialogue', d.title, 'dialogue_id', d.id,
+	'starts_at', mail_local_time(d.starts_at),
+	'location', coalesce(d.location, d.online_url, ''));
+
+CREATE FUNCTION registration_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	d dialogue;
+BEGIN
+	SELECT * INTO d FROM dialogue WHERE id = NEW.dialogue_id;
+	IF TG_OP = 'INSERT' THEN
+		PERFORM mail_representatives(NEW.organisation_id, CASE NEW.status
+			WHEN 'waitlisted' THEN 'registration_waitlisted' ELSE 'registration_received' END,
+			mail_dialogue_data(d));
+	ELSIF OLD.status = 'waitlisted' AND NEW.status = 'registered' THEN
+		PERFORM mail_representatives(NEW.organisation_id, 'registration_seat',
+			mail_dialogue_data(d));
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER registration_notify AFTER INSERT OR UPDATE OF status ON registration
+	FOR EACH ROW EXECUTE FUNCTION registration_notify();
+
+-- A new time or place, or a cancellation: every organisation registered or waitlisted hears.
+CREATE FUNCTION dialogue_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	kind text;
+BEGIN
+	IF NEW.status = 'cancelled' AND OLD.status <> 'cancelled' THEN
+		kind := 'dialogue_cancelled';
+	ELSIF NEW.status = 'scheduled' AND (NEW.starts_at, NEW.ends_at, NEW.location, NEW.online_url)
+	      IS DISTINCT FROM (OLD.starts_at, OLD.ends_at, OLD.location, OLD.online_url) THEN
+		kind := 'dialogue_changed';
+	ELSE
+		RETURN NULL;
+	END IF;
+	PERFORM mail_representatives(r.organisation_id, kind, mail_dialogue_data(NEW))
+	FROM registration r WHERE r.dialogue_id = NEW.id AND r.status IN ('registered', 'waitlisted');
+	RETURN NULL;
+END $$;
+CREATE TRIGGER dialogue_notify AFTER UPDATE ON dialogue
+	FOR EACH ROW EXECUTE FUNCTION dialogue_notify();
+
+CREATE FUNCTION organisation_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.status IN ('verified', 'rejected') AND NEW.status IS DISTINCT FROM OLD.status THEN
+		PERFORM mail_representatives(NEW.id, 'organisation_' || NEW.status,
+			jsonb_build_object('reason', coalesce(NEW.status_reason, '')));
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER organisation_notify AFTER UPDATE OF status ON organisation
+	FOR EACH ROW EXECUTE FUNCTION organisation_notify();
+
+CREATE FUNCTION endorsement_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	kind text;
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		kind := 'endorsement_recorded';
+	ELSIF NEW.status = 'withdrawn' AND OLD.status <> 'withdrawn' THEN
+		kind := 'endorsement_withdrawn';
+	ELSIF NEW.status = 'renewal_needed' AND OLD.status <> 'renewal_needed' THEN
+		kind := 'renewal_needed';
+	ELSE
+		RETURN NULL;
+	END IF;
+	-- renewal is about the agreement now in force, the others about the endorsed one
+	PERFORM mail_representatives(NEW.organisation_id, kind, jsonb_build_object(
+		'agreement', a.title, 'agreement_id', a.id))
+	FROM agreement a WHERE a.id = CASE WHEN kind = 'renewal_needed'
+		THEN coalesce((SELECT x.id FROM agreement x WHERE x.status = 'adopted'), NEW.agreement_id)
+		ELSE NEW.agreement_id END;
+	RETURN NULL;
+END $$;
+-- deferred to the commit: when an adoption marks endorsements renewal_needed, the new
+-- agreement becomes the adopted one later in the same transaction
+CREATE CONSTRAINT TRIGGER endorsement_notify AFTER INSERT OR UPDATE OF status ON endorsement
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION endorsement_notify();
+
+-- Reminders: once per registration, for meetings starting within the next 24 hours, to the
+-- representatives who keep reminders on. Run by every process's reminder job
+-- (service/src/db/reminders.c); SKIP LOCKED lets two run side by side without doubling.
+CREATE INDEX registration_unreminded_idx ON registration (dialogue_id)
+	WHERE reminded_at IS NULL AND status = 'registered';
+CREATE FUNCTION api.meeting_reminders() RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	n integer := 0;
+	r record;
+BEGIN
+	FOR r IN SELECT x.id, x.organisation_id, d AS dl FROM registration x
+		JOIN dialogue d ON d.id = x.dialogue_id
+		WHERE x.status = 'registered' AND x.reminded_at IS NULL AND d.status = 'scheduled'
+		  AND d.starts_at > now() AND d.starts_at <= now() + interval '24 hours'
+		FOR UPDATE OF x SKIP LOCKED LOOP
+		UPDATE registration SET reminded_at = now() WHERE id = r.id;
+		PERFORM mail_representatives(r.organisation_id, 'meeting_reminder',
+			mail_dialogue_data(r.dl));
+		n := n + 1;
+	END LOOP;
+	RETURN n;
+END $$;
+
+-- The change feed and the webhooks also carry registrations and representatives, so that
+-- city systems can follow them (asked for by type: GET /changes?types=registration,...).
+-- Widening the two CHECK lists keeps every existing row and binary valid.
+ALTER TABLE change_event DROP CONSTRAINT change_event_type_check;
+ALTER TABLE change_event ADD CONSTRAINT change_event_type_check CHECK (type IN ('organisation',
+	'endorsement', 'dialogue', 'agreement', 'registration', 'representative')) NOT VALID;
+ALTER TABLE change_event VALIDATE CONSTRAINT change_event_type_check;
+ALTER TABLE webhook DROP CONSTRAINT webhook_types_check;
+ALTER TABLE webhook ADD CONSTRAINT webhook_types_check CHECK (cardinality(types) >= 1
+	AND types <@ ARRAY['organisation', 'endorsement', 'dialogue', 'agreement', 'registration',
+		'representative']) NOT VALID;
+ALTER TABLE webhook VALIDATE CONSTRAINT webhook_types_check;
+
+-- A registration as the public list shows it, with its id and dialogue (no note, no person).
+CREATE FUNCTION registration_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM change_emit('registration', CASE
+		WHEN TG_OP = 'INSERT' THEN 'create'
+		WHEN NEW.status = 'cancelled' AND OLD.status <> 'cancelled' THEN 'cancel'
+		ELSE 'update' END, NEW.id,
+		jsonb_build_object('id', NEW.id, 'dialogue_id', NEW.dialogue_id)
+			|| api.registration_json(NEW, false));
+	RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER registration_changed
+	AFTER INSERT OR UPDATE OF status, attendees, attended ON registration
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION registration_changed();
+
+-- Who acts for an organisation: the organisation is the entity; the person appears only by
+-- id (a city system that needs names asks the API with its own rights).
+CREATE FUNCTION representative_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	r representative := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+BEGIN
+	PERFORM change_emit('representative', CASE TG_OP WHEN 'INSERT' THEN 'create'
+		WHEN 'UPDATE' THEN 'update' ELSE 'remove' END, r.organisation_id,
+		jsonb_build_object('organisation_id', r.organisation_id, 'user_id', r.user_id,
+			'role', r.role, 'since', api.ts(r.created_at)));
+	RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER representative_changed AFTER INSERT OR UPDATE OR DELETE
+	ON representative DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+	EXECUTE FUNCTION representative_changed();

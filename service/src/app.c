@@ -1,6 +1,7 @@
 /* app.c -- see app.h */
 #include "app.h"
 #include "db/pool.h"
+#include "db/reminders.h"
 #include "db/retention.h"
 #include "feed/sequencer.h"
 #include "http/metrics.h"
@@ -80,6 +81,8 @@ struct mg_context *app_start(const struct config *cfg)
 		log_line(LOG_ERROR, "cannot start the mail worker", NULL);
 	if (retention_start(cfg))
 		log_line(LOG_ERROR, "cannot start the retention job", NULL);
+	if (cfg->mail_enabled && reminders_start(cfg))
+		log_line(LOG_ERROR, "cannot start the meeting reminders", NULL);
 	return ctx;
 }
 
@@ -89,6 +92,7 @@ void app_stop(struct mg_context *ctx)
 	webhook_worker_stop();
 	mail_worker_stop();
 	retention_stop();
+	reminders_stop();
 	sequencer_stop();
 	pool_shutdown();
 	metrics_free();
