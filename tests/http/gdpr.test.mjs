@@ -69,7 +69,7 @@ describe('right of access: GET /me/export', () => {
     const actions = x.audit.map((a) => `${a.entity_type}:${a.action}`);
     for (const want of ['user:register', 'organisation:create', 'registration:create', 'endorsement:endorse']) assert.ok(actions.includes(want), `${want} in ${actions}`);
     assert.ok(x.audit.every((a) => a.actor.id === p.id || a.entity_id === p.id), 'only entries naming the person');
-    assert.deepEqual(x.mails.map((m) => m.kind), ['verify_email']);
+    assert.deepEqual(x.mails.map((m) => m.kind), ['verify_email', 'organisation_verified', 'registration_received', 'endorsement_recorded']);
     const text = JSON.stringify(x);
     for (const s of [other.email, other.id, other.orgId, other.endorsement.id]) assert.ok(!text.includes(s), `another person's ${s} is not in the export`);
     assertProblem(await api('GET', '/api/v1/me/export', {}), 401, 'anonymous');

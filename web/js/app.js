@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=5e3d4c38d1eb';
-import { BASE, session, onSession, logout } from './api.js?v=5e3d4c38d1eb';
-import { h, announce, problemBox } from './dom.js?v=5e3d4c38d1eb';
+import { initLang, t } from './i18n.js?v=12331a5c8648';
+import { BASE, session, onSession, logout } from './api.js?v=12331a5c8648';
+import { h, announce, problemBox } from './dom.js?v=12331a5c8648';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -18,6 +18,10 @@ const ROUTES = [
   ['/statistik', 'stats'],
   ['/logga-in', 'account', { mode: 'login' }],
   ['/skapa-konto', 'account', { mode: 'register' }],
+  ['/glomt-losenord', 'recover', { mode: 'forgot' }],
+  ['/aterstall-losenord', 'recover', { mode: 'reset' }],
+  ['/bekrafta-adress', 'recover', { mode: 'verify' }],
+  ['/konto', 'profile'],
   ['/mina-organisationer', 'my'],
   ['/mina-organisationer/ny', 'orgform', { mode: 'create' }],
   ['/kansli', 'admin', { tab: 'pending' }],
@@ -33,6 +37,7 @@ const ROUTES = [
   ['/kansli/logg', 'admin', { tab: 'audit' }],
   ['/tillganglighet', 'info', { page: 'a11y' }],
   ['/oppna-data', 'info', { page: 'openData' }],
+  ['/personuppgifter', 'info', { page: 'privacy' }],
 ];
 
 const main = document.getElementById('main');
@@ -75,7 +80,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=5e3d4c38d1eb`);
+    const mod = await import(`./pages/${page}.js?v=12331a5c8648`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;
@@ -142,6 +147,7 @@ function renderShell() {
     ? [
         navLink('/mina-organisationer', 'nav.my'),
         me.role === 'admin' ? navLink('/kansli', 'nav.secretariat') : null,
+        navLink('/konto', 'people.navProfile'),
         h('li', {}, h('button', { type: 'button', class: 'linklike', id: 'logout', onclick: doLogout }, t('nav.logout'))),
       ]
     : [navLink('/logga-in', 'nav.login'), navLink('/skapa-konto', 'nav.register')];
@@ -165,6 +171,7 @@ function renderShell() {
       h('ul', { class: 'footer-links' },
         h('li', {}, h('a', { href: '/tillganglighet' }, t('footer.a11y'))),
         h('li', {}, h('a', { href: '/oppna-data' }, t('footer.openData'))),
+        h('li', {}, h('a', { href: '/personuppgifter' }, t('people.footerPrivacy'))),
         h('li', {}, h('a', { href: `${BASE}/openapi.json` }, t('footer.api'))))));
   markNav(location.pathname.replace(/\/+$/, '') || '/');
 }

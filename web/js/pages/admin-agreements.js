@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=5e3d4c38d1eb';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
-import { clashBox, same } from '../clash.js?v=5e3d4c38d1eb';
-import { agreementStatus } from '../endorsements.js?v=5e3d4c38d1eb';
+import { api, qs } from '../api.js?v=12331a5c8648';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=12331a5c8648';
+import { t, fmtDate, fmtNum } from '../i18n.js?v=12331a5c8648';
+import { clashBox, same } from '../clash.js?v=12331a5c8648';
+import { agreementStatus } from '../endorsements.js?v=12331a5c8648';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, problemBox } from '../dom.js?v=5e3d4c38d1eb';
-import { t, label } from '../i18n.js?v=5e3d4c38d1eb';
+import { api, qs, vocabularies } from '../api.js?v=12331a5c8648';
+import { h, put, field, problemBox } from '../dom.js?v=12331a5c8648';
+import { t, label } from '../i18n.js?v=12331a5c8648';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

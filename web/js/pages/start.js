@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=5e3d4c38d1eb';
-import { put, h } from '../dom.js?v=5e3d4c38d1eb';
-import { t, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
-import { dialogueItem } from './dialogues.js?v=5e3d4c38d1eb';
+import { api, qs, session, vocabularies } from '../api.js?v=12331a5c8648';
+import { put, h } from '../dom.js?v=12331a5c8648';
+import { t, fmtNum } from '../i18n.js?v=12331a5c8648';
+import { dialogueItem } from './dialogues.js?v=12331a5c8648';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));
