@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=12331a5c8648';
-import { BASE, session, onSession, logout } from './api.js?v=12331a5c8648';
-import { h, announce, problemBox } from './dom.js?v=12331a5c8648';
+import { initLang, t } from './i18n.js?v=0ee5b1e704ad';
+import { BASE, session, onSession, logout } from './api.js?v=0ee5b1e704ad';
+import { h, announce, problemBox } from './dom.js?v=0ee5b1e704ad';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -80,7 +80,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=12331a5c8648`);
+    const mod = await import(`./pages/${page}.js?v=0ee5b1e704ad`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

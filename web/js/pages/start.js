@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=12331a5c8648';
-import { put, h } from '../dom.js?v=12331a5c8648';
-import { t, fmtNum } from '../i18n.js?v=12331a5c8648';
-import { dialogueItem } from './dialogues.js?v=12331a5c8648';
+import { api, qs, session, vocabularies } from '../api.js?v=0ee5b1e704ad';
+import { put, h } from '../dom.js?v=0ee5b1e704ad';
+import { t, fmtNum } from '../i18n.js?v=0ee5b1e704ad';
+import { dialogueItem } from './dialogues.js?v=0ee5b1e704ad';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));
