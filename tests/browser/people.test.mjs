@@ -154,3 +154,25 @@ test('deleting the account asks first, then signs out; the privacy page in both 
   await page.locator('main').getByText(/idekom@goteborg\.se/).waitFor();
   await context.close();
 });
+
+test('a reload keeps the person signed in (the refresh token in an HttpOnly cookie), and logging out ends it', async () => {
+  const u = await makeUser(`kvar${RUN}`);
+  const { page, context } = await open();
+  await loginTo(page, u.email, u.password, '/konto');
+  const cookies = await context.cookies();
+  const refresh = cookies.find((c) => c.name === 'idekom_refresh');
+  assert.ok(refresh && refresh.httpOnly && refresh.secure && refresh.sameSite === 'Strict' && refresh.path === '/api/v1/auth', `the refresh cookie: ${JSON.stringify(refresh)}`);
+  assert.equal(await page.evaluate(() => document.cookie.includes('idekom_refresh')), false, 'scripts cannot read it');
+  await page.reload();
+  await settled(page);
+  await page.getByRole('heading', { level: 1, name: 'Mitt konto' }).waitFor();
+  assert.match(await page.locator('.site-header').innerText(), /Inloggad som/);
+  await axe(page, 'my account after a reload');
+  await page.locator('#logout').click();
+  await page.locator('.site-header').getByRole('link', { name: 'Logga in' }).waitFor();
+  await page.reload();
+  await settled(page);
+  assert.match(await page.locator('.site-header').innerText(), /Logga in/, 'logged out stays logged out');
+  assert.equal((await context.cookies()).filter((c) => c.name.startsWith('idekom_') && c.value).length, 0, 'the cookies are gone');
+  await context.close();
+});

@@ -171,7 +171,7 @@ export async function clickLink(page, name, { exact = true } = {}) {
   await settled(page);
 }
 
-// Log in on the login page and follow ?next= to the page wanted (a reload would log out)
+// Log in on the login page and follow ?next= to the page wanted
 export async function loginTo(page, email, password, next) {
   await visit(page, `/logga-in?next=${encodeURIComponent(next)}`);
   await page.getByLabel(/^(E-postadress|E-mail address)/).fill(email);

@@ -180,7 +180,7 @@ export default {
   account: {
     loginTitle: 'Log in',
     loginLead: 'Log in to register and look after your organisation.',
-    memoryNote: 'For your security, you stay logged in only while the page is open. Reloading the page or closing the tab logs you out.',
+    memoryNote: 'You stay signed in in this browser, also when you reload the page, until you log out. Log out when you use a computer that others use too.',
     email: 'E-mail address',
     password: 'Password',
     passwordHint: 'At least 12 characters. A sentence of several words is easy to remember and hard to guess.',

@@ -201,7 +201,7 @@ export default {
   account: {
     loginTitle: 'Logga in',
     loginLead: 'Logga in för att registrera och sköta din organisation.',
-    memoryNote: 'Av säkerhetsskäl sparas inloggningen bara så länge sidan är öppen. Om du laddar om sidan eller stänger fliken blir du utloggad.',
+    memoryNote: 'Du förblir inloggad i den här webbläsaren, även om du laddar om sidan, tills du loggar ut. Logga ut när du använder en dator som andra också använder.',
     email: 'E-postadress',
     password: 'Lösenord',
     passwordHint: 'Minst 12 tecken. En mening av flera ord är lätt att minnas och svår att gissa.',

@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=0ee5b1e704ad';
-import { BASE, session, onSession, logout } from './api.js?v=0ee5b1e704ad';
-import { h, announce, problemBox } from './dom.js?v=0ee5b1e704ad';
+import { initLang, t } from './i18n.js?v=2fb6041e9e32';
+import { BASE, session, onSession, logout, resume } from './api.js?v=2fb6041e9e32';
+import { h, announce, problemBox } from './dom.js?v=2fb6041e9e32';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -80,7 +80,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=0ee5b1e704ad`);
+    const mod = await import(`./pages/${page}.js?v=2fb6041e9e32`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;
@@ -216,5 +216,6 @@ document.addEventListener('submit', () => main.querySelectorAll('.flash').forEac
 onSession(() => renderShell());
 
 await initLang();
+await resume();
 renderShell();
 await render(false);

@@ -1,8 +1,8 @@
 // An edit clash (412): someone saved a newer version while this person typed. Nothing typed is
 // lost; the box says what the other person changed and offers to save on top of it or to take
 // the saved version.
-import { h } from './dom.js?v=0ee5b1e704ad';
-import { t } from './i18n.js?v=0ee5b1e704ad';
+import { h } from './dom.js?v=2fb6041e9e32';
+import { t } from './i18n.js?v=2fb6041e9e32';
 
 export const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldMessage } from './i18n.js?v=0ee5b1e704ad';
-import { session } from './api.js?v=0ee5b1e704ad';
+import { t, getLang, fieldMessage } from './i18n.js?v=2fb6041e9e32';
+import { session } from './api.js?v=2fb6041e9e32';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

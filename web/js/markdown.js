@@ -1,6 +1,6 @@
 // Markdown, the safe path: a small subset (headings, paragraphs, lists, **strong**, *em*,
 // `code`, [links](https://…)) turned into DOM nodes. Raw HTML in the text stays text.
-import { h } from './dom.js?v=0ee5b1e704ad';
+import { h } from './dom.js?v=2fb6041e9e32';
 
 const SAFE_URL = /^(https?:\/\/|mailto:|\/(?!\/))/i;
 

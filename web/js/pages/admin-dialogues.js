@@ -1,13 +1,13 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=0ee5b1e704ad';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=0ee5b1e704ad';
-import { attendance } from './admin-attendance.js?v=0ee5b1e704ad';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=0ee5b1e704ad';
-import { clashBox, same } from '../clash.js?v=0ee5b1e704ad';
-import { when } from './dialogues.js?v=0ee5b1e704ad';
-import { currentPrinciples } from './dialogue.js?v=0ee5b1e704ad';
+import { api, qs, vocabularies } from '../api.js?v=2fb6041e9e32';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=2fb6041e9e32';
+import { attendance } from './admin-attendance.js?v=2fb6041e9e32';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=2fb6041e9e32';
+import { clashBox, same } from '../clash.js?v=2fb6041e9e32';
+import { when } from './dialogues.js?v=2fb6041e9e32';
+import { currentPrinciples } from './dialogue.js?v=2fb6041e9e32';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];

@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=0ee5b1e704ad';
-import { t } from '../i18n.js?v=0ee5b1e704ad';
+import { put, h } from '../dom.js?v=2fb6041e9e32';
+import { t } from '../i18n.js?v=2fb6041e9e32';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

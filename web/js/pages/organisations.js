@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=0ee5b1e704ad';
-import { h, put, field, problemBox } from '../dom.js?v=0ee5b1e704ad';
-import { t, label } from '../i18n.js?v=0ee5b1e704ad';
+import { api, qs, vocabularies } from '../api.js?v=2fb6041e9e32';
+import { h, put, field, problemBox } from '../dom.js?v=2fb6041e9e32';
+import { t, label } from '../i18n.js?v=2fb6041e9e32';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 
