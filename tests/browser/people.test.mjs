@@ -176,3 +176,24 @@ test('a reload keeps the person signed in (the refresh token in an HttpOnly cook
   assert.equal((await context.cookies()).filter((c) => c.name.startsWith('idekom_') && c.value).length, 0, 'the cookies are gone');
   await context.close();
 });
+
+test('switching the language keeps what was typed in the forms', async () => {
+  const u = await makeUser(`sprak${RUN}`);
+  const { page, context } = await open();
+  await loginTo(page, u.email, u.password, '/konto');
+  await page.getByLabel(/^Ditt namn/).fill('Namn under arbete');
+  await page.getByLabel('Påminnelser inför möten som min organisation är anmäld till').uncheck();
+  await page.getByLabel(/^Nuvarande lösenord/).fill('halvvägs');
+  await toEnglish(page);
+  await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+  assert.equal(await page.getByLabel(/^Your name/).inputValue(), 'Namn under arbete');
+  assert.equal(await page.getByLabel('Reminders before meetings my organisation is registered for').isChecked(), false);
+  assert.equal(await page.getByLabel(/^Current password/).inputValue(), 'halvvägs');
+  await axe(page, 'my account, typed values kept across the language switch (en)');
+  await visit(page, '/glomt-losenord');
+  await page.getByLabel(/^E-mail address/).fill('halv@adress');
+  await page.locator('#lang-switch').click();
+  await page.getByRole('heading', { level: 1, name: 'Glömt lösenordet' }).waitFor();
+  assert.equal(await page.getByLabel(/^E-postadress/).inputValue(), 'halv@adress');
+  await context.close();
+});

@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=2fb6041e9e32';
-import { BASE, session, onSession, logout, resume } from './api.js?v=2fb6041e9e32';
-import { h, announce, problemBox } from './dom.js?v=2fb6041e9e32';
+import { initLang, t } from './i18n.js?v=d65aaa655dff';
+import { BASE, session, onSession, logout, resume } from './api.js?v=d65aaa655dff';
+import { h, announce, problemBox } from './dom.js?v=d65aaa655dff';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -80,7 +80,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=2fb6041e9e32`);
+    const mod = await import(`./pages/${page}.js?v=d65aaa655dff`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;
@@ -138,9 +138,11 @@ function renderShell() {
   const other = t('site.otherLang');
   const langBtn = h('button', { type: 'button', class: 'lang', lang: other, id: 'lang-switch' }, t('site.otherLangName'));
   langBtn.addEventListener('click', async () => {
+    const typed = typedValues();
     await initLang(other);
     renderShell();
     await render(false);
+    restoreValues(typed);
     document.getElementById('lang-switch').focus();
   });
   const account = me
@@ -174,6 +176,25 @@ function renderShell() {
         h('li', {}, h('a', { href: '/personuppgifter' }, t('people.footerPrivacy'))),
         h('li', {}, h('a', { href: `${BASE}/openapi.json` }, t('footer.api'))))));
   markNav(location.pathname.replace(/\/+$/, '') || '/');
+}
+
+// What the person has typed on this page, by control id, so that switching the language
+// (which draws the page again) loses nothing
+function typedValues() {
+  const out = new Map();
+  for (const el of main.querySelectorAll('input[id], select[id], textarea[id]')) {
+    out.set(el.id, el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value);
+  }
+  return out;
+}
+
+function restoreValues(typed) {
+  for (const [id, v] of typed) {
+    const el = document.getElementById(id);
+    if (!el || !main.contains(el)) continue;
+    if (typeof v === 'boolean') el.checked = v;
+    else el.value = v;
+  }
 }
 
 async function doLogout() {

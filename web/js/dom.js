@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldMessage } from './i18n.js?v=2fb6041e9e32';
-import { session } from './api.js?v=2fb6041e9e32';
+import { t, getLang, fieldMessage } from './i18n.js?v=d65aaa655dff';
+import { session } from './api.js?v=d65aaa655dff';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=2fb6041e9e32';
-import { t, label, fmtDate } from './i18n.js?v=2fb6041e9e32';
+import { h } from './dom.js?v=d65aaa655dff';
+import { t, label, fmtDate } from './i18n.js?v=d65aaa655dff';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=2fb6041e9e32';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=2fb6041e9e32';
-import { t } from '../i18n.js?v=2fb6041e9e32';
+import { api, login } from '../api.js?v=d65aaa655dff';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=d65aaa655dff';
+import { t } from '../i18n.js?v=d65aaa655dff';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=2fb6041e9e32';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=2fb6041e9e32';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=2fb6041e9e32';
-import { clashBox, same } from '../clash.js?v=2fb6041e9e32';
-import { agreementStatus } from '../endorsements.js?v=2fb6041e9e32';
+import { api, qs } from '../api.js?v=d65aaa655dff';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=d65aaa655dff';
+import { t, fmtDate, fmtNum } from '../i18n.js?v=d65aaa655dff';
+import { clashBox, same } from '../clash.js?v=d65aaa655dff';
+import { agreementStatus } from '../endorsements.js?v=d65aaa655dff';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,8 +1,8 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
 // save for all (a PATCH per changed row), and the page stays where the person is
-import { api, apiAll } from '../api.js?v=2fb6041e9e32';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=2fb6041e9e32';
-import { t, fmtNum } from '../i18n.js?v=2fb6041e9e32';
+import { api, apiAll } from '../api.js?v=d65aaa655dff';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=d65aaa655dff';
+import { t, fmtNum } from '../i18n.js?v=d65aaa655dff';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));

@@ -1,7 +1,7 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js?v=2fb6041e9e32';
-import { h, put, field, readForm, problemBox } from '../dom.js?v=2fb6041e9e32';
-import { t, fmtDateTime } from '../i18n.js?v=2fb6041e9e32';
+import { api, qs } from '../api.js?v=d65aaa655dff';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=d65aaa655dff';
+import { t, fmtDateTime } from '../i18n.js?v=d65aaa655dff';
 
 const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'endorse', 'withdraw', 'cancel', 'adopt', 'supersede'];

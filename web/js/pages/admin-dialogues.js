@@ -1,13 +1,13 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=2fb6041e9e32';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=2fb6041e9e32';
-import { attendance } from './admin-attendance.js?v=2fb6041e9e32';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=2fb6041e9e32';
-import { clashBox, same } from '../clash.js?v=2fb6041e9e32';
-import { when } from './dialogues.js?v=2fb6041e9e32';
-import { currentPrinciples } from './dialogue.js?v=2fb6041e9e32';
+import { api, qs, vocabularies } from '../api.js?v=d65aaa655dff';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=d65aaa655dff';
+import { attendance } from './admin-attendance.js?v=d65aaa655dff';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=d65aaa655dff';
+import { clashBox, same } from '../clash.js?v=d65aaa655dff';
+import { when } from './dialogues.js?v=d65aaa655dff';
+import { currentPrinciples } from './dialogue.js?v=d65aaa655dff';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];

@@ -1,11 +1,11 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, qs, session, vocabularies, BASE } from '../api.js?v=2fb6041e9e32';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=2fb6041e9e32';
-import { spreadsheetCsv } from '../spreadsheet.js?v=2fb6041e9e32';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=2fb6041e9e32';
-import { md } from '../markdown.js?v=2fb6041e9e32';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=2fb6041e9e32';
+import { api, qs, session, vocabularies, BASE } from '../api.js?v=d65aaa655dff';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=d65aaa655dff';
+import { spreadsheetCsv } from '../spreadsheet.js?v=d65aaa655dff';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=d65aaa655dff';
+import { md } from '../markdown.js?v=d65aaa655dff';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=d65aaa655dff';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {

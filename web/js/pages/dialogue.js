@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=2fb6041e9e32';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=2fb6041e9e32';
-import { t, label, fmtNum } from '../i18n.js?v=2fb6041e9e32';
-import { md } from '../markdown.js?v=2fb6041e9e32';
-import { when, seats } from './dialogues.js?v=2fb6041e9e32';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=d65aaa655dff';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=d65aaa655dff';
+import { t, label, fmtNum } from '../i18n.js?v=d65aaa655dff';
+import { md } from '../markdown.js?v=d65aaa655dff';
+import { when, seats } from './dialogues.js?v=d65aaa655dff';
 
 export async function currentPrinciples() {
   try {

@@ -1,7 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=2fb6041e9e32';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=2fb6041e9e32';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=2fb6041e9e32';
+import { api, qs, vocabularies, absolute } from '../api.js?v=d65aaa655dff';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=d65aaa655dff';
+import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=d65aaa655dff';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

@@ -1,8 +1,8 @@
 // The accessibility statement (tillgänglighetsredogörelse), the open-data page and the
 // privacy page (personuppgifter)
-import { api, BASE } from '../api.js?v=2fb6041e9e32';
-import { h, put, problemBox } from '../dom.js?v=2fb6041e9e32';
-import { t, getLang } from '../i18n.js?v=2fb6041e9e32';
+import { api, BASE } from '../api.js?v=d65aaa655dff';
+import { h, put, problemBox } from '../dom.js?v=d65aaa655dff';
+import { t, getLang } from '../i18n.js?v=d65aaa655dff';
 
 const sec = (id, title, ...kids) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...kids);
 const list = (items) => h('ul', {}, items.map((x) => h('li', {}, x)));

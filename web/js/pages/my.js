@@ -1,8 +1,8 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason)
-import { api, loadMe } from '../api.js?v=2fb6041e9e32';
-import { h, put, needLogin, notice } from '../dom.js?v=2fb6041e9e32';
-import { t } from '../i18n.js?v=2fb6041e9e32';
+import { api, loadMe } from '../api.js?v=d65aaa655dff';
+import { h, put, needLogin, notice } from '../dom.js?v=d65aaa655dff';
+import { t } from '../i18n.js?v=d65aaa655dff';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=2fb6041e9e32';
-import { t } from '../i18n.js?v=2fb6041e9e32';
+import { put, h } from '../dom.js?v=d65aaa655dff';
+import { t } from '../i18n.js?v=d65aaa655dff';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=2fb6041e9e32';
-import { h, put, notice, problemBox } from '../dom.js?v=2fb6041e9e32';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=2fb6041e9e32';
-import { orgItem } from './organisations.js?v=2fb6041e9e32';
-import { endorsementTable } from '../endorsements.js?v=2fb6041e9e32';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=d65aaa655dff';
+import { h, put, notice, problemBox } from '../dom.js?v=d65aaa655dff';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=d65aaa655dff';
+import { orgItem } from './organisations.js?v=d65aaa655dff';
+import { endorsementTable } from '../endorsements.js?v=d65aaa655dff';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=2fb6041e9e32';
-import { h, put, field, problemBox } from '../dom.js?v=2fb6041e9e32';
-import { t, label } from '../i18n.js?v=2fb6041e9e32';
+import { api, qs, vocabularies } from '../api.js?v=d65aaa655dff';
+import { h, put, field, problemBox } from '../dom.js?v=d65aaa655dff';
+import { t, label } from '../i18n.js?v=d65aaa655dff';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

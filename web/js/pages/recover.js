@@ -1,9 +1,9 @@
 // The pages a mail links to, and the way to one: "forgotten password" (asks for the reset
 // mail), "choose a new password" (/aterstall-losenord?token=...) and "confirm your address"
 // (/bekrafta-adress?token=...). None needs a login.
-import { api, session, loadMe } from '../api.js?v=2fb6041e9e32';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=2fb6041e9e32';
-import { t } from '../i18n.js?v=2fb6041e9e32';
+import { api, session, loadMe } from '../api.js?v=d65aaa655dff';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=d65aaa655dff';
+import { t } from '../i18n.js?v=d65aaa655dff';
 
 function forgot(view, ctx) {
   const title = t('people.forgotTitle');

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=2fb6041e9e32';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=2fb6041e9e32';
-import { t, fmtDate } from '../i18n.js?v=2fb6041e9e32';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=d65aaa655dff';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=d65aaa655dff';
+import { t, fmtDate } from '../i18n.js?v=d65aaa655dff';
 
 const ROLES = ['representative', 'signatory'];
 

@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=2fb6041e9e32';
-import { put, h } from '../dom.js?v=2fb6041e9e32';
-import { t, fmtNum } from '../i18n.js?v=2fb6041e9e32';
-import { dialogueItem } from './dialogues.js?v=2fb6041e9e32';
+import { api, qs, session, vocabularies } from '../api.js?v=d65aaa655dff';
+import { put, h } from '../dom.js?v=d65aaa655dff';
+import { t, fmtNum } from '../i18n.js?v=d65aaa655dff';
+import { dialogueItem } from './dialogues.js?v=d65aaa655dff';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));

@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=2fb6041e9e32';
-import { put, h } from '../dom.js?v=2fb6041e9e32';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=2fb6041e9e32';
+import { api, vocabularies } from '../api.js?v=d65aaa655dff';
+import { put, h } from '../dom.js?v=d65aaa655dff';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=d65aaa655dff';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
