@@ -76,11 +76,18 @@ static int deliver(const struct config *cfg, PGresult *res, int i, char *error, 
 		goto out;
 	}
 	if (!cfg->smtp_url[0]) {
-		char fields[400];
+		struct buf fields = BUF_INIT;
 
 		/* development mode: the mail, link included, goes to the log (README, "Mail") */
-		snprintf(fields, sizeof(fields), "\"mail_id\":\"%s\",\"kind\":\"%.40s\"", id, kind);
-		log_line(LOG_INFO, r.text.data, fields);
+		buf_addf(&fields, "\"mail_id\":\"%s\",\"kind\":\"", id);
+		buf_add_json_escaped(&fields, kind);
+		buf_adds(&fields, "\",\"to\":\"");
+		buf_add_json_escaped(&fields, to);
+		buf_adds(&fields, "\",\"subject\":\"");
+		buf_add_json_escaped(&fields, r.subject.data);
+		buf_adds(&fields, "\"");
+		log_line(LOG_INFO, r.text.data, fields.data);
+		buf_release(&fields);
 		rc = 0;
 		goto out;
 	}
