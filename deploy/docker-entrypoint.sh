@@ -5,7 +5,7 @@
 # the same settings.
 #
 # 1. Secrets as files (Docker secrets): for each NAME in JWT_SECRET, JWT_KEYS, DATABASE_URL,
-#    METRICS_TOKEN and PGPASSWORD, NAME_FILE=/run/secrets/x exports NAME with the file's content (one trailing
+#    METRICS_TOKEN, SMTP_PASSWORD and PGPASSWORD, NAME_FILE=/run/secrets/x exports NAME with the file's content (one trailing
 #    newline removed). POSTGRES_PASSWORD_FILE (the name the postgres image uses) becomes
 #    PGPASSWORD, which libpq uses when DATABASE_URL carries no password. Setting both NAME and
 #    NAME_FILE is an error, and so is a file that cannot be read or is empty.
@@ -45,6 +45,7 @@ from_file JWT_SECRET JWT_SECRET_FILE
 from_file JWT_KEYS JWT_KEYS_FILE
 from_file DATABASE_URL DATABASE_URL_FILE
 from_file METRICS_TOKEN METRICS_TOKEN_FILE
+from_file SMTP_PASSWORD SMTP_PASSWORD_FILE
 from_file PGPASSWORD PGPASSWORD_FILE
 from_file PGPASSWORD POSTGRES_PASSWORD_FILE
 

@@ -30,6 +30,10 @@ export TRUSTED_PROXIES=127.0.0.1
 export THREADS=16 DB_POOL_SIZE=8 LOG_LEVEL=warn
 export RATE_LIMIT_READ=1000000 RATE_LIMIT_WRITE=1000000 RATE_LIMIT_AUTH=1000000
 export WEBHOOK_ALLOW_PRIVATE=1 WEBHOOK_RETRY_SCALE=100 WEBHOOK_POLL_MS=100
+# mails go to the SMTP server that tests/http/account*.test.mjs run (smtp-server) on this port
+export IDEKOM_SMTP_PORT=$((18170 + offset))
+export SMTP_URL=smtp://127.0.0.1:$IDEKOM_SMTP_PORT SMTP_TLS=none SMTP_FROM=idekom@idekom.test
+export MAIL_RETRY_SCALE=100 MAIL_POLL_MS=100 PUBLIC_BASE_URL=https://idekom.example
 export STATIC_DIR=$root/web
 export IDEKOM_SCREENSHOT_DIR=$root/.run/screenshots-dev
 export IDEKOM_JWT_KEYS=$JWT_KEYS IDEKOM_JWT_ISSUER=$JWT_ISSUER IDEKOM_JWT_AUDIENCE=$JWT_AUDIENCE

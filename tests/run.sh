@@ -106,6 +106,11 @@ export THREADS=16 DB_POOL_SIZE=8 LOG_LEVEL=warn
 export RATE_LIMIT_READ=1000000 RATE_LIMIT_WRITE=1000000 RATE_LIMIT_AUTH=1000000
 # webhooks go to receivers the tests run on 127.0.0.1; retries come 100 times sooner
 export WEBHOOK_ALLOW_PRIVATE=1 WEBHOOK_RETRY_SCALE=100 WEBHOOK_POLL_MS=100
+# mails go to the SMTP server (smtp-server) that the mail tests run on this port, in plain
+# SMTP on 127.0.0.1; retries come 100 times sooner; links point at the CORS origin
+export IDEKOM_SMTP_PORT=$((18170 + port_offset))
+export SMTP_URL=smtp://127.0.0.1:$IDEKOM_SMTP_PORT SMTP_TLS=none SMTP_FROM=idekom@idekom.test
+export MAIL_RETRY_SCALE=100 MAIL_POLL_MS=100 PUBLIC_BASE_URL=https://idekom.example
 # the service also serves the front end, for the browser tests
 export STATIC_DIR=$root/web
 # the tests write their screenshots under .run/ (ignored by git): a test run leaves the tree as

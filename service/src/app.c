@@ -1,11 +1,14 @@
 /* app.c -- see app.h */
 #include "app.h"
 #include "db/pool.h"
+#include "db/reminders.h"
+#include "db/retention.h"
 #include "feed/sequencer.h"
 #include "http/metrics.h"
 #include "http/ratelimit_http.h"
 #include "http/response.h"
 #include "http/router.h"
+#include "mail/worker.h"
 #include "util/log.h"
 #include "webhooks/worker.h"
 
@@ -74,6 +77,12 @@ struct mg_context *app_start(const struct config *cfg)
 		log_line(LOG_ERROR, "cannot start the change-feed sequencer", NULL);
 	if (cfg->webhooks_enabled && webhook_worker_start(cfg))
 		log_line(LOG_ERROR, "cannot start the webhook worker", NULL);
+	if (cfg->mail_enabled && mail_worker_start(cfg))
+		log_line(LOG_ERROR, "cannot start the mail worker", NULL);
+	if (retention_start(cfg))
+		log_line(LOG_ERROR, "cannot start the retention job", NULL);
+	if (cfg->mail_enabled && reminders_start(cfg))
+		log_line(LOG_ERROR, "cannot start the meeting reminders", NULL);
 	return ctx;
 }
 
@@ -81,6 +90,9 @@ void app_stop(struct mg_context *ctx)
 {
 	mg_stop(ctx); /* waits for the workers: requests in flight finish */
 	webhook_worker_stop();
+	mail_worker_stop();
+	retention_stop();
+	reminders_stop();
 	sequencer_stop();
 	pool_shutdown();
 	metrics_free();

@@ -152,6 +152,27 @@ static int parse_proxies(struct config *cfg, const char *spec, char *err, size_t
 	return 0;
 }
 
+/* SMTP_URL's scheme and SMTP_FROM, checked at start rather than at the first mail. */
+static int parse_smtp(struct config *cfg, const char *tls, char *err, size_t errlen)
+{
+	if (tls && *tls && strcmp(tls, "none") != 0 && strcmp(tls, "starttls") != 0) {
+		snprintf(err, errlen, "SMTP_TLS must be starttls (the default) or none");
+		return -1;
+	}
+	cfg->smtp_tls_none = tls && strcmp(tls, "none") == 0;
+	if (!cfg->smtp_url[0])
+		return 0;
+	if (strncmp(cfg->smtp_url, "smtp://", 7) != 0 && strncmp(cfg->smtp_url, "smtps://", 8) != 0) {
+		snprintf(err, errlen, "SMTP_URL must start with smtp:// or smtps://");
+		return -1;
+	}
+	if (!strchr(cfg->smtp_from, '@') || strpbrk(cfg->smtp_from, "<>\r\n \"")) {
+		snprintf(err, errlen, "SMTP_FROM must be the sender's e-mail address when SMTP_URL is set");
+		return -1;
+	}
+	return 0;
+}
+
 int config_from_env(struct config *cfg, bool require_keys, char *err, size_t errlen)
 {
 	int bad = 0;
@@ -198,6 +219,16 @@ int config_from_env(struct config *cfg, bool require_keys, char *err, size_t err
 	cfg->rate_limit_auth = env_long("RATE_LIMIT_AUTH", 10, 1, 100000000, err, errlen, &bad);
 	cfg->rate_limit_window = env_long("RATE_LIMIT_WINDOW", 60, 1, 86400, err, errlen, &bad);
 	env_str(cfg->metrics_token, sizeof(cfg->metrics_token), "METRICS_TOKEN", "");
+	env_str(cfg->smtp_url, sizeof(cfg->smtp_url), "SMTP_URL", "");
+	env_str(cfg->smtp_from, sizeof(cfg->smtp_from), "SMTP_FROM", "");
+	env_str(cfg->smtp_user, sizeof(cfg->smtp_user), "SMTP_USER", "");
+	env_str(cfg->smtp_password, sizeof(cfg->smtp_password), "SMTP_PASSWORD", "");
+	cfg->mail_retry_scale =
+		(double)env_long("MAIL_RETRY_SCALE", 1, 1, 10000, err, errlen, &bad);
+	cfg->mail_poll_ms = (int)env_long("MAIL_POLL_MS", 1000, 10, 60000, err, errlen, &bad);
+	cfg->mail_enabled = env_long("MAIL_WORKER", 1, 0, 1, err, errlen, &bad) == 1;
+	if (parse_smtp(cfg, getenv("SMTP_TLS"), err, errlen))
+		return -1;
 	if (cfg->metrics_token[0] && strlen(cfg->metrics_token) < 32) {
 		snprintf(err, errlen, "METRICS_TOKEN must be 32 bytes or more");
 		return -1;

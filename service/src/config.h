@@ -54,6 +54,14 @@ struct config {
 	long rate_limit_auth;       /* RATE_LIMIT_AUTH: /api/v1/auth/ per caller per window */
 	long rate_limit_window;     /* RATE_LIMIT_WINDOW: seconds */
 	char metrics_token[256];    /* METRICS_TOKEN: bearer token for /metrics beyond loopback */
+	char smtp_url[512];         /* SMTP_URL: smtp://host:587 or smtps://host:465; empty: mails go to the log */
+	char smtp_from[256];        /* SMTP_FROM: the sender address */
+	char smtp_user[256];        /* SMTP_USER (may be empty: no authentication) */
+	char smtp_password[256];    /* SMTP_PASSWORD (from SMTP_PASSWORD_FILE in the container) */
+	bool smtp_tls_none;         /* SMTP_TLS=none: plain smtp:// without STARTTLS (local test servers) */
+	double mail_retry_scale;    /* MAIL_RETRY_SCALE divides retry delays (tests); 1 in production */
+	int mail_poll_ms;           /* MAIL_POLL_MS: how often an idle mail worker looks for due mails */
+	bool mail_enabled;          /* MAIL_WORKER=0 turns this process's mail worker off */
 };
 
 /*

@@ -1,20 +1,27 @@
-// The organisation story: a person creates an account, registers an organisation (first with
+// The organisation story: a person creates an account, confirms the address from the mail
+// (read back from a real SMTP server), registers an organisation (first with
 // a bad organisation number), the secretariat verifies it, the public list shows it; an edit
 // clash between two editors is explained and nothing typed is lost; the signatory endorses the
 // agreement, the public register shows it, then withdraws with a reason and the register shows
 // it withdrawn.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, visit, settled, axe, confirmDialog, shot, clickLink, loginUI, orgNumber, badCheckDigit, ensureAgreement, RUN, ADMIN, PASSWORD } from './support.mjs';
+import { open, visit, settled, axe, confirmDialog, shot, clickLink, loginUI, orgNumber, badCheckDigit, ensureAgreement, RUN, ADMIN, PASSWORD, BASE } from './support.mjs';
+import { startSmtp } from '../http/mail.mjs';
 
 const person = { name: 'Sara Föreningsdotter', email: `sara-${RUN}@web.test` };
 const org = { name: `Föreningen Gröna Gården ${RUN}`, number: orgNumber() };
+after(async () => {
+  await smtp?.close();
+});
 let member; // the person's browser
 let admin;  // the secretariat's browser
 let agreement;
+let smtp;
 const newName = `Gröna Gården i Angered ${RUN}`;
 
 before(async () => {
+  smtp = await startSmtp();
   agreement = await ensureAgreement();
   member = await open();
   admin = await open();
@@ -40,6 +47,18 @@ test('a person creates an account and lands on My organisations', async () => {
   const stored = await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
   assert.ok(stored.every((k) => k === 'idekom.lang'), `storage holds ${stored}`);
   await axe(page, 'my organisations (none yet)');
+  // registering an organisation waits for a confirmed address: the page says so
+  await page.locator('main').getByText('Din e-postadress är inte bekräftad').waitFor();
+});
+
+test('the person confirms the address with the link in the mail (in a new tab)', async () => {
+  const [mail] = await smtp.waitFor(person.email);
+  assert.equal(mail.parsed.subject, 'Bekräfta din e-postadress i Idékom');
+  const link = new URL(/https:\/\/idekom\.example\/\S+/.exec(mail.parsed.text)[0]);
+  const tab = await member.context.newPage();
+  await tab.goto(BASE + link.pathname + link.search);
+  await tab.locator('main').getByText('Tack! Din e-postadress är bekräftad.').waitFor();
+  await tab.close();
 });
 
 test('registering an organisation: a bad organisation number is shown at its field, then it works', async () => {

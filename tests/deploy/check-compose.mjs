@@ -38,6 +38,8 @@ const readmePath = path.join(ROOT, 'README.md');
 // Settings the service reads that the api container does not need, and why.
 const NOT_FOR_THE_CONTAINER = {
   WEBHOOK_RETRY_SCALE: 'tests only: divides the webhook retry delays',
+  MAIL_RETRY_SCALE: 'tests only: divides the mail retry delays',
+  SMTP_PASSWORD: 'from the smtp_password secret (SMTP_PASSWORD_FILE), given in docker-compose.override.yml only when the relay needs a login (README.md, "Mail (SMTP)")',
   IDEKOM_PASSWORD: '`idekom user add` only (given on stdin or with exec -e)',
   IDEKOM_DEMO_ADMIN_FILE: '`idekom seed-demo` only (demo data is not for production)',
   STATIC_DIR: 'web (nginx) serves web/; the API serves no files',

@@ -783,11 +783,14 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
  * user (it must not tell a new address from a known one), so the user is read back by the
  * admin through the id the database holds for the address.
  */
-export async function registerUser({ email = uniqueEmail(), password = `pw-${crypto.randomBytes(9).toString('hex')}`, name = uniqueName() } = {}) {
-  const r = await api('POST', '/api/v1/auth/register', { body: { email, password, name } });
+export async function registerUser({ email = uniqueEmail(), password = `pw-${crypto.randomBytes(9).toString('hex')}`, name = uniqueName(), language, verified = true } = {}) {
+  const r = await api('POST', '/api/v1/auth/register', { body: { email, password, name, ...(language ? { language } : {}) } });
   assert.equal(r.status, 202, `register ${email}: ${r.status} ${r.text}`);
   const id = psql(`select id from app_user where lower(email) = lower(${sqlLit(email)})`);
   assert.match(id, UUID_RE, `register ${email}: no account in the database`);
+  // most tests need a person who may register an organisation; tests/http/account.test.mjs
+  // verifies addresses through the mailed link (verified: false)
+  if (verified) psql(`update app_user set email_verified_at = now() where id = ${sqlLit(id)}`);
   const { user } = await getUserAsAdmin(id);
   return { ...user, email: user.email ?? email, password, requested_email: email };
 }
@@ -1167,8 +1170,8 @@ export function isoFromNow(ms) {
 // second service process, bounded concurrency
 
 export const CHANGES = '/api/v1/changes';
-export const CHANGE_TYPES = Object.freeze(['organisation', 'endorsement', 'dialogue', 'agreement']);
-export const CHANGE_ACTIONS = Object.freeze(['create', 'update', 'verify', 'reject', 'withdraw', 'cancel', 'adopt', 'supersede']);
+export const CHANGE_TYPES = Object.freeze(['organisation', 'endorsement', 'dialogue', 'agreement', 'registration', 'representative']);
+export const CHANGE_ACTIONS = Object.freeze(['create', 'update', 'verify', 'reject', 'withdraw', 'cancel', 'adopt', 'supersede', 'remove']);
 const CHANGE_KEYS = ['action', 'data', 'entity_id', 'id', 'occurred_at', 'seq', 'type'];
 
 /** Asserts one change event has exactly the keys and value forms of docs/decisions.md. */

@@ -118,7 +118,7 @@ Test(router, allow_lists_the_methods_of_a_path)
 		char path[80];
 		char want[48];
 	} cases[] = {
-		{"/api/v1/users/" UUID, "GET, PATCH, OPTIONS"},
+		{"/api/v1/users/" UUID, "GET, PATCH, DELETE, OPTIONS"},
 		{"/api/v1/users", "GET, OPTIONS"},
 		{"/api/v1/clients", "POST, GET, OPTIONS"},
 		{"/api/v1/clients/" UUID, "GET, DELETE, OPTIONS"},

@@ -1,7 +1,11 @@
-// The one fetch wrapper for the Idékom API. Tokens live in this module's memory only
-// (never in localStorage or cookies): a reload logs the person out, by design.
+// The one fetch wrapper for the Idékom API. The access token lives in this module's memory
+// only. The refresh token lives in an HttpOnly cookie that scripts cannot read (asked for
+// with X-Idekom-Session: cookie, which is also the CSRF defence), so a reload keeps the
+// person signed in; the readable cookie idekom_session=1 only says one may be waiting. When
+// the API is on another origin, the refresh token stays in memory and a reload logs out.
 const meta = document.querySelector('meta[name="idekom-api"]');
 export const BASE = ((meta && meta.content) || '/api/v1').replace(/\/+$/, '');
+const COOKIE_SESSION = new URL(BASE, location.href).origin === location.origin;
 
 let access = null;
 let refreshToken = null;
@@ -56,8 +60,9 @@ export async function apiAll(path) {
 
 // api(path, {method, body, ifMatch, signal, auth}) → {data, etag, status, location}; throws ApiError
 export async function api(path, opts = {}) {
-  const { method = 'GET', body, ifMatch, signal, retry = true, auth = true } = opts;
+  const { method = 'GET', body, ifMatch, signal, retry = true, auth = true, session: viaCookie = false } = opts;
   const headers = { Accept: 'application/json, application/problem+json' };
+  if (viaCookie) headers['X-Idekom-Session'] = 'cookie';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (ifMatch) headers['If-Match'] = ifMatch;
   const sent = auth ? access : null; // tokens are checked even on public routes
@@ -67,7 +72,7 @@ export async function api(path, opts = {}) {
     let res;
     try {
       res = await fetch(BASE + path, {
-        method, headers, signal, credentials: 'omit',
+        method, headers, signal, credentials: viaCookie ? 'same-origin' : 'omit',
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {
@@ -94,12 +99,14 @@ export async function api(path, opts = {}) {
 
 // One refresh at a time; every request that met a 401 waits for the same one
 function refresh() {
-  if (!refreshToken) return Promise.resolve(false);
+  if (!refreshToken && !(COOKIE_SESSION && access)) return Promise.resolve(false);
   refreshing ||= (async () => {
     try {
-      const { data } = await api('/auth/refresh', { method: 'POST', body: { refresh_token: refreshToken }, auth: false });
+      const { data } = COOKIE_SESSION
+        ? await api('/auth/refresh', { method: 'POST', body: {}, auth: false, session: true })
+        : await api('/auth/refresh', { method: 'POST', body: { refresh_token: refreshToken }, auth: false });
       access = data.access_token;
-      refreshToken = data.refresh_token;
+      refreshToken = data.refresh_token || null;
       return true;
     } catch {
       clear();
@@ -140,16 +147,29 @@ export async function loadMe() {
 }
 
 export async function login(email, password) {
-  const { data } = await api('/auth/login', { method: 'POST', body: { email, password }, auth: false });
+  const { data } = await api('/auth/login', { method: 'POST', body: { email, password }, auth: false, session: COOKIE_SESSION });
   access = data.access_token;
-  refreshToken = data.refresh_token;
+  refreshToken = data.refresh_token || null;
   return loadMe();
+}
+
+// After a reload: the session of the cookie, if the readable hint says there may be one
+export async function resume() {
+  if (!COOKIE_SESSION || !/(^|;\s*)idekom_session=1(;|$)/.test(document.cookie)) return null;
+  try {
+    const { data } = await api('/auth/refresh', { method: 'POST', body: {}, auth: false, session: true });
+    access = data.access_token;
+    return await loadMe();
+  } catch {
+    return null; // expired or revoked: the server has cleared the cookies
+  }
 }
 
 export async function logout() {
   const rt = refreshToken;
   try {
-    if (rt) await api('/auth/logout', { method: 'POST', body: { refresh_token: rt }, auth: false });
+    if (COOKIE_SESSION) await api('/auth/logout', { method: 'POST', body: {}, auth: false, session: true });
+    else if (rt) await api('/auth/logout', { method: 'POST', body: { refresh_token: rt }, auth: false });
   } catch { /* the session ends here in any case */ }
   clear();
 }

@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=be6a7cbc9bc0';
-import { BASE, session, onSession, logout } from './api.js?v=be6a7cbc9bc0';
-import { h, announce, problemBox } from './dom.js?v=be6a7cbc9bc0';
+import { initLang, t } from './i18n.js?v=2bfa82777679';
+import { BASE, session, onSession, logout, resume } from './api.js?v=2bfa82777679';
+import { h, announce, problemBox } from './dom.js?v=2bfa82777679';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -18,6 +18,10 @@ const ROUTES = [
   ['/statistik', 'stats'],
   ['/logga-in', 'account', { mode: 'login' }],
   ['/skapa-konto', 'account', { mode: 'register' }],
+  ['/glomt-losenord', 'recover', { mode: 'forgot' }],
+  ['/aterstall-losenord', 'recover', { mode: 'reset' }],
+  ['/bekrafta-adress', 'recover', { mode: 'verify' }],
+  ['/konto', 'profile'],
   ['/mina-organisationer', 'my'],
   ['/mina-organisationer/ny', 'orgform', { mode: 'create' }],
   ['/kansli', 'admin', { tab: 'pending' }],
@@ -33,6 +37,7 @@ const ROUTES = [
   ['/kansli/logg', 'admin', { tab: 'audit' }],
   ['/tillganglighet', 'info', { page: 'a11y' }],
   ['/oppna-data', 'info', { page: 'openData' }],
+  ['/personuppgifter', 'info', { page: 'privacy' }],
 ];
 
 const main = document.getElementById('main');
@@ -75,7 +80,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=be6a7cbc9bc0`);
+    const mod = await import(`./pages/${page}.js?v=2bfa82777679`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;
@@ -133,15 +138,18 @@ function renderShell() {
   const other = t('site.otherLang');
   const langBtn = h('button', { type: 'button', class: 'lang', lang: other, id: 'lang-switch' }, t('site.otherLangName'));
   langBtn.addEventListener('click', async () => {
+    const typed = typedValues();
     await initLang(other);
     renderShell();
     await render(false);
+    restoreValues(typed);
     document.getElementById('lang-switch').focus();
   });
   const account = me
     ? [
         navLink('/mina-organisationer', 'nav.my'),
         me.role === 'admin' ? navLink('/kansli', 'nav.secretariat') : null,
+        navLink('/konto', 'people.navProfile'),
         h('li', {}, h('button', { type: 'button', class: 'linklike', id: 'logout', onclick: doLogout }, t('nav.logout'))),
       ]
     : [navLink('/logga-in', 'nav.login'), navLink('/skapa-konto', 'nav.register')];
@@ -165,8 +173,28 @@ function renderShell() {
       h('ul', { class: 'footer-links' },
         h('li', {}, h('a', { href: '/tillganglighet' }, t('footer.a11y'))),
         h('li', {}, h('a', { href: '/oppna-data' }, t('footer.openData'))),
+        h('li', {}, h('a', { href: '/personuppgifter' }, t('people.footerPrivacy'))),
         h('li', {}, h('a', { href: `${BASE}/openapi.json` }, t('footer.api'))))));
   markNav(location.pathname.replace(/\/+$/, '') || '/');
+}
+
+// What the person has typed on this page, by control id, so that switching the language
+// (which draws the page again) loses nothing
+function typedValues() {
+  const out = new Map();
+  for (const el of main.querySelectorAll('input[id], select[id], textarea[id]')) {
+    out.set(el.id, el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value);
+  }
+  return out;
+}
+
+function restoreValues(typed) {
+  for (const [id, v] of typed) {
+    const el = document.getElementById(id);
+    if (!el || !main.contains(el)) continue;
+    if (typeof v === 'boolean') el.checked = v;
+    else el.value = v;
+  }
 }
 
 async function doLogout() {
@@ -209,5 +237,6 @@ document.addEventListener('submit', () => main.querySelectorAll('.flash').forEac
 onSession(() => renderShell());
 
 await initLang();
+await resume();
 renderShell();
 await render(false);

@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldMessage } from './i18n.js?v=be6a7cbc9bc0';
-import { session } from './api.js?v=be6a7cbc9bc0';
+import { t, getLang, fieldMessage } from './i18n.js?v=2bfa82777679';
+import { session } from './api.js?v=2bfa82777679';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

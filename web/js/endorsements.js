@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=be6a7cbc9bc0';
-import { t, label, fmtDate } from './i18n.js?v=be6a7cbc9bc0';
+import { h } from './dom.js?v=2bfa82777679';
+import { t, label, fmtDate } from './i18n.js?v=2bfa82777679';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

@@ -73,9 +73,9 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_PRINCIPAL_CLIENT] = {"principal_client", 1,
 				   "SELECT array_to_string(scopes, ' ') FROM api_client "
 				   "WHERE id = $1::uuid AND deleted_at IS NULL"},
-	[STMT_USER_REGISTER] = {"user_register", 4,
+	[STMT_USER_REGISTER] = {"user_register", 5,
 				"SELECT 201 AS status, version, id::text AS id, body, " NO_PROBLEM
-				" FROM api.user_register($1, $2, $3, $4)"},
+				" FROM api.user_register($1, $2, $3, $4, $5)"},
 	[STMT_USER_FOR_LOGIN] = {"user_for_login", 1,
 				 "SELECT id, password_hash, disabled, role FROM app_user "
 				 "WHERE lower(email) = lower($1)"},
@@ -91,9 +91,33 @@ static const struct stmt stmts[STMT_COUNT] = {
 				   "SELECT array_to_string(scopes, ' ') FROM api_client "
 				   "WHERE id = $1::uuid AND deleted_at IS NULL "
 				   "AND secret_hash = sha256(convert_to($2, 'UTF8'))"},
+	/* /me is composed from several rows: its ETag is the content's (CONTENT_ETAG) */
 	[STMT_ME] = {"me", 1,
-		     "SELECT m.body, " CONTENT_ETAG("m.body") " FROM (SELECT api.me_json($1::uuid)"
+		     "SELECT m.body, " CONTENT_ETAG("m.body") " FROM (SELECT api.me_full_json($1::uuid)"
 		     "::text AS body) m"},
+	/* $2: the If-Match ETag (NULL: none sent), compared with the content's under the lock */
+	[STMT_ME_PATCH] = {"me_patch", 4,
+			   "SELECT status, " CONTENT_ETAG("body") " AS version, NULL::text AS id, "
+			   "body, field, message FROM api.me_patch($1::uuid, $2, $3::jsonb, $4)"},
+	[STMT_PASSWORD_HASH] = {"password_hash", 1,
+				"SELECT email, password_hash FROM app_user WHERE id = $1::uuid "
+				"AND erased_at IS NULL"},
+	/* $3: the refresh token whose session stays signed in (NULL: none) */
+	[STMT_PASSWORD_CHANGE] = {"password_change", 4,
+				  "SELECT api.password_change($1::uuid, $2, $3, $4)"},
+	[STMT_PASSWORD_RESET_REQUEST] = {"password_reset_request", 1,
+					 "SELECT api.password_reset_request($1)"},
+	[STMT_PASSWORD_RESET_CONFIRM] = {"password_reset_confirm", 3,
+					 "SELECT api.password_reset_confirm($1, $2, $3)"},
+	[STMT_EMAIL_VERIFY] = {"email_verify", 2, "SELECT api.email_verify($1, $2)"},
+	[STMT_EMAIL_VERIFICATION_RESEND] = {"email_verification_resend", 1,
+					    "SELECT api.email_verification_resend($1::uuid)"},
+	[STMT_ME_EXPORT] = {"me_export", 1, "SELECT api.me_export($1::uuid)::text"},
+	/* $1 the person, $2/$3 the actor's type and id, $4 request id */
+	[STMT_USER_ERASE] = {"user_erase", 4,
+			     "SELECT status, NULL::int AS version, NULL::text AS id, NULL::text AS "
+			     "body, NULL::text AS field, message FROM api.user_erase($1::uuid, $2, "
+			     "$3::uuid, $4)"},
 	[STMT_USER_GET] = {"user_get", 1,
 			   "SELECT u.version, api.user_json(u)::text FROM app_user u "
 			   "WHERE u.id = $1::uuid"},
@@ -128,7 +152,7 @@ static const struct stmt stmts[STMT_COUNT] = {
 				" FROM api.client_delete($1::uuid, $2::int, $3, $4::uuid, $5) s"},
 	[STMT_ORG_CREATE] = {"org_create", 5,
 			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
-			     "api.organisation_create($1::jsonb, $2, $3::uuid, $4, $5)"},
+			     "api.organisation_create_checked($1::jsonb, $2, $3::uuid, $4, $5)"},
 	[STMT_ORG_GET] = {"org_get", 4,
 			  CALLER_CTE "SELECT c.held, o.version, o.body FROM c LEFT JOIN organisation o "
 				     "ON o.id = $4::uuid AND " ORG_VISIBLE("o")},

@@ -8,6 +8,7 @@
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
+#include "handlers/session_cookie.h"
 #include "handlers/write_result.h"
 #include "util/text.h"
 
@@ -18,10 +19,13 @@
 
 #define REFRESH_TOKEN_BYTES 32 /* 256 bits */
 
+static const char *const languages[] = {"sv", "en", NULL};
+
 static const struct field_spec register_fields[] = {
 	{"email", FIELD_STRING, FIELD_REQUIRED, 3, 254},
 	{"password", FIELD_STRING, FIELD_REQUIRED, 12, 256},
 	{"name", FIELD_STRING, FIELD_REQUIRED | FIELD_TRIM, 1, 200},
+	{"language", FIELD_STRING, 0, 2, 2, languages}, /* of the mails; sv when absent */
 	{NULL, 0, 0, 0, 0},
 };
 
@@ -35,6 +39,37 @@ static const struct field_spec refresh_fields[] = {
 	{"refresh_token", FIELD_STRING, FIELD_REQUIRED, 1, 128},
 	{NULL, 0, 0, 0, 0},
 };
+
+/* the browser's refresh and logout: the token is in its cookie (handlers/session_cookie.h) */
+static const struct field_spec cookie_fields[] = {
+	{NULL, 0, 0, 0, 0},
+};
+
+/*
+ * The refresh token of a refresh or logout: from the body, or from the session cookie when
+ * the front end asks for that and sends none. Returns it (borrowed from the body or copied
+ * into cookie), or NULL after replying.
+ */
+static const char *presented_refresh(struct req *rq, char cookie[130], int *rc)
+{
+	struct problem pb = PROBLEM_INIT;
+
+	if (session_cookie_mode(rq) && !json_object_get(rq->body, "refresh_token")) {
+		if (fields_check(rq->body, cookie_fields, &pb)) {
+			*rc = reply_problem(rq, &pb);
+			return NULL;
+		}
+		if (session_cookie_read(rq, cookie, 130) == 0)
+			return cookie;
+		cookie[0] = '\0';
+		return cookie; /* no cookie: an unknown token, answered as such */
+	}
+	if (fields_check(rq->body, refresh_fields, &pb)) {
+		*rc = reply_problem(rq, &pb);
+		return NULL;
+	}
+	return fields_string(rq->body, "refresh_token");
+}
 
 /* Credentials answers must never be stored by a cache (RFC 6749 §5.1). */
 static void no_store(struct req *rq)
@@ -67,12 +102,16 @@ static int reply_token_pair(struct req *rq, const char *user_id, const char *rol
 		json_decref(user);
 		return reply_error(rq, 500, "the token could not be issued");
 	}
-	doc = json_pack("{s:s, s:s, s:I, s:s, s:o}", "access_token", access, "token_type",
-			"Bearer", "expires_in", (json_int_t)rq->cfg->access_token_ttl,
-			"refresh_token", refresh, "user", user);
+	doc = json_pack("{s:s, s:s, s:I, s:o}", "access_token", access, "token_type", "Bearer",
+			"expires_in", (json_int_t)rq->cfg->access_token_ttl, "user", user);
 	free(access);
 	if (!doc)
 		return reply_error(rq, 500, "the token could not be issued");
+	/* the browser's token goes in its HttpOnly cookie, out of reach of the page's scripts */
+	if (session_cookie_mode(rq))
+		session_cookie_set(rq, refresh, rq->cfg->refresh_token_ttl);
+	else
+		json_object_set_new(doc, "refresh_token", json_string(refresh));
 	no_store(rq);
 	rc = reply_json(rq, 200, doc);
 	json_decref(doc);
@@ -88,7 +127,7 @@ int auth_register(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
 	char name[801], hash[PASSWORD_HASH_MAX];
-	const char *params[4];
+	const char *params[5];
 	const char *email;
 	PGresult *res;
 	json_t *doc;
@@ -107,7 +146,8 @@ int auth_register(struct req *rq)
 	params[1] = fields_trimmed(rq->body, "name", name, sizeof(name));
 	params[2] = hash;
 	params[3] = rq->request_id;
-	res = db_exec(rq->db, STMT_USER_REGISTER, params, 4);
+	params[4] = fields_string(rq->body, "language");
+	res = db_exec(rq->db, STMT_USER_REGISTER, params, 5);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	PQclear(res); /* a row for a new account, none for a known address: never told apart */
@@ -200,16 +240,16 @@ int auth_refresh(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
 	const char *params[3];
-	char refresh[48], ttl[24];
+	char refresh[48], ttl[24], cookie[130];
 	PGresult *res;
-	int rc;
+	int rc = 0;
 
-	if (fields_check(rq->body, refresh_fields, &pb))
-		return reply_problem(rq, &pb);
+	params[0] = presented_refresh(rq, cookie, &rc);
+	if (!params[0])
+		return rc;
 	if (new_refresh_token(refresh))
 		return reply_error(rq, 500, "no randomness for a token");
 	snprintf(ttl, sizeof(ttl), "%ld", rq->cfg->refresh_token_ttl);
-	params[0] = fields_string(rq->body, "refresh_token");
 	params[1] = refresh;
 	params[2] = ttl;
 	res = db_exec(rq->db, STMT_REFRESH, params, 3);
@@ -219,6 +259,8 @@ int auth_refresh(struct req *rq)
 		bool reuse = strcmp(PQgetvalue(res, 0, 0), "reuse") == 0;
 
 		PQclear(res);
+		if (session_cookie_mode(rq))
+			session_cookie_set(rq, NULL, 0);
 		problem_set(&pb, 401, "%s",
 			    reuse ? "this refresh token was already used; every token of this "
 				    "login is now revoked"
@@ -234,17 +276,20 @@ int auth_refresh(struct req *rq)
 /* POST /api/v1/auth/logout (openapi: logout) */
 int auth_logout(struct req *rq)
 {
-	struct problem pb = PROBLEM_INIT;
 	const char *params[1];
+	char cookie[130];
 	PGresult *res;
+	int rc = 0;
 
-	if (fields_check(rq->body, refresh_fields, &pb))
-		return reply_problem(rq, &pb);
-	params[0] = fields_string(rq->body, "refresh_token");
+	params[0] = presented_refresh(rq, cookie, &rc);
+	if (!params[0])
+		return rc;
 	res = db_exec(rq->db, STMT_LOGOUT, params, 1);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	PQclear(res);
+	if (session_cookie_mode(rq))
+		session_cookie_set(rq, NULL, 0);
 	/* 204 also for an unknown token: nothing to tell a caller (cf. RFC 7009 §2.2) */
 	return reply_empty(rq, 204);
 }

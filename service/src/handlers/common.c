@@ -142,7 +142,8 @@ int reply_db_failure(struct req *rq, PGresult *res)
 	return reply_problem(rq, &pb);
 }
 
-int if_match_version(const struct req *rq, char out[16])
+/* If-Match as one strong ETag of at most max_digits digits (see if_match_version) */
+static int if_match_digits(const struct req *rq, char *out, size_t max_digits)
 {
 	const char *h = req_header(rq, "If-Match");
 	size_t n;
@@ -157,11 +158,21 @@ int if_match_version(const struct req *rq, char out[16])
 	if (h[0] != '"')
 		return -1;
 	n = strspn(h + 1, "0123456789");
-	if (n == 0 || n > 9 || h[1 + n] != '"')
+	if (n == 0 || n > max_digits || h[1 + n] != '"')
 		return -1;
 	memcpy(out, h + 1, n);
 	out[n] = '\0';
 	return 1;
+}
+
+int if_match_version(const struct req *rq, char out[16])
+{
+	return if_match_digits(rq, out, 9); /* a row version is an int */
+}
+
+int if_match_content(const struct req *rq, char out[24])
+{
+	return if_match_digits(rq, out, 19); /* CONTENT_ETAG: a positive 60-bit number */
 }
 
 const char *if_match_param(const struct req *rq, char buf[16])

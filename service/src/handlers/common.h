@@ -26,6 +26,9 @@ int reply_db_failure(struct req *rq, PGresult *res);
  */
 int if_match_version(const struct req *rq, char out[16]);
 
+/* The same for a resource whose ETag is its content's (CONTENT_ETAG: up to 19 digits). */
+int if_match_content(const struct req *rq, char out[24]);
+
 /*
  * If-Match as the version parameter of a write statement: NULL for "*" (any version), the
  * digits of one of our strong ETags ("<version>") in buf, or "0" -- a version no row has

@@ -22,6 +22,19 @@ int auth_logout(struct req *rq);
 int auth_client_token(struct req *rq);
 int auth_me(struct req *rq);
 
+/* account.c */
+int me_patch(struct req *rq);
+int me_password(struct req *rq);
+int me_email_verification(struct req *rq);
+int auth_verify_email(struct req *rq);
+int auth_password_reset(struct req *rq);
+int auth_password_reset_confirm(struct req *rq);
+
+/* gdpr.c */
+int me_export(struct req *rq);
+int me_delete(struct req *rq);
+int users_delete(struct req *rq);
+
 /* users.c */
 int users_list(struct req *rq);
 int users_get(struct req *rq);

@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=be6a7cbc9bc0';
-import { t } from '../i18n.js?v=be6a7cbc9bc0';
+import { api, login } from '../api.js?v=2bfa82777679';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=2bfa82777679';
+import { t } from '../i18n.js?v=2bfa82777679';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations
@@ -23,6 +23,7 @@ export default async function account(view, ctx) {
     h('p', { class: 'lead' }, t(register ? 'account.registerLead' : 'account.loginLead')),
     notice('info', h('p', {}, t('account.memoryNote'))),
     form,
+    register ? null : h('p', {}, h('a', { href: '/glomt-losenord' }, t('people.forgotLink'))),
     h('p', {}, t(register ? 'account.haveAccount' : 'account.noAccount'), ' ',
       h('a', { href: (register ? '/logga-in' : '/skapa-konto') + (ctx.query.get('next') ? `?next=${encodeURIComponent(ctx.query.get('next'))}` : '') },
         t(register ? 'nav.login' : 'nav.register'))));

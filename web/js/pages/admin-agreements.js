@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=be6a7cbc9bc0';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=be6a7cbc9bc0';
-import { clashBox, same } from '../clash.js?v=be6a7cbc9bc0';
-import { agreementStatus } from '../endorsements.js?v=be6a7cbc9bc0';
+import { api, qs } from '../api.js?v=2bfa82777679';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=2bfa82777679';
+import { t, fmtDate, fmtNum } from '../i18n.js?v=2bfa82777679';
+import { clashBox, same } from '../clash.js?v=2bfa82777679';
+import { agreementStatus } from '../endorsements.js?v=2bfa82777679';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,8 +1,8 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
 // save for all (a PATCH per changed row), and the page stays where the person is
-import { api, apiAll } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=be6a7cbc9bc0';
-import { t, fmtNum } from '../i18n.js?v=be6a7cbc9bc0';
+import { api, apiAll } from '../api.js?v=2bfa82777679';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=2bfa82777679';
+import { t, fmtNum } from '../i18n.js?v=2bfa82777679';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));

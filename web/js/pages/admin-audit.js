@@ -1,7 +1,7 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, field, readForm, problemBox } from '../dom.js?v=be6a7cbc9bc0';
-import { t, fmtDateTime } from '../i18n.js?v=be6a7cbc9bc0';
+import { api, qs } from '../api.js?v=2bfa82777679';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=2bfa82777679';
+import { t, fmtDateTime } from '../i18n.js?v=2bfa82777679';
 
 const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'endorse', 'withdraw', 'cancel', 'adopt', 'supersede'];

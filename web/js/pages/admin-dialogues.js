@@ -1,13 +1,13 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=be6a7cbc9bc0';
-import { attendance } from './admin-attendance.js?v=be6a7cbc9bc0';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=be6a7cbc9bc0';
-import { clashBox, same } from '../clash.js?v=be6a7cbc9bc0';
-import { when } from './dialogues.js?v=be6a7cbc9bc0';
-import { currentPrinciples } from './dialogue.js?v=be6a7cbc9bc0';
+import { api, qs, vocabularies } from '../api.js?v=2bfa82777679';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=2bfa82777679';
+import { attendance } from './admin-attendance.js?v=2bfa82777679';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=2bfa82777679';
+import { clashBox, same } from '../clash.js?v=2bfa82777679';
+import { when } from './dialogues.js?v=2bfa82777679';
+import { currentPrinciples } from './dialogue.js?v=2bfa82777679';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];

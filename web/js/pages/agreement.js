@@ -1,11 +1,11 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, qs, session, vocabularies, BASE } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=be6a7cbc9bc0';
-import { spreadsheetCsv } from '../spreadsheet.js?v=be6a7cbc9bc0';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=be6a7cbc9bc0';
-import { md } from '../markdown.js?v=be6a7cbc9bc0';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=be6a7cbc9bc0';
+import { api, qs, session, vocabularies, BASE } from '../api.js?v=2bfa82777679';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=2bfa82777679';
+import { spreadsheetCsv } from '../spreadsheet.js?v=2bfa82777679';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=2bfa82777679';
+import { md } from '../markdown.js?v=2bfa82777679';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=2bfa82777679';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {

@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=be6a7cbc9bc0';
-import { t, label, fmtNum } from '../i18n.js?v=be6a7cbc9bc0';
-import { md } from '../markdown.js?v=be6a7cbc9bc0';
-import { when, seats } from './dialogues.js?v=be6a7cbc9bc0';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=2bfa82777679';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=2bfa82777679';
+import { t, label, fmtNum } from '../i18n.js?v=2bfa82777679';
+import { md } from '../markdown.js?v=2bfa82777679';
+import { when, seats } from './dialogues.js?v=2bfa82777679';
 
 export async function currentPrinciples() {
   try {

@@ -1,7 +1,8 @@
-// The accessibility statement (tillgänglighetsredogörelse) and the open-data page
-import { api, BASE } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, problemBox } from '../dom.js?v=be6a7cbc9bc0';
-import { t, getLang } from '../i18n.js?v=be6a7cbc9bc0';
+// The accessibility statement (tillgänglighetsredogörelse), the open-data page and the
+// privacy page (personuppgifter)
+import { api, BASE } from '../api.js?v=2bfa82777679';
+import { h, put, problemBox } from '../dom.js?v=2bfa82777679';
+import { t, getLang } from '../i18n.js?v=2bfa82777679';
 
 const sec = (id, title, ...kids) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...kids);
 const list = (items) => h('ul', {}, items.map((x) => h('li', {}, x)));
@@ -16,6 +17,16 @@ export default async function info(view, ctx) {
       sec('a-sup', t('a11y.supervisionTitle'), h('p', {}, t('a11y.supervision')),
         h('p', {}, h('a', { href: 'https://www.digg.se/tdosanmalan', lang: 'sv' }, t('a11y.diggLink')))),
       sec('a-method', t('a11y.methodTitle'), h('p', {}, t('a11y.method'))));
+    return;
+  }
+  if (ctx.opts.page === 'privacy') {
+    ctx.title(t('people.privacyTitle'));
+    put(view, h('h1', {}, t('people.privacyTitle')), h('p', { class: 'lead' }, t('people.privacyIntro')),
+      sec('p-what', t('people.privacyWhatTitle'), list(t('people.privacyWhat'))),
+      sec('p-why', t('people.privacyWhyTitle'), h('p', {}, t('people.privacyWhy'))),
+      sec('p-long', t('people.privacyHowLongTitle'), list(t('people.privacyHowLong'))),
+      sec('p-rights', t('people.privacyRightsTitle'), h('p', {}, t('people.privacyRights'), ' ', h('a', { href: '/konto' }, t('people.navProfile')), '.')),
+      sec('p-contact', t('people.privacyContactTitle'), h('p', {}, t('people.privacyContact'))));
     return;
   }
   ctx.title(t('openData.title'));

@@ -1,8 +1,8 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason)
-import { api, loadMe } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, needLogin } from '../dom.js?v=be6a7cbc9bc0';
-import { t } from '../i18n.js?v=be6a7cbc9bc0';
+import { api, loadMe } from '../api.js?v=2bfa82777679';
+import { h, put, needLogin, notice } from '../dom.js?v=2bfa82777679';
+import { t } from '../i18n.js?v=2bfa82777679';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;
@@ -19,6 +19,9 @@ export default async function my(view, ctx) {
   put(view, 
     h('h1', {}, t('my.title')),
     h('p', { class: 'lead' }, t('my.lead')),
+    me.email_verified === false
+      ? notice('warning', h('p', {}, t('people.unverifiedNote'), ' ', h('a', { href: '/konto' }, t('people.navProfile'))))
+      : null,
     me.organisations.length
       ? h('ul', { class: 'org-list' }, me.organisations.map((o) => h('li', { class: 'org-item' },
         h('h2', { class: 'h3' }, h('a', { href: `/organisationer/${o.id}` }, o.name)),

@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, notice, problemBox } from '../dom.js?v=be6a7cbc9bc0';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=be6a7cbc9bc0';
-import { orgItem } from './organisations.js?v=be6a7cbc9bc0';
-import { endorsementTable } from '../endorsements.js?v=be6a7cbc9bc0';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=2bfa82777679';
+import { h, put, notice, problemBox } from '../dom.js?v=2bfa82777679';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=2bfa82777679';
+import { orgItem } from './organisations.js?v=2bfa82777679';
+import { endorsementTable } from '../endorsements.js?v=2bfa82777679';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=be6a7cbc9bc0';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=be6a7cbc9bc0';
-import { t, fmtDate } from '../i18n.js?v=be6a7cbc9bc0';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=2bfa82777679';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=2bfa82777679';
+import { t, fmtDate } from '../i18n.js?v=2bfa82777679';
 
 const ROLES = ['representative', 'signatory'];
 

@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=be6a7cbc9bc0';
-import { put, h } from '../dom.js?v=be6a7cbc9bc0';
-import { t, fmtNum } from '../i18n.js?v=be6a7cbc9bc0';
-import { dialogueItem } from './dialogues.js?v=be6a7cbc9bc0';
+import { api, qs, session, vocabularies } from '../api.js?v=2bfa82777679';
+import { put, h } from '../dom.js?v=2bfa82777679';
+import { t, fmtNum } from '../i18n.js?v=2bfa82777679';
+import { dialogueItem } from './dialogues.js?v=2bfa82777679';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));

@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=be6a7cbc9bc0';
-import { put, h } from '../dom.js?v=be6a7cbc9bc0';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=be6a7cbc9bc0';
+import { api, vocabularies } from '../api.js?v=2bfa82777679';
+import { put, h } from '../dom.js?v=2bfa82777679';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=2bfa82777679';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
