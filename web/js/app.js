@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=5e3d4c38d1eb';
-import { BASE, session, onSession, logout } from './api.js?v=5e3d4c38d1eb';
-import { h, announce, problemBox } from './dom.js?v=5e3d4c38d1eb';
+import { initLang, t } from './i18n.js?v=a639e2d959d7';
+import { BASE, session, onSession, logout } from './api.js?v=a639e2d959d7';
+import { h, announce, problemBox } from './dom.js?v=a639e2d959d7';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -75,7 +75,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=5e3d4c38d1eb`);
+    const mod = await import(`./pages/${page}.js?v=a639e2d959d7`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=5e3d4c38d1eb';
-import { t, label, fmtDate } from './i18n.js?v=5e3d4c38d1eb';
+import { h } from './dom.js?v=a639e2d959d7';
+import { t, label, fmtDate } from './i18n.js?v=a639e2d959d7';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=5e3d4c38d1eb';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
-import { clashBox, same } from '../clash.js?v=5e3d4c38d1eb';
-import { agreementStatus } from '../endorsements.js?v=5e3d4c38d1eb';
+import { api, qs } from '../api.js?v=a639e2d959d7';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=a639e2d959d7';
+import { t, fmtDate, fmtNum } from '../i18n.js?v=a639e2d959d7';
+import { clashBox, same } from '../clash.js?v=a639e2d959d7';
+import { agreementStatus } from '../endorsements.js?v=a639e2d959d7';
 
 const PARTIES = ['city', 'organisations', 'both'];
 
@@ -116,7 +116,7 @@ export default async function agreements(section, ctx) {
 
   onSubmit(form, async () => {
     const val = values();
-    const missing = ['slug', 'title'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, message: 'is required' }));
+    const missing = ['slug', 'title'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, code: 'required' }));
     if (missing.length) return showErrors(form, missing, L);
     try {
       if (!edit) {
@@ -154,7 +154,7 @@ export default async function agreements(section, ctx) {
   put(section, h('h3', { id: 'adopt-h' }, t('admin.adoptTitle')), adopt);
   onSubmit(adopt, async () => {
     const d = readForm(adopt);
-    const missing = ['body', 'date'].filter((k) => !d[k]).map((k) => ({ field: `/decision/${k}`, message: 'is required' }));
+    const missing = ['body', 'date'].filter((k) => !d[k]).map((k) => ({ field: `/decision/${k}`, code: 'required' }));
     if (missing.length) return showErrors(adopt, missing, DL);
     const decision = Object.fromEntries(Object.entries(d).filter(([, x]) => x !== ''));
     try {

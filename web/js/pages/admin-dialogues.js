@@ -1,13 +1,13 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=5e3d4c38d1eb';
-import { attendance } from './admin-attendance.js?v=5e3d4c38d1eb';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
-import { clashBox, same } from '../clash.js?v=5e3d4c38d1eb';
-import { when } from './dialogues.js?v=5e3d4c38d1eb';
-import { currentPrinciples } from './dialogue.js?v=5e3d4c38d1eb';
+import { api, qs, vocabularies } from '../api.js?v=a639e2d959d7';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=a639e2d959d7';
+import { attendance } from './admin-attendance.js?v=a639e2d959d7';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=a639e2d959d7';
+import { clashBox, same } from '../clash.js?v=a639e2d959d7';
+import { when } from './dialogues.js?v=a639e2d959d7';
+import { currentPrinciples } from './dialogue.js?v=a639e2d959d7';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];
@@ -114,7 +114,7 @@ export default async function dialogues(section, ctx) {
 
   onSubmit(form, async () => {
     const val = values();
-    const missing = ['title', 'kind', 'starts_at', 'ends_at'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, message: 'is required' }));
+    const missing = ['title', 'kind', 'starts_at', 'ends_at'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, code: 'required' }));
     if (missing.length) return showErrors(form, missing, L);
     try {
       if (!edit) {

@@ -1,7 +1,7 @@
 // The secretariat (admin): organisations to review, users, API clients; the rest is coming
-import { api, qs, vocabularies, loadMe, session } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=5e3d4c38d1eb';
-import { t, label, fmtDate } from '../i18n.js?v=5e3d4c38d1eb';
+import { api, qs, vocabularies, loadMe, session } from '../api.js?v=a639e2d959d7';
+import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=a639e2d959d7';
+import { t, label, fmtDate } from '../i18n.js?v=a639e2d959d7';
 
 const TABS = [
   ['pending', '/kansli'], ['users', '/kansli/anvandare'], ['clients', '/kansli/klienter'],
@@ -29,7 +29,7 @@ export default async function admin(view, ctx) {
   put(view, section);
   const page = { pending, users: ctx.opts.sub === 'user' ? user : users, clients }[tab];
   if (page) return page(section, ctx);
-  return (await import(`./admin-${tab}.js?v=5e3d4c38d1eb`)).default(section, ctx);
+  return (await import(`./admin-${tab}.js?v=a639e2d959d7`)).default(section, ctx);
 }
 
 async function pending(section) {
@@ -64,7 +64,7 @@ async function pending(section) {
     });
     onSubmit(rform, async () => {
       const reason = rform.elements.reason.value.trim();
-      if (!reason) return showErrors(rform, [{ field: '/reason', message: 'is required' }], { reason: t('admin.rejectReason') });
+      if (!reason) return showErrors(rform, [{ field: '/reason', code: 'required' }], { reason: t('admin.rejectReason') });
       if (!await confirmAction({ title: t('admin.rejectTitle', { name: o.name }), text: t('admin.rejectText'), yes: t('admin.rejectConfirm') })) return;
       try {
         await api(`/organisations/${o.id}/reject`, { method: 'POST', body: { reason } });
@@ -200,8 +200,8 @@ async function clients(section) {
   onSubmit(form, async () => {
     const v = readForm(form);
     const errs = [];
-    if (!v.name) errs.push({ field: '/name', message: 'is required' });
-    if (!v.scopes.length) errs.push({ field: '/scopes', message: 'is required' });
+    if (!v.name) errs.push({ field: '/name', code: 'required' });
+    if (!v.scopes.length) errs.push({ field: '/scopes', code: 'required' });
     if (errs.length) return showErrors(form, errs, labels);
     try {
       const { data } = await api('/clients', { method: 'POST', body: { name: v.name, scopes: v.scopes } });

@@ -1,11 +1,11 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, qs, session, vocabularies, BASE } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=5e3d4c38d1eb';
-import { spreadsheetCsv } from '../spreadsheet.js?v=5e3d4c38d1eb';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
-import { md } from '../markdown.js?v=5e3d4c38d1eb';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=5e3d4c38d1eb';
+import { api, qs, session, vocabularies, BASE } from '../api.js?v=a639e2d959d7';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=a639e2d959d7';
+import { spreadsheetCsv } from '../spreadsheet.js?v=a639e2d959d7';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=a639e2d959d7';
+import { md } from '../markdown.js?v=a639e2d959d7';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=a639e2d959d7';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {
@@ -176,7 +176,7 @@ async function endorse(view, a, ctx) {
       open.addEventListener('click', () => { wform.hidden = false; open.setAttribute('aria-expanded', 'true'); wform.elements.reason.focus(); });
       onSubmit(wform, async () => {
         const reason = wform.elements.reason.value.trim();
-        if (!reason) return showErrors(wform, [{ field: '/reason', message: 'is required' }]);
+        if (!reason) return showErrors(wform, [{ field: '/reason', code: 'required' }]);
         try {
           await api(`/agreements/${a.id}/endorsements/${o.endorsement.id}/withdraw`, { method: 'POST', body: { reason } });
           again(t('agreement.withdrawn', { name: o.name }));
@@ -199,7 +199,7 @@ async function endorse(view, a, ctx) {
     h('p', {}, h('button', { type: 'submit', class: 'button' }, t('agreement.endorseButton'))));
   onSubmit(form, async () => {
     const v = readForm(form);
-    const missing = ['signatory_name', 'mandate'].filter((k) => !v[k]).map((k) => ({ field: `/${k}`, message: 'is required' }));
+    const missing = ['signatory_name', 'mandate'].filter((k) => !v[k]).map((k) => ({ field: `/${k}`, code: 'required' }));
     if (missing.length) return showErrors(form, missing, labels);
     const body = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== ''));
     try {

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=5e3d4c38d1eb';
-import { t, fmtDate } from '../i18n.js?v=5e3d4c38d1eb';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=a639e2d959d7';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=a639e2d959d7';
+import { t, fmtDate } from '../i18n.js?v=a639e2d959d7';
 
 const ROLES = ['representative', 'signatory'];
 
@@ -73,7 +73,7 @@ export default async function representatives(view, ctx) {
 
   onSubmit(form, async () => {
     const v = readForm(form);
-    if (!v.email) return showErrors(form, [{ field: '/email', message: 'is required' }], labels);
+    if (!v.email) return showErrors(form, [{ field: '/email', code: 'required' }], labels);
     try {
       const { data } = await api(`/organisations/${o.id}/representatives`, { method: 'POST', body: { email: v.email, role: v.role } });
       form.reset();

@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=5e3d4c38d1eb';
-import { put, h } from '../dom.js?v=5e3d4c38d1eb';
-import { t, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
-import { dialogueItem } from './dialogues.js?v=5e3d4c38d1eb';
+import { api, qs, session, vocabularies } from '../api.js?v=a639e2d959d7';
+import { put, h } from '../dom.js?v=a639e2d959d7';
+import { t, fmtNum } from '../i18n.js?v=a639e2d959d7';
+import { dialogueItem } from './dialogues.js?v=a639e2d959d7';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));
