@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=a639e2d959d7';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=a639e2d959d7';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=a639e2d959d7';
-import { clashBox, same } from '../clash.js?v=a639e2d959d7';
-import { agreementStatus } from '../endorsements.js?v=a639e2d959d7';
+import { api, qs } from '../api.js?v=c3d0c7db5d77';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=c3d0c7db5d77';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=c3d0c7db5d77';
+import { clashBox, same } from '../clash.js?v=c3d0c7db5d77';
+import { agreementStatus } from '../endorsements.js?v=c3d0c7db5d77';
 
 const PARTIES = ['city', 'organisations', 'both'];
 
@@ -30,7 +30,7 @@ function rowsEditor(name, legend, item, cols, initial) {
   const read = () => [...rows.children].map((row) => Object.fromEntries(cols.map((c) => [c.key, row.querySelector(`[data-key="${c.key}"]`).value.trim()])));
   function draw() {
     rows.replaceChildren(...data.map((x, i) => {
-      const remove = h('button', { type: 'button', class: 'button button-small button-danger' }, t('admin.removeRow', { item, n: i + 1 }));
+      const remove = h('button', { type: 'button', class: 'button button-small button-danger' }, t('admin.removeRow', { item: item.toLocaleLowerCase(getLang()), n: i + 1 }));
       remove.addEventListener('click', () => {
         data = read();
         data.splice(i, 1);

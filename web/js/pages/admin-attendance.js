@@ -1,8 +1,8 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
 // save for all (a PATCH per changed row), and the page stays where the person is
-import { api, apiAll } from '../api.js?v=a639e2d959d7';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=a639e2d959d7';
-import { t, fmtNum } from '../i18n.js?v=a639e2d959d7';
+import { api, apiAll } from '../api.js?v=c3d0c7db5d77';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=c3d0c7db5d77';
+import { t, fmtNum } from '../i18n.js?v=c3d0c7db5d77';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));

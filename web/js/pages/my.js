@@ -1,8 +1,8 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason)
-import { api, loadMe } from '../api.js?v=a639e2d959d7';
-import { h, put, needLogin } from '../dom.js?v=a639e2d959d7';
-import { t } from '../i18n.js?v=a639e2d959d7';
+import { api, loadMe } from '../api.js?v=c3d0c7db5d77';
+import { h, put, needLogin } from '../dom.js?v=c3d0c7db5d77';
+import { t } from '../i18n.js?v=c3d0c7db5d77';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

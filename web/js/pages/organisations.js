@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=a639e2d959d7';
-import { h, put, field, problemBox } from '../dom.js?v=a639e2d959d7';
-import { t, label } from '../i18n.js?v=a639e2d959d7';
+import { api, qs, vocabularies } from '../api.js?v=c3d0c7db5d77';
+import { h, put, field, problemBox } from '../dom.js?v=c3d0c7db5d77';
+import { t, label } from '../i18n.js?v=c3d0c7db5d77';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 
