@@ -54,9 +54,10 @@ export async function apiAll(path) {
   return { data: { items } };
 }
 
-// api(path, {method, body, ifMatch, signal, auth}) → {data, etag, status, location}; throws ApiError
+// api(path, {method, body, ifMatch, signal, auth, text}) → {data, etag, status, location}; throws
+// ApiError. text: data is the body as text (a CSV file), not parsed
 export async function api(path, opts = {}) {
-  const { method = 'GET', body, ifMatch, signal, retry = true, auth = true } = opts;
+  const { method = 'GET', body, ifMatch, signal, retry = true, auth = true, text: asText = false } = opts;
   const headers = { Accept: 'application/json, application/problem+json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (ifMatch) headers['If-Match'] = ifMatch;
@@ -86,7 +87,7 @@ export async function api(path, opts = {}) {
       if (res.status === 401 && sent) { clear(); err.type = 'session'; }
       throw err;
     }
-    return { data, status: res.status, etag: res.headers.get('ETag'), location: res.headers.get('Location') };
+    return { data: asText ? text : data, status: res.status, etag: res.headers.get('ETag'), location: res.headers.get('Location') };
   } finally {
     setBusy(-1);
   }

@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=c3d0c7db5d77';
-import { BASE, session, onSession, logout } from './api.js?v=c3d0c7db5d77';
-import { h, announce, problemBox } from './dom.js?v=c3d0c7db5d77';
+import { initLang, t } from './i18n.js?v=e0b904a450d3';
+import { BASE, session, onSession, logout } from './api.js?v=e0b904a450d3';
+import { h, announce, problemBox } from './dom.js?v=e0b904a450d3';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -75,7 +75,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=c3d0c7db5d77`);
+    const mod = await import(`./pages/${page}.js?v=e0b904a450d3`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

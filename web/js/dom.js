@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldErrorText } from './i18n.js?v=c3d0c7db5d77';
-import { session } from './api.js?v=c3d0c7db5d77';
+import { t, getLang, fieldErrorText } from './i18n.js?v=e0b904a450d3';
+import { session } from './api.js?v=e0b904a450d3';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

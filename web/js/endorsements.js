@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=c3d0c7db5d77';
-import { t, label, fmtDate } from './i18n.js?v=c3d0c7db5d77';
+import { h } from './dom.js?v=e0b904a450d3';
+import { t, label, fmtDate } from './i18n.js?v=e0b904a450d3';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

@@ -158,14 +158,21 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_VOCABULARIES] = {"vocabularies", 0, "SELECT api.vocabularies_json()::text"},
 	/* $4 from, $5 to (RFC 3339 or a date), $6 kind, $7 status, $8 a part of the title or
 	 * description; NULL: no such filter */
-	[STMT_DIALOGUE_LIST] = {"dialogue_list", 8,
+	/* $9 organisation (NULL: all): the dialogues it is registered or waitlisted for, when
+	 * the caller ($10 kind, $11 user) may see the organisation */
+	[STMT_DIALOGUE_LIST] = {"dialogue_list", 11,
 				PAGE_ROWS("api.dialogue_json(d)::text", "api.ts(d.starts_at)", "d.id",
 					  "dialogue d, api.dialogue_window($4, $5) w WHERE (w.from_at "
 					  "IS NULL OR d.starts_at >= w.from_at) AND (w.to_at IS NULL "
 					  "OR d.starts_at < w.to_at) AND ($6::text IS NULL OR d.kind = "
 					  "$6) AND ($7::text IS NULL OR d.status = $7) AND ($8::text "
 					  "IS NULL OR d.title ILIKE '%' || api.like_escape($8) || '%' "
-					  "OR d.description ILIKE '%' || api.like_escape($8) || '%')",
+					  "OR d.description ILIKE '%' || api.like_escape($8) || '%') "
+					  "AND ($9::uuid IS NULL OR EXISTS (SELECT 1 FROM registration r "
+					  "JOIN organisation o ON o.id = r.organisation_id WHERE "
+					  "r.dialogue_id = d.id AND r.organisation_id = $9::uuid AND "
+					  "r.status IN ('registered', 'waitlisted') AND "
+					  "api.organisation_visible(o, $10, $11::uuid)))",
 					  AFTER_TS("d.starts_at", "d.id"), "d.starts_at, d.id")},
 	[STMT_DIALOGUE_CREATE] = {"dialogue_create", 3,
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.dialogue_create($1::jsonb, $2::uuid, $3)"},
@@ -189,6 +196,16 @@ static const struct stmt stmts[STMT_COUNT] = {
 							   "o, $6, $7::uuid))",
 							   AFTER_TS("r.registered_at", "r.id"),
 							   "r.registered_at, r.id"))},
+	/* $1 dialogue: NULL when there is no such dialogue, else a JSON array of rows of cells,
+	 * every registration (cancelled ones too: the secretariat sees who withdrew) */
+	[STMT_REGISTRATIONS_CSV] = {"registrations_csv", 1,
+				    "SELECT CASE WHEN EXISTS (SELECT 1 FROM dialogue WHERE id = $1::uuid) "
+				    "THEN coalesce((SELECT json_agg(json_build_array(o.name, "
+				    "o.org_number, r.status, r.attendees::text, r.note, "
+				    "r.attended::text, api.ts(r.registered_at)) ORDER BY "
+				    "r.registered_at, r.id) FROM registration r JOIN organisation o "
+				    "ON o.id = r.organisation_id WHERE r.dialogue_id = $1::uuid), "
+				    "'[]')::text END"},
 	[STMT_REGISTRATION_CREATE] = {"registration_create", 7,
 				      "SELECT status, NULL::int AS version, $1::uuid::text || "
 				      "'/registrations/' || $2::uuid::text AS id, body, field, "

@@ -62,6 +62,7 @@ int registrations_list(struct req *rq);
 int registrations_create(struct req *rq);
 int registrations_delete(struct req *rq);
 int registrations_patch(struct req *rq);
+int registrations_csv(struct req *rq);
 
 /* calendar.c */
 int calendar_all(struct req *rq);

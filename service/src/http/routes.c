@@ -74,6 +74,8 @@ const struct route routes[] = {
 	 A | ROUTE_PEOPLE | B, NULL, "patchRegistration"},
 	{"DELETE", "/api/v1/dialogues/{id}/registrations/{organisation_id}", registrations_delete,
 	 ROUTE_PEOPLE, NULL, "deleteRegistration"},
+	{"GET", "/api/v1/dialogues/{id}/registrations.csv", registrations_csv, A | ROUTE_PEOPLE,
+	 NULL, "getRegistrationsCsv"},
 	{"GET", "/api/v1/dialogues.ics", calendar_all, P, NULL, "getDialoguesCalendar"},
 	{"GET", "/api/v1/dialogues/{id}.ics", calendar_one, P, NULL, "getDialogueCalendar"},
 	{"GET", "/api/v1/organisations/{id}/dialogues.ics", calendar_organisation, P, NULL,

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=c3d0c7db5d77';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=c3d0c7db5d77';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=c3d0c7db5d77';
-import { clashBox, same } from '../clash.js?v=c3d0c7db5d77';
-import { agreementStatus } from '../endorsements.js?v=c3d0c7db5d77';
+import { api, qs } from '../api.js?v=e0b904a450d3';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=e0b904a450d3';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=e0b904a450d3';
+import { clashBox, same } from '../clash.js?v=e0b904a450d3';
+import { agreementStatus } from '../endorsements.js?v=e0b904a450d3';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,7 +1,7 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js?v=c3d0c7db5d77';
-import { h, put, field, readForm, problemBox } from '../dom.js?v=c3d0c7db5d77';
-import { t, fmtDateTime } from '../i18n.js?v=c3d0c7db5d77';
+import { api, qs } from '../api.js?v=e0b904a450d3';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=e0b904a450d3';
+import { t, fmtDateTime } from '../i18n.js?v=e0b904a450d3';
 
 const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'status_pending', 'status_verified', 'status_rejected', 'status_inactive', 'register', 'endorse', 'withdraw', 'cancel', 'promote', 'attendance', 'adopt', 'supersede'];

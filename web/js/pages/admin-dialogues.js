@@ -1,13 +1,13 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=c3d0c7db5d77';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=c3d0c7db5d77';
-import { attendance } from './admin-attendance.js?v=c3d0c7db5d77';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=c3d0c7db5d77';
-import { clashBox, same } from '../clash.js?v=c3d0c7db5d77';
-import { when } from './dialogues.js?v=c3d0c7db5d77';
-import { currentPrinciples } from './dialogue.js?v=c3d0c7db5d77';
+import { api, qs, vocabularies } from '../api.js?v=e0b904a450d3';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=e0b904a450d3';
+import { attendance } from './admin-attendance.js?v=e0b904a450d3';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=e0b904a450d3';
+import { clashBox, same } from '../clash.js?v=e0b904a450d3';
+import { when } from './dialogues.js?v=e0b904a450d3';
+import { currentPrinciples } from './dialogue.js?v=e0b904a450d3';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];

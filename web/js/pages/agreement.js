@@ -1,11 +1,11 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, qs, session, vocabularies, BASE } from '../api.js?v=c3d0c7db5d77';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=c3d0c7db5d77';
-import { spreadsheetCsv } from '../spreadsheet.js?v=c3d0c7db5d77';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=c3d0c7db5d77';
-import { md } from '../markdown.js?v=c3d0c7db5d77';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=c3d0c7db5d77';
+import { api, qs, session, vocabularies, BASE } from '../api.js?v=e0b904a450d3';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=e0b904a450d3';
+import { spreadsheetCsv } from '../spreadsheet.js?v=e0b904a450d3';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=e0b904a450d3';
+import { md } from '../markdown.js?v=e0b904a450d3';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=e0b904a450d3';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {

@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=c3d0c7db5d77';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=c3d0c7db5d77';
-import { t, label, fmtNum } from '../i18n.js?v=c3d0c7db5d77';
-import { md } from '../markdown.js?v=c3d0c7db5d77';
-import { when, seats } from './dialogues.js?v=c3d0c7db5d77';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=e0b904a450d3';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=e0b904a450d3';
+import { t, label, fmtNum } from '../i18n.js?v=e0b904a450d3';
+import { md } from '../markdown.js?v=e0b904a450d3';
+import { when, seats } from './dialogues.js?v=e0b904a450d3';
 
 export async function currentPrinciples() {
   try {

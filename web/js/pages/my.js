@@ -1,8 +1,8 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason)
-import { api, loadMe } from '../api.js?v=c3d0c7db5d77';
-import { h, put, needLogin } from '../dom.js?v=c3d0c7db5d77';
-import { t } from '../i18n.js?v=c3d0c7db5d77';
+import { api, loadMe } from '../api.js?v=e0b904a450d3';
+import { h, put, needLogin } from '../dom.js?v=e0b904a450d3';
+import { t } from '../i18n.js?v=e0b904a450d3';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

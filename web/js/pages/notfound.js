@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=c3d0c7db5d77';
-import { t } from '../i18n.js?v=c3d0c7db5d77';
+import { put, h } from '../dom.js?v=e0b904a450d3';
+import { t } from '../i18n.js?v=e0b904a450d3';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

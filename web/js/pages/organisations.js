@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=c3d0c7db5d77';
-import { h, put, field, problemBox } from '../dom.js?v=c3d0c7db5d77';
-import { t, label } from '../i18n.js?v=c3d0c7db5d77';
+import { api, qs, vocabularies } from '../api.js?v=e0b904a450d3';
+import { h, put, field, problemBox } from '../dom.js?v=e0b904a450d3';
+import { t, label } from '../i18n.js?v=e0b904a450d3';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

@@ -1,9 +1,9 @@
 // Register an organisation (POST) or edit its profile (PATCH with If-Match; a clash with
 // another editor is explained and nothing typed is lost)
-import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=c3d0c7db5d77';
-import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=c3d0c7db5d77';
-import { t, label } from '../i18n.js?v=c3d0c7db5d77';
-import { clashBox, same } from '../clash.js?v=c3d0c7db5d77';
+import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=e0b904a450d3';
+import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=e0b904a450d3';
+import { t, label } from '../i18n.js?v=e0b904a450d3';
+import { clashBox, same } from '../clash.js?v=e0b904a450d3';
 
 const TEXT = ['org_number', 'name', 'kind', 'umbrella_id', 'description', 'website', 'email', 'phone', 'member_count', 'status', 'status_reason'];
 const LISTS = ['areas', 'districts'];

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=c3d0c7db5d77';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=c3d0c7db5d77';
-import { t, fmtDate } from '../i18n.js?v=c3d0c7db5d77';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=e0b904a450d3';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=e0b904a450d3';
+import { t, fmtDate } from '../i18n.js?v=e0b904a450d3';
 
 const ROLES = ['representative', 'signatory'];
 

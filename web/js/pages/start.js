@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=c3d0c7db5d77';
-import { put, h } from '../dom.js?v=c3d0c7db5d77';
-import { t, fmtNum } from '../i18n.js?v=c3d0c7db5d77';
-import { dialogueItem } from './dialogues.js?v=c3d0c7db5d77';
+import { api, qs, session, vocabularies } from '../api.js?v=e0b904a450d3';
+import { put, h } from '../dom.js?v=e0b904a450d3';
+import { t, fmtNum } from '../i18n.js?v=e0b904a450d3';
+import { dialogueItem } from './dialogues.js?v=e0b904a450d3';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));
