@@ -129,6 +129,9 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_ORG_DECIDE] = {"org_decide", 6,
 			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_decide($1::uuid, $2, $3, $4, $5::uuid, $6)"},
+	[STMT_ORG_RESUBMIT] = {"org_resubmit", 4,
+			       "SELECT status, version, body::json->>'id' AS id, body, field, message "
+			       "FROM api.organisation_resubmit($1::uuid, $2, $3::uuid, $4)"},
 	[STMT_ORG_UPSERT] = {"org_upsert", 6,
 			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_upsert($1, $2::jsonb, $3, $4, $5::uuid, $6)"},
@@ -251,6 +254,13 @@ static const struct stmt stmts[STMT_COUNT] = {
 							 "e.endorsed_at, e.id"))},
 	[STMT_ENDORSEMENT_CSV] = {"endorsement_csv", 3,
 				  "SELECT api.endorsement_csv_rows($1, $2::jsonb, $3)"},
+	/* admin: $1 agreement ref, $2 the body, $3 admin's user id */
+	[STMT_ENDORSEMENT_PAPER_CREATE] = {"endorsement_paper_create", 4,
+					   "SELECT status, version, (body::json->>'agreement_id') || "
+					   "'/endorsements/' || (body::json->>'id') AS id, body, field, "
+					   "CASE status WHEN 404 THEN 'there is no such agreement' ELSE "
+					   "message END AS message FROM api.endorsement_paper_create($1, "
+					   "$2::jsonb, $3::uuid, $4)"},
 	[STMT_ENDORSEMENT_CREATE] = {"endorsement_create", 6,
 				     CALLER_CTE "SELECT c.held, w.status, w.version, (w.body::json->>"
 						"'agreement_id') || '/endorsements/' || (w.body::json->>"
@@ -292,6 +302,13 @@ static const struct stmt stmts[STMT_COUNT] = {
 				 "$6) s"},
 	[STMT_WEBHOOK_DELIVERIES] = {"webhook_deliveries", 3,
 				     "SELECT api.webhook_deliveries($1::uuid, $2::boolean, $3::uuid)"},
+	/* $1 webhook, $2 delivery, $3 admin, $4 the caller (owner), $5 actor type */
+	[STMT_WEBHOOK_DELIVERY_RETRY] = {"webhook_delivery_retry", 6,
+					 "SELECT status, version, NULL::text AS id, body, field, "
+					 "CASE status WHEN 404 THEN 'there is no such webhook or "
+					 "delivery' ELSE message END AS message FROM "
+					 "api.webhook_delivery_retry($1::uuid, $2::uuid, $3::boolean, "
+					 "$4::uuid, $5, $6)"},
 	[STMT_STATS] = {"stats", 0, "SELECT api.stats()"},
 	/* newest first; audit rows are numbered, not UUIDs: the number is the key (unique on its
 	 * own) and the id the nil UUID. $4 entity_type, $5 entity_id, $6 actor, $7 action */

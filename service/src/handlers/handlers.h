@@ -41,6 +41,7 @@ int organisations_get(struct req *rq);
 int organisations_patch(struct req *rq);
 int organisations_verify(struct req *rq);
 int organisations_reject(struct req *rq);
+int organisations_resubmit(struct req *rq);
 int organisations_members(struct req *rq);
 int organisations_upsert(struct req *rq);
 int vocabularies_get(struct req *rq);
@@ -80,6 +81,7 @@ int agreements_adopt(struct req *rq);
 int endorsements_list(struct req *rq);
 int endorsements_csv(struct req *rq);
 int endorsements_create(struct req *rq);
+int endorsements_paper_create(struct req *rq);
 int endorsements_withdraw(struct req *rq);
 int endorsements_of_organisation(struct req *rq);
 
@@ -90,6 +92,7 @@ int webhooks_list(struct req *rq);
 int webhooks_get(struct req *rq);
 int webhooks_delete(struct req *rq);
 int webhooks_deliveries(struct req *rq);
+int webhooks_delivery_retry(struct req *rq);
 
 /* reports.c */
 int stats_get(struct req *rq);

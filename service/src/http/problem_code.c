@@ -56,6 +56,8 @@ static const struct {
 	{"must be 3 to 63 characters of a-z", "invalid_format"},
 	{"a code is a-z", "invalid_format"},
 	{"must be an organisation id", "invalid_format"},
+	{"must be a document id", "invalid_format"},
+	{"must not be in the future", "out_of_range"},
 	{"has a malformed host", "invalid_format"},
 	{"is not valid", "invalid_format"},
 	{"is already", "not_unique"},
