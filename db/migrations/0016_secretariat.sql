@@ -152,3 +152,139 @@ BEGIN
 	RETURN QUERY SELECT 200, NULL::integer, api.webhook_delivery_json(d)::text, NULL::text,
 		NULL::text;
 END $$;
+
+-- Vocabularies the secretariat edits: organisation kinds, interest areas and districts get
+-- new codes, new labels, or are retired (Göteborg reorganises its districts). A retired code
+-- stays in the table, so every old record still shows its label; it is refused for a new
+-- value, but a record that already holds it may keep it through later edits. Dialogue kinds
+-- stay fixed (the service's rules name them).
+ALTER TABLE vocabulary ADD COLUMN retired_at timestamptz;
+
+CREATE OR REPLACE FUNCTION api.vocabulary_list(p_vocabulary text) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, 'label_sv', label_sv,
+		'label_en', label_en, 'retired', retired_at IS NOT NULL) ORDER BY position), '[]'::jsonb)
+	FROM vocabulary WHERE vocabulary = p_vocabulary;
+$$;
+
+-- True when code is current in vocabulary v, or retired but already held (old: the codes
+-- the record had before this write).
+CREATE FUNCTION vocabulary_code_ok(v text, code text, old text[]) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM vocabulary x WHERE x.vocabulary = v AND x.code = $2
+		AND (x.retired_at IS NULL OR $2 = ANY (coalesce(old, '{}'))));
+$$;
+
+CREATE OR REPLACE FUNCTION organisation_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	bad text;
+	was boolean := TG_OP = 'UPDATE';
+BEGIN
+	IF NOT vocabulary_code_ok('kind', NEW.kind, CASE WHEN was THEN ARRAY[OLD.kind] END) THEN
+		RAISE EXCEPTION 'unknown kind %', NEW.kind
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'organisation_kind_check';
+	END IF;
+	SELECT a INTO bad FROM unnest(NEW.areas) a
+	WHERE NOT vocabulary_code_ok('area', a, CASE WHEN was THEN OLD.areas END) LIMIT 1;
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'unknown area %', bad
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'organisation_areas_check';
+	END IF;
+	SELECT d INTO bad FROM unnest(NEW.districts) d
+	WHERE NOT vocabulary_code_ok('district', d, CASE WHEN was THEN OLD.districts END) LIMIT 1;
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'unknown district %', bad
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'organisation_districts_check';
+	END IF;
+	NEW.areas := ARRAY(SELECT DISTINCT a FROM unnest(NEW.areas) a ORDER BY 1);
+	NEW.districts := ARRAY(SELECT DISTINCT d FROM unnest(NEW.districts) d ORDER BY 1);
+	IF NEW.umbrella_id IS NOT NULL AND (TG_OP = 'INSERT'
+	   OR NEW.umbrella_id IS DISTINCT FROM OLD.umbrella_id) THEN
+		-- walk up from the new umbrella: meeting ourselves means a cycle. The row lock on
+		-- each ancestor keeps two concurrent re-parentings from closing a loop together.
+		IF EXISTS (
+			WITH RECURSIVE up(id, depth) AS (
+				SELECT NEW.umbrella_id, 1
+				UNION ALL
+				SELECT o.umbrella_id, up.depth + 1 FROM organisation o JOIN up ON o.id = up.id
+				WHERE o.umbrella_id IS NOT NULL AND up.depth < 100)
+			SELECT 1 FROM up WHERE up.id = NEW.id) THEN
+			RAISE EXCEPTION 'umbrella cycle'
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'organisation_umbrella_cycle';
+		END IF;
+		PERFORM 1 FROM organisation WHERE id = NEW.umbrella_id FOR KEY SHARE;
+	END IF;
+	RETURN NEW;
+END $$;
+
+-- The three editable vocabularies, as the API names them.
+CREATE FUNCTION api.vocabulary_of(p_name text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE p_name WHEN 'kinds' THEN 'kind' WHEN 'areas' THEN 'area'
+		WHEN 'districts' THEN 'district' END;
+$$;
+
+CREATE FUNCTION api.vocabulary_entry_json(v vocabulary) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('code', v.code, 'label_sv', v.label_sv, 'label_en', v.label_en,
+		'retired', v.retired_at IS NOT NULL);
+$$;
+
+-- p: {code, label_sv, label_en}, checked by the service. A new code goes last.
+CREATE FUNCTION api.vocabulary_add(p_name text, p jsonb, p_user_id uuid, p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	voc text := api.vocabulary_of(p_name);
+	v vocabulary;
+BEGIN
+	IF voc IS NULL THEN
+		RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text, NULL::text;
+		RETURN;
+	END IF;
+	-- one writer per vocabulary at a time: positions stay distinct
+	PERFORM pg_advisory_xact_lock(hashtext('vocabulary:' || voc));
+	IF EXISTS (SELECT 1 FROM vocabulary x WHERE x.vocabulary = voc AND x.code = p->>'code') THEN
+		RETURN QUERY SELECT 409, NULL::integer, NULL::text, NULL::text,
+			'the code is already in the vocabulary (retired codes too)';
+		RETURN;
+	END IF;
+	INSERT INTO vocabulary (vocabulary, code, label_sv, label_en, position)
+	VALUES (voc, p->>'code', btrim(p->>'label_sv'), btrim(p->>'label_en'),
+		(SELECT coalesce(max(position), 0) + 1 FROM vocabulary x WHERE x.vocabulary = voc))
+	RETURNING * INTO v;
+	PERFORM audit_write('user', p_user_id, 'create', 'vocabulary', NULL, NULL,
+		jsonb_build_object('vocabulary', voc) || api.vocabulary_entry_json(v), p_request_id);
+	RETURN QUERY SELECT 201, NULL::integer, api.vocabulary_entry_json(v)::text, NULL::text,
+		NULL::text;
+END $$;
+
+-- p: any of {label_sv, label_en, retired}, checked by the service.
+CREATE FUNCTION api.vocabulary_patch(p_name text, p_code text, p jsonb, p_user_id uuid,
+	p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	voc text := api.vocabulary_of(p_name);
+	old vocabulary;
+	new vocabulary;
+BEGIN
+	SELECT * INTO old FROM vocabulary x WHERE x.vocabulary = voc AND x.code = p_code FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text, NULL::text;
+		RETURN;
+	END IF;
+	UPDATE vocabulary x SET label_sv = coalesce(btrim(p->>'label_sv'), x.label_sv),
+		label_en = coalesce(btrim(p->>'label_en'), x.label_en),
+		retired_at = CASE WHEN NOT p ? 'retired' THEN x.retired_at
+			WHEN (p->>'retired')::boolean THEN coalesce(x.retired_at, now()) END
+	WHERE x.vocabulary = voc AND x.code = p_code RETURNING * INTO new;
+	IF api.vocabulary_entry_json(new) <> api.vocabulary_entry_json(old) THEN
+		PERFORM audit_write('user', p_user_id, CASE
+				WHEN new.retired_at IS NOT NULL AND old.retired_at IS NULL THEN 'retire'
+				WHEN new.retired_at IS NULL AND old.retired_at IS NOT NULL THEN 'reinstate'
+				ELSE 'update' END, 'vocabulary', NULL,
+			jsonb_build_object('vocabulary', voc) || api.vocabulary_entry_json(old),
+			jsonb_build_object('vocabulary', voc) || api.vocabulary_entry_json(new), p_request_id);
+	END IF;
+	RETURN QUERY SELECT 200, NULL::integer, api.vocabulary_entry_json(new)::text, NULL::text,
+		NULL::text;
+END $$;

@@ -157,6 +157,9 @@ export async function logout() {
 
 // Cached code lists (GET /vocabularies)
 let vocab = null;
+// After the secretariat has edited a vocabulary: the next vocabularies() asks again
+export const forgetVocabularies = () => { vocab = null; };
+
 export async function vocabularies() {
   vocab ||= api('/vocabularies').then((r) => r.data, (e) => { vocab = null; throw e; });
   return vocab;

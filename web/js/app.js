@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=e0b904a450d3';
-import { BASE, session, onSession, logout } from './api.js?v=e0b904a450d3';
-import { h, announce, problemBox } from './dom.js?v=e0b904a450d3';
+import { initLang, t } from './i18n.js?v=a28889b4b931';
+import { BASE, session, onSession, logout } from './api.js?v=a28889b4b931';
+import { h, announce, problemBox } from './dom.js?v=a28889b4b931';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -30,6 +30,8 @@ const ROUTES = [
   ['/kansli/overenskommelser', 'admin', { tab: 'agreements' }],
   ['/kansli/overenskommelser/ny', 'admin', { tab: 'agreements', sub: 'new' }],
   ['/kansli/overenskommelser/:ref', 'admin', { tab: 'agreements', sub: 'edit' }],
+  ['/kansli/kodlistor', 'admin', { tab: 'vocabularies' }],
+  ['/kansli/webhooks', 'admin', { tab: 'webhooks' }],
   ['/kansli/logg', 'admin', { tab: 'audit' }],
   ['/tillganglighet', 'info', { page: 'a11y' }],
   ['/oppna-data', 'info', { page: 'openData' }],
@@ -75,7 +77,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=e0b904a450d3`);
+    const mod = await import(`./pages/${page}.js?v=a28889b4b931`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldErrorText } from './i18n.js?v=e0b904a450d3';
-import { session } from './api.js?v=e0b904a450d3';
+import { t, getLang, fieldErrorText } from './i18n.js?v=a28889b4b931';
+import { session } from './api.js?v=a28889b4b931';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

@@ -159,6 +159,16 @@ static const struct stmt stmts[STMT_COUNT] = {
 			     " FROM api.representative_remove($1::uuid, $2::uuid, $3::text, $4::uuid, "
 			     "$5) s"},
 	[STMT_VOCABULARIES] = {"vocabularies", 0, "SELECT api.vocabularies_json()::text"},
+	/* $1 kinds|areas|districts; the 201's id is the code, after the route's own path */
+	[STMT_VOCABULARY_ADD] = {"vocabulary_add", 4,
+				 "SELECT status, version, NULL::text AS id, body, field, CASE status "
+				 "WHEN 404 THEN 'there is no such editable vocabulary' ELSE message END "
+				 "AS message FROM api.vocabulary_add($1, $2::jsonb, $3::uuid, $4)"},
+	[STMT_VOCABULARY_PATCH] = {"vocabulary_patch", 5,
+				   "SELECT status, version, NULL::text AS id, body, field, CASE status "
+				   "WHEN 404 THEN 'there is no such code in an editable vocabulary' "
+				   "ELSE message END AS message FROM api.vocabulary_patch($1, $2, "
+				   "$3::jsonb, $4::uuid, $5)"},
 	/* $4 from, $5 to (RFC 3339 or a date), $6 kind, $7 status, $8 a part of the title or
 	 * description; NULL: no such filter */
 	/* $9 organisation (NULL: all): the dialogues it is registered or waitlisted for, when

@@ -45,6 +45,8 @@ int organisations_resubmit(struct req *rq);
 int organisations_members(struct req *rq);
 int organisations_upsert(struct req *rq);
 int vocabularies_get(struct req *rq);
+int vocabularies_add(struct req *rq);
+int vocabularies_patch(struct req *rq);
 
 /* representatives.c */
 int representatives_list(struct req *rq);

@@ -55,6 +55,7 @@ static const struct {
 	{"is not an organisation number", "invalid_format"},
 	{"must be 3 to 63 characters of a-z", "invalid_format"},
 	{"a code is a-z", "invalid_format"},
+	{"must be a-z and _", "invalid_format"},
 	{"must be an organisation id", "invalid_format"},
 	{"must be a document id", "invalid_format"},
 	{"must not be in the future", "out_of_range"},

@@ -60,6 +60,10 @@ const struct route routes[] = {
 	{"PUT", "/api/v1/organisations/by-org-number/{org_number}", organisations_upsert, A | B,
 	 "organisations:write", "upsertOrganisationByOrgNumber"},
 	{"GET", "/api/v1/vocabularies", vocabularies_get, P, NULL, "getVocabularies"},
+	{"POST", "/api/v1/vocabularies/{vocabulary}/codes", vocabularies_add, A | ROUTE_PEOPLE | B,
+	 NULL, "addVocabularyCode"},
+	{"PATCH", "/api/v1/vocabularies/{vocabulary}/codes/{code}", vocabularies_patch,
+	 A | ROUTE_PEOPLE | B, NULL, "patchVocabularyCode"},
 
 	{"GET", "/api/v1/dialogues", dialogues_list, P, NULL, "listDialogues"},
 	{"POST", "/api/v1/dialogues", dialogues_create, A | ROUTE_PEOPLE | B, NULL, "createDialogue"},

@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=e0b904a450d3';
-import { t } from '../i18n.js?v=e0b904a450d3';
+import { put, h } from '../dom.js?v=a28889b4b931';
+import { t } from '../i18n.js?v=a28889b4b931';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=e0b904a450d3';
-import { h, put, notice, problemBox } from '../dom.js?v=e0b904a450d3';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=e0b904a450d3';
-import { orgItem } from './organisations.js?v=e0b904a450d3';
-import { endorsementTable } from '../endorsements.js?v=e0b904a450d3';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=a28889b4b931';
+import { h, put, notice, problemBox } from '../dom.js?v=a28889b4b931';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=a28889b4b931';
+import { orgItem } from './organisations.js?v=a28889b4b931';
+import { endorsementTable } from '../endorsements.js?v=a28889b4b931';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

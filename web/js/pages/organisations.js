@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=e0b904a450d3';
-import { h, put, field, problemBox } from '../dom.js?v=e0b904a450d3';
-import { t, label } from '../i18n.js?v=e0b904a450d3';
+import { api, qs, vocabularies } from '../api.js?v=a28889b4b931';
+import { h, put, field, problemBox } from '../dom.js?v=a28889b4b931';
+import { t, label } from '../i18n.js?v=a28889b4b931';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

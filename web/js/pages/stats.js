@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=e0b904a450d3';
-import { put, h } from '../dom.js?v=e0b904a450d3';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=e0b904a450d3';
+import { api, vocabularies } from '../api.js?v=a28889b4b931';
+import { put, h } from '../dom.js?v=a28889b4b931';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=a28889b4b931';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
