@@ -288,3 +288,121 @@ BEGIN
 	RETURN QUERY SELECT 200, NULL::integer, api.vocabulary_entry_json(new)::text, NULL::text,
 		NULL::text;
 END $$;
+
+-- The council (rådet): seats and the members who hold them for a term. A seat has a
+-- category; an organisation seat may stand for a group ("paraplyorganisationer"). Members are
+-- ordinary or substitutes (ersättare); a politician has a party, an organisation member
+-- represents an organisation. Terms are dates, `from` to `to` inclusive (`to` open while the
+-- term runs). History is kept: a term that ends gets its `to`, nothing is deleted, and the
+-- council on any date is read from the terms.
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
+CREATE TABLE council_seat (
+	id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	category   text NOT NULL CONSTRAINT council_seat_category_check
+	             CHECK (category IN ('politician', 'official', 'organisation')),
+	title      text NOT NULL CONSTRAINT council_seat_title_check
+	             CHECK (length(btrim(title)) BETWEEN 2 AND 200),
+	created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE council_member (
+	id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	seat_id         uuid NOT NULL REFERENCES council_seat (id),
+	role            text NOT NULL CONSTRAINT council_member_role_check
+	                  CHECK (role IN ('ordinary', 'substitute')),
+	name            text NOT NULL CONSTRAINT council_member_name_check
+	                  CHECK (length(btrim(name)) BETWEEN 2 AND 200),
+	party           text CONSTRAINT council_member_party_check
+	                  CHECK (party IS NULL OR length(btrim(party)) BETWEEN 1 AND 100),
+	organisation_id uuid REFERENCES organisation (id),
+	term            daterange NOT NULL CONSTRAINT council_member_term_check
+	                  CHECK (NOT isempty(term) AND NOT lower_inf(term)),
+	created_at      timestamptz NOT NULL DEFAULT now(),
+	-- one ordinary member per seat at any day: the database decides, also for two
+	-- appointments made at the same moment
+	CONSTRAINT council_member_one_ordinary EXCLUDE USING gist (seat_id WITH =, term WITH &&)
+		WHERE (role = 'ordinary')
+);
+CREATE INDEX council_member_seat_idx ON council_member (seat_id);
+
+CREATE FUNCTION api.council_member_json(m council_member) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('id', m.id, 'seat_id', m.seat_id, 'role', m.role, 'name', m.name,
+		'party', m.party,
+		'organisation', (SELECT jsonb_build_object('id', o.id, 'name', o.name)
+			FROM organisation o WHERE o.id = m.organisation_id),
+		'from', to_char(lower(m.term), 'YYYY-MM-DD'),
+		'to', CASE WHEN upper_inf(m.term) THEN NULL
+			ELSE to_char(upper(m.term) - 1, 'YYYY-MM-DD') END);
+$$;
+
+-- The council as it was on p_day: every seat, with the members whose term covers the day.
+CREATE FUNCTION api.council_json(p_day date) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('as_of', to_char(p_day, 'YYYY-MM-DD'),
+		'seats', coalesce((SELECT jsonb_agg(jsonb_build_object('id', s.id,
+			'category', s.category, 'title', s.title,
+			'members', coalesce((SELECT jsonb_agg(api.council_member_json(m)
+				ORDER BY m.role, m.name, m.id) FROM council_member m
+				WHERE m.seat_id = s.id AND m.term @> p_day), '[]'::jsonb))
+			ORDER BY array_position(ARRAY['politician', 'official', 'organisation'], s.category),
+				s.title, s.id)
+			FROM council_seat s WHERE s.created_at::date <= p_day
+			   OR EXISTS (SELECT 1 FROM council_member m WHERE m.seat_id = s.id
+				AND m.term @> p_day)), '[]'::jsonb));
+$$;
+
+CREATE FUNCTION api.council_seat_create(p jsonb, p_user_id uuid, p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	s council_seat;
+	j jsonb;
+BEGIN
+	INSERT INTO council_seat (category, title) VALUES (p->>'category', btrim(p->>'title'))
+	RETURNING * INTO s;
+	j := jsonb_build_object('id', s.id, 'category', s.category, 'title', s.title, 'members', '[]'::jsonb);
+	PERFORM audit_write('user', p_user_id, 'create', 'council_seat', s.id, NULL, j, p_request_id);
+	RETURN QUERY SELECT 201, NULL::integer, j::text, NULL::text, NULL::text;
+END $$;
+
+-- p: {role, name, party?, organisation_id?, from, to?}, checked by the service.
+CREATE FUNCTION api.council_member_create(p_seat uuid, p jsonb, p_user_id uuid, p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	s council_seat;
+	m council_member;
+BEGIN
+	SELECT * INTO s FROM council_seat WHERE id = p_seat;
+	IF NOT FOUND THEN
+		RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text, NULL::text;
+		RETURN;
+	END IF;
+	IF p->>'party' IS NOT NULL AND s.category <> 'politician' THEN
+		RETURN QUERY SELECT 422, NULL::integer, NULL::text, '/party',
+			'only the category politician has a party';
+		RETURN;
+	END IF;
+	IF p->>'organisation_id' IS NOT NULL AND s.category <> 'organisation' THEN
+		RETURN QUERY SELECT 422, NULL::integer, NULL::text, '/organisation_id',
+			'only the category organisation represents an organisation';
+		RETURN;
+	END IF;
+	IF p->>'organisation_id' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM organisation o
+		WHERE o.id = (p->>'organisation_id')::uuid AND o.status = 'verified') THEN
+		RETURN QUERY SELECT 422, NULL::integer, NULL::text, '/organisation_id', 'no such organisation';
+		RETURN;
+	END IF;
+	IF p->>'to' IS NOT NULL AND (p->>'to')::date < (p->>'from')::date THEN
+		RETURN QUERY SELECT 422, NULL::integer, NULL::text, '/to', 'must be after from';
+		RETURN;
+	END IF;
+	-- an overlapping ordinary term fails on council_member_one_ordinary (23P01 -> 409)
+	INSERT INTO council_member (seat_id, role, name, party, organisation_id, term)
+	VALUES (p_seat, p->>'role', btrim(p->>'name'), btrim(p->>'party'),
+		(p->>'organisation_id')::uuid, daterange((p->>'from')::date, (p->>'to')::date, '[]'))
+	RETURNING * INTO m;
+	PERFORM audit_write('user', p_user_id, 'create', 'council_member', m.id, NULL,
+		api.council_member_json(m), p_request_id);
+	RETURN QUERY SELECT 201, NULL::integer, api.council_member_json(m)::text, NULL::text, NULL::text;
+END $$;

@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=a28889b4b931';
-import { BASE, session, onSession, logout } from './api.js?v=a28889b4b931';
-import { h, announce, problemBox } from './dom.js?v=a28889b4b931';
+import { initLang, t } from './i18n.js?v=7c60d0cab8c9';
+import { BASE, session, onSession, logout } from './api.js?v=7c60d0cab8c9';
+import { h, announce, problemBox } from './dom.js?v=7c60d0cab8c9';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -77,7 +77,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=a28889b4b931`);
+    const mod = await import(`./pages/${page}.js?v=7c60d0cab8c9`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

@@ -164,6 +164,18 @@ static const struct stmt stmts[STMT_COUNT] = {
 				 "SELECT status, version, NULL::text AS id, body, field, CASE status "
 				 "WHEN 404 THEN 'there is no such editable vocabulary' ELSE message END "
 				 "AS message FROM api.vocabulary_add($1, $2::jsonb, $3::uuid, $4)"},
+	/* $1 the day (NULL: today in Göteborg) */
+	[STMT_COUNCIL_GET] = {"council_get", 1,
+			      "SELECT api.council_json(coalesce($1::date, (now() AT TIME ZONE "
+			      "'Europe/Stockholm')::date))::text"},
+	[STMT_COUNCIL_SEAT_CREATE] = {"council_seat_create", 3,
+				      "SELECT status, version, body::json->>'id' AS id, body, field, "
+				      "message FROM api.council_seat_create($1::jsonb, $2::uuid, $3)"},
+	[STMT_COUNCIL_MEMBER_CREATE] = {"council_member_create", 4,
+					"SELECT status, version, NULL::text AS id, body, field, CASE "
+					"status WHEN 404 THEN 'there is no such seat' ELSE message END "
+					"AS message FROM api.council_member_create($1::uuid, $2::jsonb, "
+					"$3::uuid, $4)"},
 	[STMT_VOCABULARY_PATCH] = {"vocabulary_patch", 5,
 				   "SELECT status, version, NULL::text AS id, body, field, CASE status "
 				   "WHEN 404 THEN 'there is no such code in an editable vocabulary' "

@@ -47,6 +47,9 @@ int organisations_upsert(struct req *rq);
 int vocabularies_get(struct req *rq);
 int vocabularies_add(struct req *rq);
 int vocabularies_patch(struct req *rq);
+int council_get(struct req *rq);
+int council_seat_create(struct req *rq);
+int council_member_create(struct req *rq);
 
 /* representatives.c */
 int representatives_list(struct req *rq);

@@ -68,6 +68,8 @@ static const struct {
 	{"no account has this e-mail address", "not_found"},
 	{"names a host that does not resolve", "not_found"},
 	{"must be after starts_at", "ends_before_start"},
+	{"must be after from", "ends_before_start"},
+	{"only the category", "not_allowed"},
 	{"would make the organisation its own umbrella", "cycle"},
 	{"has a wrong check digit", "wrong_check_digit"},
 	{"is a personal identity number", "personal_identity_number"},

@@ -65,6 +65,12 @@ const struct route routes[] = {
 	{"PATCH", "/api/v1/vocabularies/{vocabulary}/codes/{code}", vocabularies_patch,
 	 A | ROUTE_PEOPLE | B, NULL, "patchVocabularyCode"},
 
+	{"GET", "/api/v1/council", council_get, P, NULL, "getCouncil"},
+	{"POST", "/api/v1/council/seats", council_seat_create, A | ROUTE_PEOPLE | B, NULL,
+	 "createCouncilSeat"},
+	{"POST", "/api/v1/council/seats/{id}/members", council_member_create, A | ROUTE_PEOPLE | B,
+	 NULL, "createCouncilMember"},
+
 	{"GET", "/api/v1/dialogues", dialogues_list, P, NULL, "listDialogues"},
 	{"POST", "/api/v1/dialogues", dialogues_create, A | ROUTE_PEOPLE | B, NULL, "createDialogue"},
 	{"GET", "/api/v1/dialogues/{id}", dialogues_get, P, NULL, "getDialogue"},

@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=a28889b4b931';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=a28889b4b931';
-import { t } from '../i18n.js?v=a28889b4b931';
+import { api, login } from '../api.js?v=7c60d0cab8c9';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=7c60d0cab8c9';
+import { t } from '../i18n.js?v=7c60d0cab8c9';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

@@ -1,9 +1,9 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js?v=a28889b4b931';
-import { h, put, field, readForm, problemBox } from '../dom.js?v=a28889b4b931';
-import { t, fmtDateTime } from '../i18n.js?v=a28889b4b931';
+import { api, qs } from '../api.js?v=7c60d0cab8c9';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=7c60d0cab8c9';
+import { t, fmtDateTime } from '../i18n.js?v=7c60d0cab8c9';
 
-const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook', 'vocabulary'];
+const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook', 'vocabulary', 'council_seat', 'council_member'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'status_pending', 'status_verified', 'status_rejected', 'status_inactive', 'register', 'resubmit', 'endorse', 'record_paper', 'withdraw', 'cancel', 'promote', 'attendance', 'adopt', 'supersede', 'retry', 'retire', 'reinstate'];
 const PAGES = { organisation: '/organisationer/', dialogue: '/dialoger/', agreement: '/overenskommelsen/', user: '/kansli/anvandare/' };
 const word = (group, w) => { const x = t(`audit.${group}.${w}`); return x.startsWith('audit.') ? w : x; };

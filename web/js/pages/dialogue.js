@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=a28889b4b931';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=a28889b4b931';
-import { t, label, fmtNum } from '../i18n.js?v=a28889b4b931';
-import { md } from '../markdown.js?v=a28889b4b931';
-import { when, seats } from './dialogues.js?v=a28889b4b931';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=7c60d0cab8c9';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=7c60d0cab8c9';
+import { t, label, fmtNum } from '../i18n.js?v=7c60d0cab8c9';
+import { md } from '../markdown.js?v=7c60d0cab8c9';
+import { when, seats } from './dialogues.js?v=7c60d0cab8c9';
 
 export async function currentPrinciples() {
   try {

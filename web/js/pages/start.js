@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=a28889b4b931';
-import { put, h } from '../dom.js?v=a28889b4b931';
-import { t, fmtNum } from '../i18n.js?v=a28889b4b931';
-import { dialogueItem } from './dialogues.js?v=a28889b4b931';
+import { api, qs, session, vocabularies } from '../api.js?v=7c60d0cab8c9';
+import { put, h } from '../dom.js?v=7c60d0cab8c9';
+import { t, fmtNum } from '../i18n.js?v=7c60d0cab8c9';
+import { dialogueItem } from './dialogues.js?v=7c60d0cab8c9';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));
