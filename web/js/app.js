@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=7c60d0cab8c9';
-import { BASE, session, onSession, logout } from './api.js?v=7c60d0cab8c9';
-import { h, announce, problemBox } from './dom.js?v=7c60d0cab8c9';
+import { initLang, t } from './i18n.js?v=da522276cc7d';
+import { BASE, session, onSession, logout } from './api.js?v=da522276cc7d';
+import { h, announce, problemBox } from './dom.js?v=da522276cc7d';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -15,6 +15,7 @@ const ROUTES = [
   ['/dialoger', 'dialogues'],
   ['/dialoger/:id', 'dialogue'],
   ['/dialogues/:id', 'dialogue', { alias: '/dialoger/' }], // the URL in the calendar feeds
+  ['/radet', 'council'],
   ['/statistik', 'stats'],
   ['/logga-in', 'account', { mode: 'login' }],
   ['/skapa-konto', 'account', { mode: 'register' }],
@@ -77,7 +78,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=7c60d0cab8c9`);
+    const mod = await import(`./pages/${page}.js?v=da522276cc7d`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;
@@ -157,7 +158,7 @@ function renderShell() {
       h('div', { class: 'wrap navs' },
         h('ul', { class: 'nav' },
           navLink('/', 'nav.start'), navLink('/overenskommelsen', 'nav.agreement'),
-          navLink('/organisationer', 'nav.organisations'), navLink('/dialoger', 'nav.dialogues'),
+          navLink('/organisationer', 'nav.organisations'), navLink('/dialoger', 'nav.dialogues'), navLink('/radet', 'nav.council'),
           navLink('/statistik', 'nav.stats')),
         h('ul', { class: 'nav nav-account', 'aria-label': t('nav.account') }, account))));
   document.getElementById('site-footer').replaceChildren(

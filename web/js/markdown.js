@@ -1,6 +1,6 @@
 // Markdown, the safe path: a small subset (headings, paragraphs, lists, **strong**, *em*,
 // `code`, [links](https://…)) turned into DOM nodes. Raw HTML in the text stays text.
-import { h } from './dom.js?v=7c60d0cab8c9';
+import { h } from './dom.js?v=da522276cc7d';
 
 const SAFE_URL = /^(https?:\/\/|mailto:|\/(?!\/))/i;
 

@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=7c60d0cab8c9';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=7c60d0cab8c9';
-import { t } from '../i18n.js?v=7c60d0cab8c9';
+import { api, login } from '../api.js?v=da522276cc7d';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=da522276cc7d';
+import { t } from '../i18n.js?v=da522276cc7d';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

@@ -1,7 +1,7 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js?v=7c60d0cab8c9';
-import { h, put, field, readForm, problemBox } from '../dom.js?v=7c60d0cab8c9';
-import { t, fmtDateTime } from '../i18n.js?v=7c60d0cab8c9';
+import { api, qs } from '../api.js?v=da522276cc7d';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=da522276cc7d';
+import { t, fmtDateTime } from '../i18n.js?v=da522276cc7d';
 
 const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook', 'vocabulary', 'council_seat', 'council_member'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'status_pending', 'status_verified', 'status_rejected', 'status_inactive', 'register', 'resubmit', 'endorse', 'record_paper', 'withdraw', 'cancel', 'promote', 'attendance', 'adopt', 'supersede', 'retry', 'retire', 'reinstate'];

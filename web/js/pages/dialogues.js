@@ -1,7 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=7c60d0cab8c9';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=7c60d0cab8c9';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=7c60d0cab8c9';
+import { api, qs, vocabularies, absolute } from '../api.js?v=da522276cc7d';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=da522276cc7d';
+import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=da522276cc7d';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

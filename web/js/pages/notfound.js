@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=7c60d0cab8c9';
-import { t } from '../i18n.js?v=7c60d0cab8c9';
+import { put, h } from '../dom.js?v=da522276cc7d';
+import { t } from '../i18n.js?v=da522276cc7d';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=7c60d0cab8c9';
-import { h, put, notice, problemBox } from '../dom.js?v=7c60d0cab8c9';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=7c60d0cab8c9';
-import { orgItem } from './organisations.js?v=7c60d0cab8c9';
-import { endorsementTable } from '../endorsements.js?v=7c60d0cab8c9';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=da522276cc7d';
+import { h, put, notice, problemBox } from '../dom.js?v=da522276cc7d';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=da522276cc7d';
+import { orgItem } from './organisations.js?v=da522276cc7d';
+import { endorsementTable } from '../endorsements.js?v=da522276cc7d';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

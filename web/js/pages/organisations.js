@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=7c60d0cab8c9';
-import { h, put, field, problemBox } from '../dom.js?v=7c60d0cab8c9';
-import { t, label } from '../i18n.js?v=7c60d0cab8c9';
+import { api, qs, vocabularies } from '../api.js?v=da522276cc7d';
+import { h, put, field, problemBox } from '../dom.js?v=da522276cc7d';
+import { t, label } from '../i18n.js?v=da522276cc7d';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=7c60d0cab8c9';
-import { put, h } from '../dom.js?v=7c60d0cab8c9';
-import { t, fmtNum } from '../i18n.js?v=7c60d0cab8c9';
-import { dialogueItem } from './dialogues.js?v=7c60d0cab8c9';
+import { api, qs, session, vocabularies } from '../api.js?v=da522276cc7d';
+import { put, h } from '../dom.js?v=da522276cc7d';
+import { t, fmtNum } from '../i18n.js?v=da522276cc7d';
+import { dialogueItem } from './dialogues.js?v=da522276cc7d';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));

@@ -1,0 +1,41 @@
+// The council's public page: today and on an earlier date (from the kept terms), in Swedish
+// and English, axe-clean.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, settled, axe, visit, call, apiLogin, ADMIN, RUN } from './support.mjs';
+
+const title = `Kommunstyrelsen ${RUN}`;
+
+before(async () => {
+  const token = await apiLogin(ADMIN.email, ADMIN.password);
+  const seat = (await call('POST', '/council/seats', { category: 'politician', title }, token)).data;
+  await call('POST', `/council/seats/${seat.id}/members`, { role: 'ordinary', name: `Anna Förr ${RUN}`, party: 'A-partiet', from: '2019-01-01', to: '2022-12-31' }, token);
+  await call('POST', `/council/seats/${seat.id}/members`, { role: 'ordinary', name: `Bengt Nu ${RUN}`, party: 'B-partiet', from: '2023-01-01' }, token);
+  await call('POST', `/council/seats/${seat.id}/members`, { role: 'substitute', name: `Cilla Ersätter ${RUN}`, party: 'A-partiet', from: '2023-01-01' }, token);
+});
+
+test('the council today and as it was on a date; in English too', async () => {
+  const { page, context } = await open();
+  await visit(page, '/');
+  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Rådet' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Rådet' }).waitFor();
+  await settled(page);
+  const seat = page.locator('.org-item', { hasText: title });
+  assert.match(await seat.innerText(), new RegExp(`Bengt Nu ${RUN} \\(B-partiet\\) – ledamot[\\s\\S]*Cilla Ersätter ${RUN} \\(A-partiet\\) – ersättare`));
+  assert.doesNotMatch(await seat.innerText(), /Anna Förr/);
+  await axe(page, 'the council today');
+  await page.getByLabel(/^Visa rådet som det såg ut på ett visst datum/).fill('2020-06-30');
+  await page.getByRole('button', { name: 'Visa', exact: true }).click();
+  await page.getByText('Rådet den 30 juni 2020.').waitFor();
+  assert.match(page.url(), /\/radet\?as_of=2020-06-30$/);
+  assert.match(await seat.innerText(), new RegExp(`Anna Förr ${RUN} \\(A-partiet\\) – ledamot[\\s\\S]*1 januari 2019 – 31 december 2022`));
+  assert.doesNotMatch(await seat.innerText(), /Bengt Nu/);
+  await axe(page, 'the council on 30 June 2020');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'The council' }).waitFor();
+  await settled(page);
+  assert.match(await page.locator('main').innerText(), /The council on (30 June 2020|June 30, 2020)\.[\s\S]*Politicians/);
+  await axe(page, 'en: the council on a date');
+  await page.assertClean('the council');
+  await context.close();
+});
