@@ -406,3 +406,90 @@ BEGIN
 		api.council_member_json(m), p_request_id);
 	RETURN QUERY SELECT 201, NULL::integer, api.council_member_json(m)::text, NULL::text, NULL::text;
 END $$;
+
+-- Council meetings are dialogues of kind radsmote. Attendance there is per member (not per
+-- organisation), and the secretariat's quorum rule says how many of the seats must be
+-- present: a seat is present when its ordinary member or one of its substitutes attends.
+CREATE TABLE council_rule (
+	one            boolean PRIMARY KEY DEFAULT true CHECK (one),
+	quorum_percent integer NOT NULL DEFAULT 50 CONSTRAINT council_rule_quorum_percent_check
+	                 CHECK (quorum_percent BETWEEN 1 AND 100)
+);
+INSERT INTO council_rule DEFAULT VALUES;
+
+CREATE TABLE council_attendance (
+	dialogue_id uuid NOT NULL REFERENCES dialogue (id),
+	member_id   uuid NOT NULL REFERENCES council_member (id),
+	attended    boolean NOT NULL,
+	PRIMARY KEY (dialogue_id, member_id)
+);
+
+-- The members of the council on the meeting's day, each with attended (null: not noted),
+-- and the quorum: NULL when the dialogue is not a council meeting.
+CREATE FUNCTION api.council_attendance_json(p_dialogue uuid) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	WITH d AS (SELECT x.id, (x.starts_at AT TIME ZONE 'Europe/Stockholm')::date AS day
+		FROM dialogue x WHERE x.id = p_dialogue AND x.kind = 'radsmote'),
+	m AS (SELECT cm.*, a.attended FROM d JOIN council_member cm ON cm.term @> d.day
+		LEFT JOIN council_attendance a ON a.dialogue_id = d.id AND a.member_id = cm.id),
+	seats AS (SELECT seat_id, bool_or(coalesce(attended, false)) AS present FROM m GROUP BY seat_id),
+	r AS (SELECT quorum_percent FROM council_rule)
+	SELECT jsonb_build_object('dialogue_id', d.id, 'day', to_char(d.day, 'YYYY-MM-DD'),
+		'members', coalesce((SELECT jsonb_agg(api.council_member_json(
+			ROW(m.id, m.seat_id, m.role, m.name, m.party, m.organisation_id, m.term,
+				m.created_at)::council_member) || jsonb_build_object('attended', m.attended)
+			ORDER BY m.name, m.id) FROM m), '[]'::jsonb),
+		'seats', (SELECT count(*) FROM seats),
+		'seats_present', (SELECT count(*) FROM seats WHERE present),
+		'quorum_percent', r.quorum_percent,
+		'quorum_met', (SELECT count(*) FILTER (WHERE present) * 100 >= r.quorum_percent * count(*)
+			AND count(*) > 0 FROM seats))
+	FROM d, r;
+$$;
+
+-- p_attended NULL: not noted (the row goes; attendance is a note, not history).
+CREATE FUNCTION api.council_attendance_set(p_dialogue uuid, p_member uuid, p_attended boolean,
+	p_user_id uuid, p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	j jsonb := api.council_attendance_json(p_dialogue);
+BEGIN
+	IF j IS NULL THEN
+		RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text,
+			'there is no such council meeting'::text;
+		RETURN;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(j->'members') e
+		WHERE e->>'id' = p_member::text) THEN
+		RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text,
+			'the member does not sit on the council on the meeting''s day'::text;
+		RETURN;
+	END IF;
+	IF p_attended IS NULL THEN
+		DELETE FROM council_attendance WHERE dialogue_id = p_dialogue AND member_id = p_member;
+	ELSE
+		INSERT INTO council_attendance (dialogue_id, member_id, attended)
+		VALUES (p_dialogue, p_member, p_attended)
+		ON CONFLICT (dialogue_id, member_id) DO UPDATE SET attended = EXCLUDED.attended;
+	END IF;
+	PERFORM audit_write('user', p_user_id, 'attendance', 'council_member', p_member, NULL,
+		jsonb_build_object('dialogue_id', p_dialogue, 'attended', p_attended), p_request_id);
+	RETURN QUERY SELECT 200, NULL::integer, api.council_attendance_json(p_dialogue)::text,
+		NULL::text, NULL::text;
+END $$;
+
+CREATE FUNCTION api.council_quorum_set(p_percent integer, p_user_id uuid, p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	old integer;
+BEGIN
+	SELECT quorum_percent INTO old FROM council_rule FOR UPDATE;
+	UPDATE council_rule SET quorum_percent = p_percent;
+	PERFORM audit_write('user', p_user_id, 'update', 'council_rule', NULL,
+		jsonb_build_object('quorum_percent', old), jsonb_build_object('quorum_percent', p_percent),
+		p_request_id);
+	RETURN QUERY SELECT 200, NULL::integer, jsonb_build_object('quorum_percent', p_percent)::text,
+		NULL::text, NULL::text;
+END $$;

@@ -80,3 +80,63 @@ describe('the council', () => {
     assertProblem(await api('POST', '/api/v1/council/seats', { body: { category: 'official', title: 'Anonym' } }), 401);
   });
 });
+
+describe('council meetings: attendance per member and the quorum', () => {
+  test('members on the meeting day, attendance noted per member, a substitute stands in, the quorum rule decides', async () => {
+    const admin = await adminToken();
+    // a meeting far in the future, so that only this test's seats have members on its day
+    const day = `2091-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`;
+    const starts = `${day}T16:00:00Z`;
+    const d = await api('POST', '/api/v1/dialogues', { token: admin, body: { title: `Rådsmöte ${uniqueWord()}`, kind: 'radsmote', starts_at: starts, ends_at: `${day}T18:00:00Z` } });
+    assert.equal(d.status, 201, d.text);
+    const seats = [await seat('politician'), await seat('official'), await seat('organisation')];
+    const ordinary = [];
+    for (const s of seats) {
+      const r = await appoint(s.id, { role: 'ordinary', name: `Ledamot ${uniqueWord()}`, party: s.category === 'politician' ? 'X-partiet' : undefined, from: day, to: day });
+      assert.equal(r.status, 201, r.text);
+      ordinary.push(r.json);
+    }
+    const sub = (await appoint(seats[2].id, { role: 'substitute', name: `Ersättare ${uniqueWord()}`, from: day, to: day })).json;
+    const url = `/api/v1/dialogues/${d.json.id}/council-attendance`;
+    let r = await api('GET', url);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.day, day);
+    // other tests' seats with open terms sit on the council that day too: N seats in all
+    const N = r.json.seats;
+    assert.ok(N >= 3 && N <= 100, `${N} seats`);
+    const mine = (j) => j.members.filter((m) => seats.some((x) => x.id === m.seat_id));
+    assert.equal(mine(r.json).length, 4);
+    assert.ok(r.json.members.every((m) => m.attended === null), 'nothing noted yet');
+    assert.equal(r.json.seats_present, 0);
+    assert.equal(r.json.quorum_met, false);
+
+    // a rule that 2 present seats meet and 1 does not: 100 < p·N <= 200
+    const p = Math.floor(200 / N);
+    assert.equal((await api('PUT', '/api/v1/council/quorum', { token: admin, body: { quorum_percent: p } })).status, 200);
+    const note = (memberId, attended) => api('PUT', `${url}/${memberId}`, { token: admin, body: { attended } });
+    r = await note(ordinary[0].id, true);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.seats_present, 1);
+    assert.equal(r.json.quorum_met, false, `1 of ${N} is less than ${p} %`);
+    await note(ordinary[2].id, false);
+    r = await note(sub.id, true); // the substitute stands in for the organisation seat
+    assert.equal(r.json.seats_present, 2);
+    assert.equal(r.json.quorum_met, true, `2 of ${N} is at least ${p} %`);
+    r = await api('PUT', '/api/v1/council/quorum', { token: admin, body: { quorum_percent: 100 } });
+    assert.equal((await api('GET', url)).json.quorum_met, false, 'the rule is read when asked');
+    r = await note(sub.id, null);
+    assert.equal(r.json.members.find((m) => m.id === sub.id).attended, null);
+    await api('PUT', '/api/v1/council/quorum', { token: admin, body: { quorum_percent: 50 } });
+
+    // refusals
+    const other = await appoint(seats[0].id, { role: 'substitute', name: `Senare ${uniqueWord()}`, from: '2092-01-01' });
+    assertProblem(await note(other.json.id, true), 404, 'a member on another day');
+    const plain = await api('POST', '/api/v1/dialogues', { token: admin, body: { title: `Dialogmöte ${uniqueWord()}`, kind: 'dialogmote', starts_at: starts, ends_at: `${day}T18:00:00Z` } });
+    assertProblem(await api('GET', `/api/v1/dialogues/${plain.json.id}/council-attendance`), 404, 'not a council meeting');
+    assertValidation(await note(ordinary[0].id, 'yes'), ['/attended']);
+    assertValidation(await api('PUT', '/api/v1/council/quorum', { token: admin, body: { quorum_percent: 0 } }), ['/quorum_percent']);
+    const m = await newSession();
+    assertProblem(await api('PUT', `${url}/${ordinary[0].id}`, { token: m.access, body: { attended: false } }), 403);
+    assertProblem(await api('PUT', '/api/v1/council/quorum', { token: m.access, body: { quorum_percent: 10 } }), 403);
+  });
+});

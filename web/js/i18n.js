@@ -10,7 +10,7 @@ function stored() {
 
 export async function initLang(want) {
   const l = LANGS.includes(want) ? want : LANGS.includes(stored()) ? stored() : 'sv';
-  dict = (await import(`../i18n/${l}.js?v=da522276cc7d`)).default;
+  dict = (await import(`../i18n/${l}.js?v=de34f8dc0ad2`)).default;
   lang = l;
   document.documentElement.lang = l;
   if (want) try { localStorage.setItem(KEY, l); } catch { /* private mode: not remembered */ }

@@ -176,6 +176,15 @@ static const struct stmt stmts[STMT_COUNT] = {
 					"status WHEN 404 THEN 'there is no such seat' ELSE message END "
 					"AS message FROM api.council_member_create($1::uuid, $2::jsonb, "
 					"$3::uuid, $4)"},
+	[STMT_COUNCIL_ATTENDANCE_GET] = {"council_attendance_get", 1,
+					 "SELECT api.council_attendance_json($1::uuid)::text"},
+	[STMT_COUNCIL_ATTENDANCE_SET] = {"council_attendance_set", 5,
+					 "SELECT status, version, NULL::text AS id, body, field, message "
+					 "FROM api.council_attendance_set($1::uuid, $2::uuid, $3::boolean, "
+					 "$4::uuid, $5)"},
+	[STMT_COUNCIL_QUORUM_SET] = {"council_quorum_set", 3,
+				     "SELECT status, version, NULL::text AS id, body, field, message "
+				     "FROM api.council_quorum_set($1::int, $2::uuid, $3)"},
 	[STMT_VOCABULARY_PATCH] = {"vocabulary_patch", 5,
 				   "SELECT status, version, NULL::text AS id, body, field, CASE status "
 				   "WHEN 404 THEN 'there is no such code in an editable vocabulary' "

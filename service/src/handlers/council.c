@@ -10,6 +10,7 @@
 #include "http/response.h"
 #include "util/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* GET /api/v1/council (openapi: getCouncil) */
@@ -93,4 +94,73 @@ int council_member_create(struct req *rq)
 		return reply_problem(rq, &pb);
 	}
 	return write_json(rq, STMT_COUNCIL_MEMBER_CREATE, req_param(rq, 0), NULL);
+}
+
+/* GET /api/v1/dialogues/{id}/council-attendance (openapi: getCouncilAttendance) */
+int council_attendance_get(struct req *rq)
+{
+	const char *params[1] = {req_param(rq, 0)};
+	PGresult *res = db_exec(rq->db, STMT_COUNCIL_ATTENDANCE_GET, params, 1);
+	int rc;
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	if (PQgetisnull(res, 0, 0)) {
+		PQclear(res);
+		return reply_error(rq, 404, "there is no such council meeting");
+	}
+	rc = reply_json_text(rq, 200, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* PUT /api/v1/dialogues/{id}/council-attendance/{member_id} (openapi: setCouncilAttendance) */
+int council_attendance_set(struct req *rq)
+{
+	static const struct field_spec fields[] = {
+		{"attended", FIELD_BOOLEAN, FIELD_REQUIRED | FIELD_NULLABLE, 0, 0},
+		{NULL},
+	};
+	struct problem pb = PROBLEM_INIT;
+	const json_t *attended;
+	const char *params[5];
+	PGresult *res;
+
+	if (fields_check(rq->body, fields, &pb))
+		return reply_problem(rq, &pb);
+	attended = json_object_get(rq->body, "attended");
+	params[0] = req_param(rq, 0);
+	params[1] = req_param(rq, 1);
+	params[2] = json_is_null(attended) ? NULL : json_is_true(attended) ? "true" : "false";
+	params[3] = rq->principal.id;
+	params[4] = rq->request_id;
+	res = db_exec(rq->db, STMT_COUNCIL_ATTENDANCE_SET, params, 5);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
+}
+
+/* PUT /api/v1/council/quorum (openapi: setCouncilQuorum) */
+int council_quorum_set(struct req *rq)
+{
+	static const struct field_spec fields[] = {
+		{"quorum_percent", FIELD_INTEGER, FIELD_REQUIRED, 1, 100},
+		{NULL},
+	};
+	struct problem pb = PROBLEM_INIT;
+	const char *params[3];
+	char percent[8];
+	PGresult *res;
+
+	if (fields_check(rq->body, fields, &pb))
+		return reply_problem(rq, &pb);
+	snprintf(percent, sizeof(percent), "%d",
+		 (int)json_integer_value(json_object_get(rq->body, "quorum_percent")));
+	params[0] = percent;
+	params[1] = rq->principal.id;
+	params[2] = rq->request_id;
+	res = db_exec(rq->db, STMT_COUNCIL_QUORUM_SET, params, 3);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
 }

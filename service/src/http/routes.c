@@ -70,6 +70,12 @@ const struct route routes[] = {
 	 "createCouncilSeat"},
 	{"POST", "/api/v1/council/seats/{id}/members", council_member_create, A | ROUTE_PEOPLE | B,
 	 NULL, "createCouncilMember"},
+	{"PUT", "/api/v1/council/quorum", council_quorum_set, A | ROUTE_PEOPLE | B, NULL,
+	 "setCouncilQuorum"},
+	{"GET", "/api/v1/dialogues/{id}/council-attendance", council_attendance_get, P, NULL,
+	 "getCouncilAttendance"},
+	{"PUT", "/api/v1/dialogues/{id}/council-attendance/{member_id}", council_attendance_set,
+	 A | ROUTE_PEOPLE | B, NULL, "setCouncilAttendance"},
 
 	{"GET", "/api/v1/dialogues", dialogues_list, P, NULL, "listDialogues"},
 	{"POST", "/api/v1/dialogues", dialogues_create, A | ROUTE_PEOPLE | B, NULL, "createDialogue"},

@@ -1,13 +1,13 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=da522276cc7d';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=da522276cc7d';
-import { attendance } from './admin-attendance.js?v=da522276cc7d';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=da522276cc7d';
-import { clashBox, same } from '../clash.js?v=da522276cc7d';
-import { when } from './dialogues.js?v=da522276cc7d';
-import { currentPrinciples } from './dialogue.js?v=da522276cc7d';
+import { api, qs, vocabularies } from '../api.js?v=de34f8dc0ad2';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=de34f8dc0ad2';
+import { attendance } from './admin-attendance.js?v=de34f8dc0ad2';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=de34f8dc0ad2';
+import { clashBox, same } from '../clash.js?v=de34f8dc0ad2';
+import { when } from './dialogues.js?v=de34f8dc0ad2';
+import { currentPrinciples } from './dialogue.js?v=de34f8dc0ad2';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];

@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=da522276cc7d';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=da522276cc7d';
-import { t, label, fmtNum } from '../i18n.js?v=da522276cc7d';
-import { md } from '../markdown.js?v=da522276cc7d';
-import { when, seats } from './dialogues.js?v=da522276cc7d';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=de34f8dc0ad2';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=de34f8dc0ad2';
+import { t, label, fmtNum } from '../i18n.js?v=de34f8dc0ad2';
+import { md } from '../markdown.js?v=de34f8dc0ad2';
+import { when, seats } from './dialogues.js?v=de34f8dc0ad2';
 
 export async function currentPrinciples() {
   try {

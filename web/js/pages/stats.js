@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=da522276cc7d';
-import { put, h } from '../dom.js?v=da522276cc7d';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=da522276cc7d';
+import { api, vocabularies } from '../api.js?v=de34f8dc0ad2';
+import { put, h } from '../dom.js?v=de34f8dc0ad2';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=de34f8dc0ad2';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
