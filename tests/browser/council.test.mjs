@@ -2,9 +2,10 @@
 // and English, axe-clean.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, settled, axe, visit, call, apiLogin, ADMIN, RUN } from './support.mjs';
+import { open, settled, axe, visit, loginTo, call, apiLogin, ADMIN, RUN } from './support.mjs';
 
 const title = `Kommunstyrelsen ${RUN}`;
+let meeting;
 
 before(async () => {
   const token = await apiLogin(ADMIN.email, ADMIN.password);
@@ -12,6 +13,8 @@ before(async () => {
   await call('POST', `/council/seats/${seat.id}/members`, { role: 'ordinary', name: `Anna Förr ${RUN}`, party: 'A-partiet', from: '2019-01-01', to: '2022-12-31' }, token);
   await call('POST', `/council/seats/${seat.id}/members`, { role: 'ordinary', name: `Bengt Nu ${RUN}`, party: 'B-partiet', from: '2023-01-01' }, token);
   await call('POST', `/council/seats/${seat.id}/members`, { role: 'substitute', name: `Cilla Ersätter ${RUN}`, party: 'A-partiet', from: '2023-01-01' }, token);
+  const starts = new Date(Date.now() + 40 * 864e5);
+  meeting = (await call('POST', '/dialogues', { title: `Rådsmöte ${RUN}`, kind: 'radsmote', starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + 2 * 3600e3).toISOString() }, token)).data;
 });
 
 test('the council today and as it was on a date; in English too', async () => {
@@ -37,5 +40,26 @@ test('the council today and as it was on a date; in English too', async () => {
   assert.match(await page.locator('main').innerText(), /The council on (30 June 2020|June 30, 2020)\.[\s\S]*Politicians/);
   await axe(page, 'en: the council on a date');
   await page.assertClean('the council');
+  await context.close();
+});
+
+test('the secretariat notes who of the council attended a council meeting, and sees the quorum', async () => {
+  const { page, context } = await open();
+  await loginTo(page, ADMIN.email, ADMIN.password, `/kansli/dialoger/${meeting.id}`);
+  const sec = page.locator('#radsnarvaro');
+  await sec.getByRole('heading', { name: 'Rådets ledamöter och ersättare' }).waitFor();
+  await settled(page);
+  assert.match(await sec.innerText(), /Mötet är inte beslutsmässigt: 0 av \d+ platser är närvarande \(regel: minst \d+ procent\)/);
+  await axe(page, 'council attendance, nothing noted');
+  await sec.getByLabel(`Närvaro för Bengt Nu ${RUN}`, { exact: true }).selectOption('false');
+  await sec.getByLabel(`Närvaro för Cilla Ersätter ${RUN}`, { exact: true }).selectOption('true');
+  await sec.getByRole('button', { name: 'Spara närvaron' }).click();
+  await sec.getByText('Närvaron är sparad (2 ändringar).').waitFor();
+  assert.match(await sec.innerText(), /: 1 av \d+ platser är närvarande/, 'the substitute stands in for the seat');
+  const a = (await call('GET', `/dialogues/${meeting.id}/council-attendance`)).data;
+  assert.deepEqual(a.members.filter((m) => m.name.endsWith(RUN)).map((m) => [m.name, m.attended]).sort(),
+    [[`Bengt Nu ${RUN}`, false], [`Cilla Ersätter ${RUN}`, true]]);
+  await axe(page, 'council attendance, noted');
+  await page.assertClean('council attendance');
   await context.close();
 });

@@ -620,6 +620,16 @@ export default {
     count: 'Number',
     source: 'Source: Idékom\'s open API (/api/v1/stats).',
   },
+  councilAttendance: {
+    title: 'The council\'s members and substitutes',
+    lead: 'The council meeting: note which of the council\'s members and substitutes attended. A seat counts as present when its member or a substitute attends.',
+    caption: 'The council\'s attendance at {title}',
+    member: 'Name',
+    role: 'Role',
+    none: 'Nobody sat on the council that day.',
+    quorumMet: 'The meeting has a quorum: {present} of {seats} seats are present (rule: at least {percent} per cent).',
+    quorumNotMet: 'The meeting has no quorum: {present} of {seats} seats are present (rule: at least {percent} per cent).',
+  },
   council: {
     title: 'The council',
     lead: 'In the council, the city\'s politicians and officials meet the representatives of the idea-driven organisations. Here you see who sits on the council, as members and substitutes, and for which term.',

@@ -620,6 +620,16 @@ export default {
     count: 'Antal',
     source: 'Källa: Idékoms öppna API (/api/v1/stats).',
   },
+  councilAttendance: {
+    title: 'Rådets ledamöter och ersättare',
+    lead: 'Rådsmötet: notera vilka av rådets ledamöter och ersättare som deltog. En plats räknas som närvarande när ledamoten eller en ersättare deltar.',
+    caption: 'Rådets närvaro vid {title}',
+    member: 'Namn',
+    role: 'Uppdrag',
+    none: 'Ingen satt i rådet den dagen.',
+    quorumMet: 'Mötet är beslutsmässigt: {present} av {seats} platser är närvarande (regel: minst {percent} procent).',
+    quorumNotMet: 'Mötet är inte beslutsmässigt: {present} av {seats} platser är närvarande (regel: minst {percent} procent).',
+  },
   council: {
     title: 'Rådet',
     lead: 'I rådet möts stadens politiker och tjänstepersoner och företrädare för de idéburna organisationerna. Här ser du vilka som sitter i rådet, som ledamöter och ersättare, och för vilken period.',

@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=de34f8dc0ad2';
-import { BASE, session, onSession, logout } from './api.js?v=de34f8dc0ad2';
-import { h, announce, problemBox } from './dom.js?v=de34f8dc0ad2';
+import { initLang, t } from './i18n.js?v=7a16b73ae129';
+import { BASE, session, onSession, logout } from './api.js?v=7a16b73ae129';
+import { h, announce, problemBox } from './dom.js?v=7a16b73ae129';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -78,7 +78,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=de34f8dc0ad2`);
+    const mod = await import(`./pages/${page}.js?v=7a16b73ae129`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

@@ -1,13 +1,14 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=de34f8dc0ad2';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=de34f8dc0ad2';
-import { attendance } from './admin-attendance.js?v=de34f8dc0ad2';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=de34f8dc0ad2';
-import { clashBox, same } from '../clash.js?v=de34f8dc0ad2';
-import { when } from './dialogues.js?v=de34f8dc0ad2';
-import { currentPrinciples } from './dialogue.js?v=de34f8dc0ad2';
+import { api, qs, vocabularies } from '../api.js?v=7a16b73ae129';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=7a16b73ae129';
+import { attendance } from './admin-attendance.js?v=7a16b73ae129';
+import { councilAttendance } from './admin-council-attendance.js?v=7a16b73ae129';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=7a16b73ae129';
+import { clashBox, same } from '../clash.js?v=7a16b73ae129';
+import { when } from './dialogues.js?v=7a16b73ae129';
+import { currentPrinciples } from './dialogue.js?v=7a16b73ae129';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];
@@ -83,6 +84,7 @@ export default async function dialogues(section, ctx) {
     edit && base.status === 'cancelled' ? problemBox({ type: 'conflict', detail: '' }, h('p', {}, t('admin.cancelledNoEdit'))) : null,
     done, form);
   if (edit) await attendance(section, base);
+  if (edit && base.kind === 'radsmote') await councilAttendance(section, base);
 
   // values as the API takes them
   const norm = (k, x) => {

@@ -1,9 +1,9 @@
 // The code lists the secretariat keeps: organisation kinds, interest areas and districts. A
 // code is added, relabelled, retired (kept for old records, no longer offered) or taken into
 // use again; codes are never deleted
-import { api, vocabularies, forgetVocabularies } from '../api.js?v=de34f8dc0ad2';
-import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=de34f8dc0ad2';
-import { t } from '../i18n.js?v=de34f8dc0ad2';
+import { api, vocabularies, forgetVocabularies } from '../api.js?v=7a16b73ae129';
+import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=7a16b73ae129';
+import { t } from '../i18n.js?v=7a16b73ae129';
 
 const LISTS = ['districts', 'areas', 'kinds'];
 

@@ -1,9 +1,9 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason); a rejected one is
 // corrected and sent back for review from here
-import { api, loadMe } from '../api.js?v=de34f8dc0ad2';
-import { h, put, needLogin, announce, problemBox } from '../dom.js?v=de34f8dc0ad2';
-import { t } from '../i18n.js?v=de34f8dc0ad2';
+import { api, loadMe } from '../api.js?v=7a16b73ae129';
+import { h, put, needLogin, announce, problemBox } from '../dom.js?v=7a16b73ae129';
+import { t } from '../i18n.js?v=7a16b73ae129';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

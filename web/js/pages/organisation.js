@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=de34f8dc0ad2';
-import { h, put, notice, problemBox } from '../dom.js?v=de34f8dc0ad2';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=de34f8dc0ad2';
-import { orgItem } from './organisations.js?v=de34f8dc0ad2';
-import { endorsementTable } from '../endorsements.js?v=de34f8dc0ad2';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=7a16b73ae129';
+import { h, put, notice, problemBox } from '../dom.js?v=7a16b73ae129';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=7a16b73ae129';
+import { orgItem } from './organisations.js?v=7a16b73ae129';
+import { endorsementTable } from '../endorsements.js?v=7a16b73ae129';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');
