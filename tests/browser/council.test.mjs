@@ -20,7 +20,7 @@ before(async () => {
 test('the council today and as it was on a date; in English too', async () => {
   const { page, context } = await open();
   await visit(page, '/');
-  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Rådet' }).click();
+  await page.locator('.site-footer').getByRole('link', { name: 'Rådet' }).click();
   await page.getByRole('heading', { level: 1, name: 'Rådet' }).waitFor();
   await settled(page);
   const seat = page.locator('.org-item', { hasText: title });

@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=7a16b73ae129';
-import { BASE, session, onSession, logout } from './api.js?v=7a16b73ae129';
-import { h, announce, problemBox } from './dom.js?v=7a16b73ae129';
+import { initLang, t } from './i18n.js?v=414b3c8c00c6';
+import { BASE, session, onSession, logout } from './api.js?v=414b3c8c00c6';
+import { h, announce, problemBox } from './dom.js?v=414b3c8c00c6';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -78,7 +78,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=7a16b73ae129`);
+    const mod = await import(`./pages/${page}.js?v=414b3c8c00c6`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;
@@ -158,7 +158,7 @@ function renderShell() {
       h('div', { class: 'wrap navs' },
         h('ul', { class: 'nav' },
           navLink('/', 'nav.start'), navLink('/overenskommelsen', 'nav.agreement'),
-          navLink('/organisationer', 'nav.organisations'), navLink('/dialoger', 'nav.dialogues'), navLink('/radet', 'nav.council'),
+          navLink('/organisationer', 'nav.organisations'), navLink('/dialoger', 'nav.dialogues'),
           navLink('/statistik', 'nav.stats')),
         h('ul', { class: 'nav nav-account', 'aria-label': t('nav.account') }, account))));
   document.getElementById('site-footer').replaceChildren(
@@ -166,6 +166,7 @@ function renderShell() {
       h('p', {}, t('footer.about')),
       h('h2', { class: 'footer-h' }, t('footer.links')),
       h('ul', { class: 'footer-links' },
+        h('li', {}, h('a', { href: '/radet' }, t('nav.council'))),
         h('li', {}, h('a', { href: '/tillganglighet' }, t('footer.a11y'))),
         h('li', {}, h('a', { href: '/oppna-data' }, t('footer.openData'))),
         h('li', {}, h('a', { href: `${BASE}/openapi.json` }, t('footer.api'))))));

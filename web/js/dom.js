@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldErrorText } from './i18n.js?v=7a16b73ae129';
-import { session } from './api.js?v=7a16b73ae129';
+import { t, getLang, fieldErrorText } from './i18n.js?v=414b3c8c00c6';
+import { session } from './api.js?v=414b3c8c00c6';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

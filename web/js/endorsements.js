@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=7a16b73ae129';
-import { t, label, fmtDate } from './i18n.js?v=7a16b73ae129';
+import { h } from './dom.js?v=414b3c8c00c6';
+import { t, label, fmtDate } from './i18n.js?v=414b3c8c00c6';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

@@ -1,6 +1,6 @@
 // Markdown, the safe path: a small subset (headings, paragraphs, lists, **strong**, *em*,
 // `code`, [links](https://…)) turned into DOM nodes. Raw HTML in the text stays text.
-import { h } from './dom.js?v=7a16b73ae129';
+import { h } from './dom.js?v=414b3c8c00c6';
 
 const SAFE_URL = /^(https?:\/\/|mailto:|\/(?!\/))/i;
 

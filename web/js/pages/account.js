@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=7a16b73ae129';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=7a16b73ae129';
-import { t } from '../i18n.js?v=7a16b73ae129';
+import { api, login } from '../api.js?v=414b3c8c00c6';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=414b3c8c00c6';
+import { t } from '../i18n.js?v=414b3c8c00c6';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=7a16b73ae129';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=7a16b73ae129';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=7a16b73ae129';
-import { clashBox, same } from '../clash.js?v=7a16b73ae129';
-import { agreementStatus } from '../endorsements.js?v=7a16b73ae129';
+import { api, qs } from '../api.js?v=414b3c8c00c6';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=414b3c8c00c6';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=414b3c8c00c6';
+import { clashBox, same } from '../clash.js?v=414b3c8c00c6';
+import { agreementStatus } from '../endorsements.js?v=414b3c8c00c6';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

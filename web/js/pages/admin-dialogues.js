@@ -1,14 +1,14 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=7a16b73ae129';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=7a16b73ae129';
-import { attendance } from './admin-attendance.js?v=7a16b73ae129';
-import { councilAttendance } from './admin-council-attendance.js?v=7a16b73ae129';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=7a16b73ae129';
-import { clashBox, same } from '../clash.js?v=7a16b73ae129';
-import { when } from './dialogues.js?v=7a16b73ae129';
-import { currentPrinciples } from './dialogue.js?v=7a16b73ae129';
+import { api, qs, vocabularies } from '../api.js?v=414b3c8c00c6';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=414b3c8c00c6';
+import { attendance } from './admin-attendance.js?v=414b3c8c00c6';
+import { councilAttendance } from './admin-council-attendance.js?v=414b3c8c00c6';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=414b3c8c00c6';
+import { clashBox, same } from '../clash.js?v=414b3c8c00c6';
+import { when } from './dialogues.js?v=414b3c8c00c6';
+import { currentPrinciples } from './dialogue.js?v=414b3c8c00c6';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];

@@ -1,9 +1,9 @@
 // The code lists the secretariat keeps: organisation kinds, interest areas and districts. A
 // code is added, relabelled, retired (kept for old records, no longer offered) or taken into
 // use again; codes are never deleted
-import { api, vocabularies, forgetVocabularies } from '../api.js?v=7a16b73ae129';
-import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=7a16b73ae129';
-import { t } from '../i18n.js?v=7a16b73ae129';
+import { api, vocabularies, forgetVocabularies } from '../api.js?v=414b3c8c00c6';
+import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=414b3c8c00c6';
+import { t } from '../i18n.js?v=414b3c8c00c6';
 
 const LISTS = ['districts', 'areas', 'kinds'];
 

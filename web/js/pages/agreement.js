@@ -1,11 +1,11 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=7a16b73ae129';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=7a16b73ae129';
-import { spreadsheetCsv } from '../spreadsheet.js?v=7a16b73ae129';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=7a16b73ae129';
-import { md } from '../markdown.js?v=7a16b73ae129';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=7a16b73ae129';
+import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=414b3c8c00c6';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=414b3c8c00c6';
+import { spreadsheetCsv } from '../spreadsheet.js?v=414b3c8c00c6';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=414b3c8c00c6';
+import { md } from '../markdown.js?v=414b3c8c00c6';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=414b3c8c00c6';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {

@@ -1,8 +1,8 @@
 // The council (rådet): its seats and members today, or on any earlier or later date, read
 // from the kept terms. Names and roles only: they are public by office.
-import { api, qs } from '../api.js?v=7a16b73ae129';
-import { h, put, field, showErrors, problemBox } from '../dom.js?v=7a16b73ae129';
-import { t, fmtDate } from '../i18n.js?v=7a16b73ae129';
+import { api, qs } from '../api.js?v=414b3c8c00c6';
+import { h, put, field, showErrors, problemBox } from '../dom.js?v=414b3c8c00c6';
+import { t, fmtDate } from '../i18n.js?v=414b3c8c00c6';
 
 const CATEGORIES = ['politician', 'official', 'organisation'];
 

@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=7a16b73ae129';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=7a16b73ae129';
-import { t, label, fmtNum } from '../i18n.js?v=7a16b73ae129';
-import { md } from '../markdown.js?v=7a16b73ae129';
-import { when, seats } from './dialogues.js?v=7a16b73ae129';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=414b3c8c00c6';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=414b3c8c00c6';
+import { t, label, fmtNum } from '../i18n.js?v=414b3c8c00c6';
+import { md } from '../markdown.js?v=414b3c8c00c6';
+import { when, seats } from './dialogues.js?v=414b3c8c00c6';
 
 export async function currentPrinciples() {
   try {

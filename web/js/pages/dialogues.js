@@ -1,7 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=7a16b73ae129';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=7a16b73ae129';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=7a16b73ae129';
+import { api, qs, vocabularies, absolute } from '../api.js?v=414b3c8c00c6';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=414b3c8c00c6';
+import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=414b3c8c00c6';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

@@ -1,7 +1,7 @@
 // The accessibility statement (tillgänglighetsredogörelse) and the open-data page
-import { api, BASE } from '../api.js?v=7a16b73ae129';
-import { h, put, problemBox } from '../dom.js?v=7a16b73ae129';
-import { t, getLang } from '../i18n.js?v=7a16b73ae129';
+import { api, BASE } from '../api.js?v=414b3c8c00c6';
+import { h, put, problemBox } from '../dom.js?v=414b3c8c00c6';
+import { t, getLang } from '../i18n.js?v=414b3c8c00c6';
 
 const sec = (id, title, ...kids) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...kids);
 const list = (items) => h('ul', {}, items.map((x) => h('li', {}, x)));

@@ -1,9 +1,9 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason); a rejected one is
 // corrected and sent back for review from here
-import { api, loadMe } from '../api.js?v=7a16b73ae129';
-import { h, put, needLogin, announce, problemBox } from '../dom.js?v=7a16b73ae129';
-import { t } from '../i18n.js?v=7a16b73ae129';
+import { api, loadMe } from '../api.js?v=414b3c8c00c6';
+import { h, put, needLogin, announce, problemBox } from '../dom.js?v=414b3c8c00c6';
+import { t } from '../i18n.js?v=414b3c8c00c6';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

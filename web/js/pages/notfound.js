@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=7a16b73ae129';
-import { t } from '../i18n.js?v=7a16b73ae129';
+import { put, h } from '../dom.js?v=414b3c8c00c6';
+import { t } from '../i18n.js?v=414b3c8c00c6';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

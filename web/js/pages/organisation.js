@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=7a16b73ae129';
-import { h, put, notice, problemBox } from '../dom.js?v=7a16b73ae129';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=7a16b73ae129';
-import { orgItem } from './organisations.js?v=7a16b73ae129';
-import { endorsementTable } from '../endorsements.js?v=7a16b73ae129';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=414b3c8c00c6';
+import { h, put, notice, problemBox } from '../dom.js?v=414b3c8c00c6';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=414b3c8c00c6';
+import { orgItem } from './organisations.js?v=414b3c8c00c6';
+import { endorsementTable } from '../endorsements.js?v=414b3c8c00c6';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

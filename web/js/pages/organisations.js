@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=7a16b73ae129';
-import { h, put, field, problemBox } from '../dom.js?v=7a16b73ae129';
-import { t, label } from '../i18n.js?v=7a16b73ae129';
+import { api, qs, vocabularies } from '../api.js?v=414b3c8c00c6';
+import { h, put, field, problemBox } from '../dom.js?v=414b3c8c00c6';
+import { t, label } from '../i18n.js?v=414b3c8c00c6';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=7a16b73ae129';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=7a16b73ae129';
-import { t, fmtDate } from '../i18n.js?v=7a16b73ae129';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=414b3c8c00c6';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=414b3c8c00c6';
+import { t, fmtDate } from '../i18n.js?v=414b3c8c00c6';
 
 const ROLES = ['representative', 'signatory'];
 

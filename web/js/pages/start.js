@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=7a16b73ae129';
-import { put, h } from '../dom.js?v=7a16b73ae129';
-import { t, fmtNum } from '../i18n.js?v=7a16b73ae129';
-import { dialogueItem } from './dialogues.js?v=7a16b73ae129';
+import { api, qs, session, vocabularies } from '../api.js?v=414b3c8c00c6';
+import { put, h } from '../dom.js?v=414b3c8c00c6';
+import { t, fmtNum } from '../i18n.js?v=414b3c8c00c6';
+import { dialogueItem } from './dialogues.js?v=414b3c8c00c6';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));

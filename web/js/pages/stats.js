@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=7a16b73ae129';
-import { put, h } from '../dom.js?v=7a16b73ae129';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=7a16b73ae129';
+import { api, vocabularies } from '../api.js?v=414b3c8c00c6';
+import { put, h } from '../dom.js?v=414b3c8c00c6';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=414b3c8c00c6';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
