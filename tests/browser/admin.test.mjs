@@ -165,8 +165,8 @@ test('a signatory manages the representatives of the organisation', async () => 
   assert.match(await row.innerText(), /Företrädare/);
   await row.getByLabel(`Ny roll för ${helper.name}`).selectOption('signatory');
   await row.getByRole('button', { name: `Byt roll för ${helper.name}` }).click();
-  await page.locator('main').getByText(`${helper.name} har nu rollen Firmatecknare.`).waitFor();
-  assert.match(await page.locator('tbody tr', { hasText: helper.email }).innerText(), /Firmatecknare/);
+  await page.locator('main').getByText(`${helper.name} är nu undertecknare.`).waitFor();
+  assert.match(await page.locator('tbody tr', { hasText: helper.email }).innerText(), /Undertecknare/);
   await page.locator('tbody tr', { hasText: helper.email }).getByRole('button', { name: `Ta bort ${helper.name}` }).click();
   await confirmDialog(page, { title: `Ta bort ${helper.name}?`, answer: 'Ja, ta bort', label: 'confirming the removal of a representative' });
   await page.locator('main').getByText(`${helper.name} är borttagen.`).waitFor();
@@ -235,4 +235,15 @@ test('the audit log, filtered', async () => {
   assert.match(await page.locator('tbody').innerText(), /Antagen/);
   await page.locator('tbody details summary').first().click();
   await axe(page, 'secretariat: audit log, filtered');
+  // words, never codes: every action and every changed field has a Swedish label
+  await page.getByLabel('Typ av uppgift').selectOption('');
+  await settled(page);
+  const actions = await page.locator('tbody tr td:nth-child(3)').allInnerTexts();
+  assert.ok(actions.length > 0);
+  for (const a of actions) assert.doesNotMatch(a, /^[a-z_]+$/, `a raw action code in the audit log: ${a}`);
+  for (const d of await page.locator('tbody details').all()) await d.locator('summary').click();
+  const fields = (await page.locator('tbody .changes li').allInnerTexts()).map((x) => x.split(':')[0]);
+  assert.ok(fields.length > 0);
+  for (const f of fields) assert.doesNotMatch(f, /^[a-z_]+$/, `a raw field name in the audit log: ${f}`);
+  assert.ok(fields.includes('Namn') || fields.includes('Status'), fields.join(' | '));
 });

@@ -139,7 +139,7 @@ test('creating an account names every wrong field at once; a website without htt
   const summary = page.locator('.error-summary');
   await summary.waitFor();
   const items = await summary.locator('li').allInnerTexts();
-  assert.deepEqual(items, ['Ditt namn: måste fyllas i', 'E-postadress: måste vara en e-postadress', 'Lösenord: måste vara minst 12 tecken långt']);
+  assert.deepEqual(items, ['Ditt namn: måste fyllas i', 'E-postadress: måste vara en e-postadress', 'Lösenord: behöver ha minst 12 tecken']);
   await axe(page, 'account form with three errors');
   // an organisation's website typed as people say it
   const m = await memberWithOrganisation('webb');
@@ -173,13 +173,13 @@ test('the register keeps its filters in the address, refuses a date that cannot 
   await visit(page, '/overenskommelsen?status=active&as_of=2020-06-30');
   const reg = page.locator('#register');
   assert.equal(await reg.getByLabel(/^Status/).inputValue(), 'active');
-  assert.equal(await reg.getByLabel(/^Registret som det såg ut den/).inputValue(), '2020-06-30');
+  assert.equal(await reg.getByLabel(/^Visa registret som det såg ut på ett visst datum/).inputValue(), '2020-06-30');
   await reg.getByLabel(/^Status/).selectOption('');
   await settled(page);
   assert.equal(new URL(page.url()).search, '?as_of=2020-06-30');
   await page.reload();
   await settled(page);
-  assert.equal(await reg.getByLabel(/^Registret som det såg ut den/).inputValue(), '2020-06-30', 'the view survives a reload');
+  assert.equal(await reg.getByLabel(/^Visa registret som det såg ut på ett visst datum/).inputValue(), '2020-06-30', 'the view survives a reload');
   // the Excel file and the machine file, the same rows
   const dir = path.join(REPO_ROOT, '.run', 'browser-downloads');
   fs.mkdirSync(dir, { recursive: true });
@@ -206,7 +206,7 @@ test('the register keeps its filters in the address, refuses a date that cannot 
   assert.equal(sheet.length, excel.length, 'every row');
   assert.deepEqual(sheet.map((r) => parse(r.join(','), { delimiter: ';', relax_quotes: true })[0]), excel);
   // a date that cannot be a date: a Swedish message, and no count without its table
-  const date = reg.getByLabel(/^Registret som det såg ut den/);
+  const date = reg.getByLabel(/^Visa registret som det såg ut på ett visst datum/);
   await date.click();
   await page.keyboard.type('20130101');
   await date.blur();

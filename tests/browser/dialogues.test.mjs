@@ -3,6 +3,7 @@
 // secretariat records attendance, publishes the minutes, and cancels another meeting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { open, settled, axe, confirmDialog, loginTo, call, apiLogin, memberWithOrganisation, ADMIN, RUN } from './support.mjs';
 import { local } from '../../web/js/i18n.js';
 
@@ -83,6 +84,7 @@ test('organisations register until the meeting is full; the next goes on the wai
   members[0].session = a;
 
   const b = await register(members[1], 1);
+  await b.form.getByLabel(/^Meddelande till kansliet/).fill('Vi behöver teckenspråkstolk.');
   await b.form.getByRole('button', { name: 'Anmäl organisationen' }).click();
   await b.page.locator('main').getByText(`${members[1].org.name} är anmäld.`).first().waitFor();
   await settled(b.page);
@@ -141,6 +143,13 @@ test('the secretariat records attendance and publishes the minutes', async () =>
   assert.deepEqual(regs.filter((r) => r.status !== 'cancelled').map((r) => r.attended), [true, false]);
   assert.equal(await table.getByLabel(`Närvaro för ${members[2].org.name}`, { exact: true }).inputValue(), 'false');
   await axe(page, 'the attendance table (secretariat)');
+  // the organisations' notes are the secretariat's, and the list downloads as CSV
+  assert.deepEqual(await table.locator('tbody td.note').allInnerTexts(), ['Vi behöver teckenspråkstolk.', 'Inget meddelande']);
+  const [download] = await Promise.all([page.waitForEvent('download'), table.getByRole('button', { name: 'Ladda ner deltagarlistan (CSV)' }).click()]);
+  assert.match(download.suggestedFilename(), /^deltagare-\d{4}-\d\d-\d\d\.csv$/);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(csv, /^organisation_name,org_number,status,attendees,note,attended,registered_at\r\n/);
+  assert.match(csv, new RegExp(`${members[1].org.name},[^\r]*,registered,1,Vi behöver teckenspråkstolk\\.,true,`));
   await page.getByLabel(/^Status/).selectOption('held');
   await page.getByLabel(/^Minnesanteckningar/).fill('## Beslut\n\n- Kansliet kartlägger lediga lokaler.\n- Nästa möte i mars.');
   await axe(page, 'edit dialogue form');

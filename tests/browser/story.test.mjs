@@ -108,7 +108,7 @@ test('registering an organisation: a bad organisation number is shown at its fie
   assert.match(main, new RegExp(org.number));
   assert.match(main, /Ideell förening eller stiftelse/); // legal form from the first digit
   assert.match(main, /Angered, Lundby/);
-  assert.match(main, /Företrädare och firmatecknare/); // the creator is its signatory
+  assert.match(main, /Företrädare och undertecknare/); // the creator is its signatory
   assert.match(main, new RegExp(person.email));
   await axe(page, 'organisation page (pending, seen by its signatory)');
 });
@@ -146,7 +146,7 @@ test('the organisation shows as verified in the public list', async () => {
   await settled(page);
   const main = await page.locator('main').innerText();
   assert.doesNotMatch(main, /Väntar på granskning/);
-  assert.doesNotMatch(main, /Företrädare och firmatecknare/); // people are not public
+  assert.doesNotMatch(main, /Företrädare och undertecknare/); // people are not public
   await axe(page, 'organisation page (public)');
   await shot(page, 'organisation');
   await page.assertClean('public list');

@@ -1,5 +1,6 @@
 /* test_problem.c -- http/problem.h: type/title table, JSON Pointers, errors, document shape. */
 #include "http/problem.h"
+#include "http/problem_code.h"
 
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -224,4 +225,45 @@ Test(problem, no_leak_after_release_and_decref)
 	cr_expect_gt(live_allocations, 0, "pb still owns its errors");
 	problem_release(&pb);
 	cr_expect_eq(live_allocations, 0, "%ld jansson allocations leaked", live_allocations);
+}
+
+Test(problem, every_error_carries_a_code_and_the_limits_its_message_states)
+{
+	struct problem pb = PROBLEM_INIT;
+	const json_t *e;
+
+	problem_add_error(&pb, "/name", "must be 2 to 200 characters long");
+	problem_add_error(&pb, "/slug", "is already taken");
+	problem_add_error(&pb, "/x", "a message nobody mapped");
+	problem_add_error_coded(&pb, "/title", "too_long", "must be 2 to 300 characters long", 2,
+				PROBLEM_NO_LIMIT);
+	e = json_array_get(pb.errors, 0);
+	cr_expect_str_eq(json_string_value(json_object_get(e, "code")), "length");
+	cr_expect_eq(json_integer_value(json_object_get(e, "min")), 2);
+	cr_expect_eq(json_integer_value(json_object_get(e, "max")), 200);
+	e = json_array_get(pb.errors, 1);
+	cr_expect_str_eq(json_string_value(json_object_get(e, "code")), "not_unique");
+	cr_expect_null(json_object_get(e, "min"));
+	e = json_array_get(pb.errors, 2);
+	cr_expect_str_eq(json_string_value(json_object_get(e, "code")), "invalid");
+	e = json_array_get(pb.errors, 3);
+	cr_expect_str_eq(json_string_value(json_object_get(e, "code")), "too_long");
+	cr_expect_eq(json_integer_value(json_object_get(e, "min")), 2);
+	cr_expect_null(json_object_get(e, "max"));
+	problem_release(&pb);
+}
+
+Test(problem, a_number_message_is_not_mistaken_for_a_prefix)
+{
+	long min, max;
+
+	cr_expect_str_eq(problem_code_of("must be 1 to 100000", &min, &max), "out_of_range");
+	cr_expect_eq(min, 1);
+	cr_expect_eq(max, 100000);
+	cr_expect_str_eq(problem_code_of("must be 0 or more", &min, &max), "out_of_range");
+	cr_expect_eq(min, 0);
+	cr_expect_eq(max, PROBLEM_NO_LIMIT);
+	cr_expect_str_eq(problem_code_of("must be 3 to 63 characters of a-z, 0-9 and -", &min, &max),
+			 "invalid_format");
+	cr_expect_str_eq(problem_code_of(NULL, &min, &max), "invalid");
 }

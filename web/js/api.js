@@ -58,9 +58,10 @@ export async function apiAll(path) {
   return { data: { items } };
 }
 
-// api(path, {method, body, ifMatch, signal, auth}) → {data, etag, status, location}; throws ApiError
+// api(path, {method, body, ifMatch, signal, auth, text}) → {data, etag, status, location}; throws
+// ApiError. text: data is the body as text (a CSV file), not parsed
 export async function api(path, opts = {}) {
-  const { method = 'GET', body, ifMatch, signal, retry = true, auth = true, session: viaCookie = false } = opts;
+  const { method = 'GET', body, ifMatch, signal, retry = true, auth = true, session: viaCookie = false, text: asText = false } = opts;
   const headers = { Accept: 'application/json, application/problem+json' };
   if (viaCookie) headers['X-Idekom-Session'] = 'cookie';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -91,7 +92,7 @@ export async function api(path, opts = {}) {
       if (res.status === 401 && sent) { clear(); err.type = 'session'; }
       throw err;
     }
-    return { data, status: res.status, etag: res.headers.get('ETag'), location: res.headers.get('Location') };
+    return { data: asText ? text : data, status: res.status, etag: res.headers.get('ETag'), location: res.headers.get('Location') };
   } finally {
     setBusy(-1);
   }
@@ -176,6 +177,9 @@ export async function logout() {
 
 // Cached code lists (GET /vocabularies)
 let vocab = null;
+// After the secretariat has edited a vocabulary: the next vocabularies() asks again
+export const forgetVocabularies = () => { vocab = null; };
+
 export async function vocabularies() {
   vocab ||= api('/vocabularies').then((r) => r.data, (e) => { vocab = null; throw e; });
   return vocab;

@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=2bfa82777679';
-import { BASE, session, onSession, logout, resume } from './api.js?v=2bfa82777679';
-import { h, announce, problemBox } from './dom.js?v=2bfa82777679';
+import { initLang, t } from './i18n.js?v=a2190b702dd8';
+import { BASE, session, onSession, logout, resume } from './api.js?v=a2190b702dd8';
+import { h, announce, problemBox } from './dom.js?v=a2190b702dd8';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -15,6 +15,7 @@ const ROUTES = [
   ['/dialoger', 'dialogues'],
   ['/dialoger/:id', 'dialogue'],
   ['/dialogues/:id', 'dialogue', { alias: '/dialoger/' }], // the URL in the calendar feeds
+  ['/radet', 'council'],
   ['/statistik', 'stats'],
   ['/logga-in', 'account', { mode: 'login' }],
   ['/skapa-konto', 'account', { mode: 'register' }],
@@ -34,6 +35,8 @@ const ROUTES = [
   ['/kansli/overenskommelser', 'admin', { tab: 'agreements' }],
   ['/kansli/overenskommelser/ny', 'admin', { tab: 'agreements', sub: 'new' }],
   ['/kansli/overenskommelser/:ref', 'admin', { tab: 'agreements', sub: 'edit' }],
+  ['/kansli/kodlistor', 'admin', { tab: 'vocabularies' }],
+  ['/kansli/webhooks', 'admin', { tab: 'webhooks' }],
   ['/kansli/logg', 'admin', { tab: 'audit' }],
   ['/tillganglighet', 'info', { page: 'a11y' }],
   ['/oppna-data', 'info', { page: 'openData' }],
@@ -80,7 +83,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=2bfa82777679`);
+    const mod = await import(`./pages/${page}.js?v=a2190b702dd8`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;
@@ -171,6 +174,7 @@ function renderShell() {
       h('p', {}, t('footer.about')),
       h('h2', { class: 'footer-h' }, t('footer.links')),
       h('ul', { class: 'footer-links' },
+        h('li', {}, h('a', { href: '/radet' }, t('nav.council'))),
         h('li', {}, h('a', { href: '/tillganglighet' }, t('footer.a11y'))),
         h('li', {}, h('a', { href: '/oppna-data' }, t('footer.openData'))),
         h('li', {}, h('a', { href: '/personuppgifter' }, t('people.footerPrivacy'))),

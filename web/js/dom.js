@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldMessage } from './i18n.js?v=2bfa82777679';
-import { session } from './api.js?v=2bfa82777679';
+import { t, getLang, fieldErrorText } from './i18n.js?v=a2190b702dd8';
+import { session } from './api.js?v=a2190b702dd8';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {
@@ -91,10 +91,6 @@ export function problemText(err) {
 export function problemBox(err, extra, level = 'h2') {
   const box = notice('error', h(level, {}, problemText(err)), extra);
   box.setAttribute('role', 'alert');
-  if (err.detail && err.type !== 'session' && err.type !== 'validation') {
-    const en = getLang() !== 'en';
-    box.append(h('p', { class: 'detail' }, t('problems.detailLabel'), ' ', h('span', { lang: en ? 'en' : null }, err.detail)));
-  }
   if (err.type === 'session' || err.type === 'unauthorized') {
     box.append(h('p', {}, h('a', { href: `/logga-in?next=${encodeURIComponent(location.pathname)}` }, t('common.loginLink'))));
   }
@@ -127,7 +123,7 @@ export function clearErrors(form) {
   form.querySelectorAll('.field.has-error').forEach((f) => f.classList.remove('has-error'));
 }
 
-// Show errors [{field: '/json/pointer', message}] at their fields and in a summary that
+// Show errors [{field: '/json/pointer', code, min?, max?}] (or {field, text}) at their fields and in a summary that
 // takes focus; labels: {name: 'Label'}; an ApiError without field errors becomes one line
 export function showErrors(form, errs, labels = {}, err = null) {
   clearErrors(form);
@@ -137,8 +133,8 @@ export function showErrors(form, errs, labels = {}, err = null) {
     const name = path[0] || '';
     const find = (f) => form.querySelector(`[data-field="${CSS.escape(f)}"]`);
     const wrap = (path.length > 1 && find(path.join('/'))) || (name && find(name));
-    const text = e.text || fieldMessage(e.message || '');
-    const msg = () => text ?? h('span', { lang: 'en' }, e.message);
+    const text = e.text || fieldErrorText(e);
+    const msg = () => text;
     const label = (wrap && wrap.dataset.label) || labels[name] || name;
     if (wrap) {
       const slot = wrap.querySelector('.field-error');
@@ -160,9 +156,6 @@ export function showErrors(form, errs, labels = {}, err = null) {
   const hid = uid('sum');
   const summary = h('div', { class: 'error-summary', role: 'group', tabindex: '-1', 'aria-labelledby': hid },
     h('h2', { id: hid }, heading), h('ul', {}, items));
-  if (err && err.detail && !errs.length && getLang() !== 'en') {
-    summary.append(h('p', { class: 'detail' }, t('problems.detailLabel'), ' ', h('span', { lang: 'en' }, err.detail)));
-  } else if (err && err.detail && !errs.length) summary.append(h('p', { class: 'detail' }, err.detail));
   form.prepend(summary);
   summary.focus();
   announce(t('form.announce', { first: items[0] ? items[0].textContent : '' }));

@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=2bfa82777679';
-import { t, label, fmtDate } from './i18n.js?v=2bfa82777679';
+import { h } from './dom.js?v=a2190b702dd8';
+import { t, label, fmtDate } from './i18n.js?v=a2190b702dd8';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 
@@ -9,12 +9,22 @@ function endorsementStatus(e) {
   return t(`agreement.endStatus.${e.status}`);
 }
 
+// Who signed, their title and the mandate: the API sends them only to the secretariat and
+// the organisation's own people, and then the table shows them in a column of their own
+function signatory(e) {
+  return h('td', { class: 'signatory' }, e.signatory_name, e.signatory_title ? `, ${e.signatory_title}` : '',
+    h('br'), h('span', { class: 'meta' }, t('agreement.mandateShown', { mandate: e.mandate })));
+}
+
 export function endorsementTable(items, vocab, withOrg = true, titles = null) {
+  const signed = items.some((e) => 'signatory_name' in e);
   return h('table', { class: 'table' },
     h('thead', {}, h('tr', {}, [withOrg ? t('agreement.organisation') : t('agreement.version'), withOrg ? t('org.kind') : null,
-      t('agreement.endorsedAt'), t('org.status'), t('agreement.statement')].filter(Boolean).map((x) => h('th', { scope: 'col' }, x)))),
+      t('agreement.endorsedAt'), t('org.status'), signed ? t('agreement.signedBy') : null, t('agreement.statement')].filter(Boolean).map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, items.map((e) => h('tr', {},
       withOrg ? h('td', {}, h('a', { href: `/organisationer/${e.organisation.id}` }, e.organisation.name)) : h('td', {}, (titles && titles.get(e.agreement_id)) || ''),
       withOrg ? h('td', {}, label(vocab.kinds.find((k) => k.code === e.organisation.kind))) : null,
-      h('td', {}, fmtDate(e.endorsed_at)), h('td', {}, endorsementStatus(e)), h('td', {}, e.statement || '')))));
+      h('td', {}, fmtDate(e.endorsed_at)), h('td', {}, endorsementStatus(e)),
+      signed ? ('signatory_name' in e ? signatory(e) : h('td')) : null,
+      h('td', {}, e.statement || '')))));
 }

@@ -10,7 +10,7 @@ function stored() {
 
 export async function initLang(want) {
   const l = LANGS.includes(want) ? want : LANGS.includes(stored()) ? stored() : 'sv';
-  dict = (await import(`../i18n/${l}.js?v=2bfa82777679`)).default;
+  dict = (await import(`../i18n/${l}.js?v=a2190b702dd8`)).default;
   lang = l;
   document.documentElement.lang = l;
   if (want) try { localStorage.setItem(KEY, l); } catch { /* private mode: not remembered */ }
@@ -70,11 +70,15 @@ export function fromLocalInput(v) {
 // A vocabulary entry's label in the chosen language
 export const label = (entry) => (entry ? entry[`label_${lang}`] || entry.code : '');
 
-// An API field message in the chosen language; null when there is no translation
-export function fieldMessage(msg) {
-  for (const [re, out] of dict.fieldMessages || []) {
-    const m = msg.match(new RegExp(re));
-    if (m) return out.replace(/\$(\d)/g, (x, i) => m[i]);
-  }
-  return lang === 'en' ? msg : null;
+// A field error's text in the chosen language, from its stable code (FieldError.code in the
+// API): the API's English message is never shown, so a Swedish page stays Swedish.
+export function fieldErrorText(e) {
+  const own = e && typeof e.code === 'string' && dict.fieldErrors[`${e.code}:${e.field}`];
+  if (own) return own;
+  const code = e && typeof e.code === 'string' && Object.hasOwn(dict.fieldErrors, e.code) ? e.code : 'invalid';
+  const has = (x) => Number.isInteger(x);
+  const variant = has(e.min) && has(e.max) ? 'range' : has(e.max) ? 'max' : has(e.min) ? 'min' : 'plain';
+  const v = dict.fieldErrors[code];
+  const text = typeof v === 'string' ? v : v[variant] || v.plain;
+  return text.replace(/\{(min|max)\}/g, (m, k) => fmtNum(e[k]));
 }

@@ -162,6 +162,9 @@ static const struct stmt stmts[STMT_COUNT] = {
 	[STMT_ORG_DECIDE] = {"org_decide", 6,
 			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_decide($1::uuid, $2, $3, $4, $5::uuid, $6)"},
+	[STMT_ORG_RESUBMIT] = {"org_resubmit", 4,
+			       "SELECT status, version, body::json->>'id' AS id, body, field, message "
+			       "FROM api.organisation_resubmit($1::uuid, $2, $3::uuid, $4)"},
 	[STMT_ORG_UPSERT] = {"org_upsert", 6,
 			     "SELECT status, version, body::json->>'id' AS id, body, field, message FROM "
 			     "api.organisation_upsert($1, $2::jsonb, $3, $4, $5::uuid, $6)"},
@@ -198,16 +201,54 @@ static const struct stmt stmts[STMT_COUNT] = {
 			  "representative r JOIN app_user u ON u.id = r.user_id WHERE h.access = 200 "
 			  "AND r.organisation_id = $1::uuid AND r.user_id = $2::uuid) p ON true"},
 	[STMT_VOCABULARIES] = {"vocabularies", 0, "SELECT api.vocabularies_json()::text"},
+	/* $1 kinds|areas|districts; the 201's id is the code, after the route's own path */
+	[STMT_VOCABULARY_ADD] = {"vocabulary_add", 4,
+				 "SELECT status, version, NULL::text AS id, body, field, CASE status "
+				 "WHEN 404 THEN 'there is no such editable vocabulary' ELSE message END "
+				 "AS message FROM api.vocabulary_add($1, $2::jsonb, $3::uuid, $4)"},
+	/* $1 the day (NULL: today in Göteborg) */
+	[STMT_COUNCIL_GET] = {"council_get", 1,
+			      "SELECT api.council_json(coalesce($1::date, (now() AT TIME ZONE "
+			      "'Europe/Stockholm')::date))::text"},
+	[STMT_COUNCIL_SEAT_CREATE] = {"council_seat_create", 3,
+				      "SELECT status, version, body::json->>'id' AS id, body, field, "
+				      "message FROM api.council_seat_create($1::jsonb, $2::uuid, $3)"},
+	[STMT_COUNCIL_MEMBER_CREATE] = {"council_member_create", 4,
+					"SELECT status, version, NULL::text AS id, body, field, CASE "
+					"status WHEN 404 THEN 'there is no such seat' ELSE message END "
+					"AS message FROM api.council_member_create($1::uuid, $2::jsonb, "
+					"$3::uuid, $4)"},
+	[STMT_COUNCIL_ATTENDANCE_GET] = {"council_attendance_get", 1,
+					 "SELECT api.council_attendance_json($1::uuid)::text"},
+	[STMT_COUNCIL_ATTENDANCE_SET] = {"council_attendance_set", 5,
+					 "SELECT status, version, NULL::text AS id, body, field, message "
+					 "FROM api.council_attendance_set($1::uuid, $2::uuid, $3::boolean, "
+					 "$4::uuid, $5)"},
+	[STMT_COUNCIL_QUORUM_SET] = {"council_quorum_set", 3,
+				     "SELECT status, version, NULL::text AS id, body, field, message "
+				     "FROM api.council_quorum_set($1::int, $2::uuid, $3)"},
+	[STMT_VOCABULARY_PATCH] = {"vocabulary_patch", 5,
+				   "SELECT status, version, NULL::text AS id, body, field, CASE status "
+				   "WHEN 404 THEN 'there is no such code in an editable vocabulary' "
+				   "ELSE message END AS message FROM api.vocabulary_patch($1, $2, "
+				   "$3::jsonb, $4::uuid, $5)"},
 	/* $4 from, $5 to (RFC 3339 or a date), $6 kind, $7 status, $8 a part of the title or
 	 * description; NULL: no such filter */
-	[STMT_DIALOGUE_LIST] = {"dialogue_list", 8,
+	/* $9 organisation (NULL: all): the dialogues it is registered or waitlisted for, when
+	 * the caller ($10 kind, $11 user) may see the organisation */
+	[STMT_DIALOGUE_LIST] = {"dialogue_list", 11,
 				PAGE_ROWS("api.dialogue_json(d)::text", "api.ts(d.starts_at)", "d.id",
 					  "dialogue d, api.dialogue_window($4, $5) w WHERE (w.from_at "
 					  "IS NULL OR d.starts_at >= w.from_at) AND (w.to_at IS NULL "
 					  "OR d.starts_at < w.to_at) AND ($6::text IS NULL OR d.kind = "
 					  "$6) AND ($7::text IS NULL OR d.status = $7) AND ($8::text "
 					  "IS NULL OR d.title ILIKE '%' || api.like_escape($8) || '%' "
-					  "OR d.description ILIKE '%' || api.like_escape($8) || '%')",
+					  "OR d.description ILIKE '%' || api.like_escape($8) || '%') "
+					  "AND ($9::uuid IS NULL OR EXISTS (SELECT 1 FROM registration r "
+					  "JOIN organisation o ON o.id = r.organisation_id WHERE "
+					  "r.dialogue_id = d.id AND r.organisation_id = $9::uuid AND "
+					  "r.status IN ('registered', 'waitlisted') AND "
+					  "api.organisation_visible(o, $10, $11::uuid)))",
 					  AFTER_TS("d.starts_at", "d.id"), "d.starts_at, d.id")},
 	[STMT_DIALOGUE_CREATE] = {"dialogue_create", 3,
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.dialogue_create($1::jsonb, $2::uuid, $3)"},
@@ -231,6 +272,16 @@ static const struct stmt stmts[STMT_COUNT] = {
 							   "o, $6, $7::uuid))",
 							   AFTER_TS("r.registered_at", "r.id"),
 							   "r.registered_at, r.id"))},
+	/* $1 dialogue: NULL when there is no such dialogue, else a JSON array of rows of cells,
+	 * every registration (cancelled ones too: the secretariat sees who withdrew) */
+	[STMT_REGISTRATIONS_CSV] = {"registrations_csv", 1,
+				    "SELECT CASE WHEN EXISTS (SELECT 1 FROM dialogue WHERE id = $1::uuid) "
+				    "THEN coalesce((SELECT json_agg(json_build_array(o.name, "
+				    "o.org_number, r.status, r.attendees::text, r.note, "
+				    "r.attended::text, api.ts(r.registered_at)) ORDER BY "
+				    "r.registered_at, r.id) FROM registration r JOIN organisation o "
+				    "ON o.id = r.organisation_id WHERE r.dialogue_id = $1::uuid), "
+				    "'[]')::text END"},
 	[STMT_REGISTRATION_CREATE] = {"registration_create", 7,
 				      "SELECT status, " CONTENT_ETAG("body") " AS version, $1::uuid::text "
 				      "|| '/registrations/' || $2::uuid::text AS id, body, field, "
@@ -286,6 +337,13 @@ static const struct stmt stmts[STMT_COUNT] = {
 							 "e.endorsed_at, e.id"))},
 	[STMT_ENDORSEMENT_CSV] = {"endorsement_csv", 3,
 				  "SELECT api.endorsement_csv_rows($1, $2::jsonb, $3)"},
+	/* admin: $1 agreement ref, $2 the body, $3 admin's user id */
+	[STMT_ENDORSEMENT_PAPER_CREATE] = {"endorsement_paper_create", 4,
+					   "SELECT status, version, (body::json->>'agreement_id') || "
+					   "'/endorsements/' || (body::json->>'id') AS id, body, field, "
+					   "CASE status WHEN 404 THEN 'there is no such agreement' ELSE "
+					   "message END AS message FROM api.endorsement_paper_create($1, "
+					   "$2::jsonb, $3::uuid, $4)"},
 	[STMT_ENDORSEMENT_CREATE] = {"endorsement_create", 6,
 				     CALLER_CTE "SELECT c.held, w.status, " CONTENT_ETAG("w.body") " AS "
 						"version, (w.body::json->>"
@@ -350,6 +408,13 @@ static const struct stmt stmts[STMT_COUNT] = {
 							   "d.webhook_id = $4::uuid",
 							   BEFORE_TS("d.created_at", "d.id"),
 							   "d.created_at DESC, d.id DESC"))},
+	/* $1 webhook, $2 delivery, $3 admin, $4 the caller (owner), $5 actor type */
+	[STMT_WEBHOOK_DELIVERY_RETRY] = {"webhook_delivery_retry", 6,
+					 "SELECT status, version, NULL::text AS id, body, field, "
+					 "CASE status WHEN 404 THEN 'there is no such webhook or "
+					 "delivery' ELSE message END AS message FROM "
+					 "api.webhook_delivery_retry($1::uuid, $2::uuid, $3::boolean, "
+					 "$4::uuid, $5, $6)"},
 	[STMT_STATS] = {"stats", 0, "SELECT api.stats()"},
 	/* newest first; audit rows are numbered, not UUIDs: the number is the key (unique on its
 	 * own) and the id the nil UUID. $4 entity_type, $5 entity_id, $6 actor, $7 action */

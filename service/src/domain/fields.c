@@ -1,5 +1,6 @@
 /* fields.c -- see fields.h */
 #include "domain/fields.h"
+#include "http/problem_code.h"
 #include "util/text.h"
 
 #include <ctype.h>
@@ -21,6 +22,16 @@ static void add(struct problem *pb, const char *name, const char *message)
 
 	problem_field_pointer(name, pointer, sizeof(pointer));
 	problem_add_error(pb, pointer, message);
+}
+
+static void add_limited(struct problem *pb, const char *name, const char *code,
+			const char *message, long min, long max)
+{
+	char pointer[160];
+
+	problem_field_pointer(name, pointer, sizeof(pointer));
+	problem_add_error_coded(pb, pointer, code, message, min,
+				max ? max : PROBLEM_NO_LIMIT);
 }
 
 static size_t trimmed_length(const char *s)
@@ -126,7 +137,8 @@ static void check_string(const struct field_spec *f, const json_t *v, struct pro
 				 f->max);
 		else
 			snprintf(msg, sizeof(msg), "must be at least %ld characters long", f->min);
-		add(pb, f->name, msg);
+		add_limited(pb, f->name, (long)n < f->min ? "too_short" : "too_long", msg, f->min,
+			    f->max);
 	} else if (f->choices && !fields_one_of(s, f->choices)) {
 		add(pb, f->name, "is not one of the allowed values");
 	}
@@ -179,7 +191,10 @@ static void check_value(const struct field_spec *f, const json_t *v, struct prob
 					 f->max);
 			else
 				snprintf(msg, sizeof(msg), "must hold at least %ld items", f->min);
-			add(pb, f->name, msg);
+			add_limited(pb, f->name,
+				    (long)json_array_size(v) < f->min ? "too_few_items"
+								      : "too_many_items",
+				    msg, f->min, f->max);
 		}
 		json_array_foreach(v, i, item)
 		{

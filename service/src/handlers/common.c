@@ -48,6 +48,8 @@ static const struct {
 	{"endorsement_active_key", NULL,
 	 "the organisation already has an active endorsement of this agreement", 409},
 	{"registration_active_key", NULL, "the organisation is already registered", 409},
+	{"council_member_one_ordinary", NULL,
+	 "the seat already has an ordinary member for part of this term", 409},
 	{"webhook_url_check", "/url", "must be an http:// or https:// address", 422},
 	{"webhook_types_check", "/types", "must name known event types", 422},
 };

@@ -23,6 +23,7 @@ struct dialogue_filters {
 	char from[801], to[801];
 	char kind[16], status[16];
 	char q[801];
+	char organisation_id[37];
 };
 
 static const char *or_null(const char *s)
@@ -71,6 +72,11 @@ static int read_filters(struct req *rq, struct dialogue_filters *f)
 		json_decref(s);
 		snprintf(f->q, sizeof(f->q), "%s", v);
 	}
+	rc = req_query(rq, "organisation_id", v, sizeof(v));
+	if (rc < 0 || (rc > 0 && !uuid_syntax_ok(v)))
+		return reply_error(rq, 400, "organisation_id must be an organisation id (a UUID)");
+	if (rc > 0)
+		snprintf(f->organisation_id, sizeof(f->organisation_id), "%.36s", v);
 	return 0;
 }
 
@@ -80,7 +86,7 @@ int dialogues_list(struct req *rq)
 	static const struct page_columns cols = {.body = 0, .key = 1, .id = 2};
 	struct dialogue_filters f;
 	struct page_request pr;
-	const char *params[8];
+	const char *params[11];
 	PGresult *res;
 	int rc;
 
@@ -94,7 +100,10 @@ int dialogues_list(struct req *rq)
 	params[5] = or_null(f.kind);
 	params[6] = or_null(f.status);
 	params[7] = or_null(f.q);
-	res = db_exec(rq->db, STMT_DIALOGUE_LIST, params, 8);
+	params[8] = or_null(f.organisation_id);
+	params[9] = caller_kind(rq);
+	params[10] = rq->principal.kind == PRINCIPAL_USER ? rq->principal.id : NULL;
+	res = db_exec(rq->db, STMT_DIALOGUE_LIST, params, 11);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	rc = reply_page(rq, res, cols, ORDER, &pr);

@@ -54,9 +54,18 @@ int organisations_get(struct req *rq);
 int organisations_patch(struct req *rq);
 int organisations_verify(struct req *rq);
 int organisations_reject(struct req *rq);
+int organisations_resubmit(struct req *rq);
 int organisations_members(struct req *rq);
 int organisations_upsert(struct req *rq);
 int vocabularies_get(struct req *rq);
+int vocabularies_add(struct req *rq);
+int vocabularies_patch(struct req *rq);
+int council_get(struct req *rq);
+int council_seat_create(struct req *rq);
+int council_member_create(struct req *rq);
+int council_attendance_get(struct req *rq);
+int council_attendance_set(struct req *rq);
+int council_quorum_set(struct req *rq);
 
 /* representatives.c */
 int representatives_list(struct req *rq);
@@ -77,6 +86,7 @@ int registrations_create(struct req *rq);
 int registrations_delete(struct req *rq);
 int registrations_patch(struct req *rq);
 int registrations_get(struct req *rq);
+int registrations_csv(struct req *rq);
 
 /* calendar.c */
 int calendar_all(struct req *rq);
@@ -94,6 +104,7 @@ int agreements_adopt(struct req *rq);
 int endorsements_list(struct req *rq);
 int endorsements_csv(struct req *rq);
 int endorsements_create(struct req *rq);
+int endorsements_paper_create(struct req *rq);
 int endorsements_withdraw(struct req *rq);
 int endorsements_get(struct req *rq);
 int endorsements_of_organisation(struct req *rq);
@@ -106,6 +117,7 @@ int webhooks_get(struct req *rq);
 int webhooks_delete(struct req *rq);
 int webhooks_rotate_secret(struct req *rq);
 int webhooks_deliveries(struct req *rq);
+int webhooks_delivery_retry(struct req *rq);
 
 /* reports.c */
 int stats_get(struct req *rq);

@@ -192,6 +192,19 @@ int webhooks_delete(struct req *rq)
 	return reply_write_result(rq, res, NULL);
 }
 
+/* POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/retry (openapi: retryWebhookDelivery):
+ * the delivery becomes due again in SQL; the worker sends it as any other */
+int webhooks_delivery_retry(struct req *rq)
+{
+	const char *params[6] = {req_param(rq, 0), req_param(rq, 1), is_admin(rq) ? "true" : "false",
+				 rq->principal.id, actor_type(rq), rq->request_id};
+	PGresult *res = db_exec(rq->db, STMT_WEBHOOK_DELIVERY_RETRY, params, 6);
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
+}
+
 /* POST /api/v1/webhooks/{id}/rotate-secret (openapi: rotateWebhookSecret) */
 int webhooks_rotate_secret(struct req *rq)
 {

@@ -322,6 +322,18 @@ int organisations_reject(struct req *rq)
 	return decide(rq, "reject", fields_string(rq->body, "reason"));
 }
 
+/* POST /api/v1/organisations/{id}/resubmit (openapi: resubmitOrganisation) */
+int organisations_resubmit(struct req *rq)
+{
+	const char *params[4] = {req_param(rq, 0), caller_kind(rq), rq->principal.id,
+				 rq->request_id};
+	PGresult *res = db_exec(rq->db, STMT_ORG_RESUBMIT, params, 4);
+
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
+}
+
 /* PUT /api/v1/organisations/by-org-number/{org_number} (openapi: upsertOrganisationByOrgNumber) */
 int organisations_upsert(struct req *rq)
 {

@@ -1,5 +1,6 @@
 /* problem.c -- see problem.h */
 #include "http/problem.h"
+#include "http/problem_code.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,12 +59,26 @@ struct problem *problem_set(struct problem *pb, int status, const char *fmt, ...
 
 void problem_add_error(struct problem *pb, const char *field, const char *message)
 {
-	json_t *e = json_pack("{s:s, s:s}", "field", field, "message", message);
+	long min, max;
+	const char *code = problem_code_of(message, &min, &max);
+
+	problem_add_error_coded(pb, field, code, message, min, max);
+}
+
+void problem_add_error_coded(struct problem *pb, const char *field, const char *code,
+			     const char *message, long min, long max)
+{
+	json_t *e = json_pack("{s:s, s:s, s:s}", "field", field, "code", code, "message", message);
 
 	if (!e) /* a field name that is not UTF-8 still counts as an error, unnamed */
-		e = json_pack("{s:s, s:s}", "field", "", "message", "a field name is not valid text");
+		e = json_pack("{s:s, s:s, s:s}", "field", "", "code", "invalid", "message",
+			      "a field name is not valid text");
 	if (!e)
 		return;
+	if (min != PROBLEM_NO_LIMIT)
+		json_object_set_new(e, "min", json_integer(min));
+	if (max != PROBLEM_NO_LIMIT)
+		json_object_set_new(e, "max", json_integer(max));
 	if (!pb->errors)
 		pb->errors = json_array();
 	json_array_append_new(pb->errors, e);

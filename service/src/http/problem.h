@@ -12,7 +12,7 @@
 struct problem {
 	int status;
 	char detail[256];
-	json_t *errors;      /* owned: array of {field, message}, or NULL */
+	json_t *errors;      /* owned: array of {field, code, message, min?, max?}, or NULL */
 	int retry_after;     /* seconds for 429/503; 0: no Retry-After header */
 	const char *www_authenticate; /* static text for 401, or NULL for the default */
 };
@@ -28,10 +28,19 @@ struct problem *problem_set(struct problem *pb, int status, const char *fmt, ...
 	__attribute__((format(printf, 3, 4)));
 
 /*
- * Adds {field, message} to pb->errors and makes pb a 422. field is a JSON Pointer
- * (RFC 6901); the caller passes it already escaped (see problem_field_pointer).
+ * Adds {field, code, message} to pb->errors and makes pb a 422. field is a JSON Pointer
+ * (RFC 6901); the caller passes it already escaped (see problem_field_pointer). The stable
+ * code (and the limits min/max the message states) come from problem_code_of(message).
  */
 void problem_add_error(struct problem *pb, const char *field, const char *message);
+
+/*
+ * The same with the code and limits given, for a caller that knows more than its message
+ * says (too_short or too_long where the message states a range). code is one of
+ * problem_codes; min/max may be PROBLEM_NO_LIMIT.
+ */
+void problem_add_error_coded(struct problem *pb, const char *field, const char *code,
+			     const char *message, long min, long max);
 
 /* True when pb already names field among its errors. */
 bool problem_has_field(const struct problem *pb, const char *field);

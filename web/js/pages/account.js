@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=2bfa82777679';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=2bfa82777679';
-import { t } from '../i18n.js?v=2bfa82777679';
+import { api, login } from '../api.js?v=a2190b702dd8';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=a2190b702dd8';
+import { t } from '../i18n.js?v=a2190b702dd8';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations
@@ -33,9 +33,9 @@ export default async function account(view, ctx) {
     // every wrong field at once, in the form's order, as the API would name them
     const errs = Object.keys(labels).filter((k) => form.elements[k]).map((k) => {
       const x = k === 'password' ? form.elements.password.value : v[k];
-      if (!x) return { field: `/${k}`, message: 'is required' };
-      if (k === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(x)) return { field: '/email', message: 'must be an e-mail address' };
-      if (register && k === 'password' && [...x].length < 12) return { field: '/password', message: 'must be at least 12 characters long' };
+      if (!x) return { field: `/${k}`, code: 'required' };
+      if (k === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(x)) return { field: '/email', code: 'invalid_format' };
+      if (register && k === 'password' && [...x].length < 12) return { field: '/password', code: 'too_short', min: 12 };
       return null;
     }).filter(Boolean);
     if (errs.length) return showErrors(form, errs, labels);

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=2bfa82777679';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=2bfa82777679';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=2bfa82777679';
-import { clashBox, same } from '../clash.js?v=2bfa82777679';
-import { agreementStatus } from '../endorsements.js?v=2bfa82777679';
+import { api, qs } from '../api.js?v=a2190b702dd8';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=a2190b702dd8';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=a2190b702dd8';
+import { clashBox, same } from '../clash.js?v=a2190b702dd8';
+import { agreementStatus } from '../endorsements.js?v=a2190b702dd8';
 
 const PARTIES = ['city', 'organisations', 'both'];
 
@@ -30,7 +30,7 @@ function rowsEditor(name, legend, item, cols, initial) {
   const read = () => [...rows.children].map((row) => Object.fromEntries(cols.map((c) => [c.key, row.querySelector(`[data-key="${c.key}"]`).value.trim()])));
   function draw() {
     rows.replaceChildren(...data.map((x, i) => {
-      const remove = h('button', { type: 'button', class: 'button button-small button-danger' }, t('admin.removeRow', { item, n: i + 1 }));
+      const remove = h('button', { type: 'button', class: 'button button-small button-danger' }, t('admin.removeRow', { item: item.toLocaleLowerCase(getLang()), n: i + 1 }));
       remove.addEventListener('click', () => {
         data = read();
         data.splice(i, 1);
@@ -116,7 +116,7 @@ export default async function agreements(section, ctx) {
 
   onSubmit(form, async () => {
     const val = values();
-    const missing = ['slug', 'title'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, message: 'is required' }));
+    const missing = ['slug', 'title'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, code: 'required' }));
     if (missing.length) return showErrors(form, missing, L);
     try {
       if (!edit) {
@@ -154,7 +154,7 @@ export default async function agreements(section, ctx) {
   put(section, h('h3', { id: 'adopt-h' }, t('admin.adoptTitle')), adopt);
   onSubmit(adopt, async () => {
     const d = readForm(adopt);
-    const missing = ['body', 'date'].filter((k) => !d[k]).map((k) => ({ field: `/decision/${k}`, message: 'is required' }));
+    const missing = ['body', 'date'].filter((k) => !d[k]).map((k) => ({ field: `/decision/${k}`, code: 'required' }));
     if (missing.length) return showErrors(adopt, missing, DL);
     const decision = Object.fromEntries(Object.entries(d).filter(([, x]) => x !== ''));
     try {

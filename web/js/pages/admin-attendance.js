@@ -1,8 +1,9 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
-// save for all (a PATCH per changed row), and the page stays where the person is
-import { api, apiAll } from '../api.js?v=2bfa82777679';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=2bfa82777679';
-import { t, fmtNum } from '../i18n.js?v=2bfa82777679';
+// save for all (a PATCH per changed row), and the page stays where the person is. The notes
+// the organisations wrote when registering are the secretariat's; the list downloads as CSV.
+import { api, apiAll } from '../api.js?v=a2190b702dd8';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=a2190b702dd8';
+import { t, fmtNum } from '../i18n.js?v=a2190b702dd8';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));
@@ -24,16 +25,32 @@ export async function attendance(parent, d) {
     const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'narvaro-h' },
       h('table', { class: 'table' },
         h('caption', { class: 'sr-only' }, t('attendance.caption', { title: d.title })),
-        h('thead', {}, h('tr', {}, [t('dialogue.organisation'), t('dialogue.attendees'), t('org.status'), t('dialogue.attended')].map((x) => h('th', { scope: 'col' }, x)))),
+        h('thead', {}, h('tr', {}, [t('dialogue.organisation'), t('dialogue.attendees'), t('org.status'), t('attendance.note'), t('dialogue.attended')].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, regs.map((r) => h('tr', {},
-          h('th', { scope: 'row' }, r.organisation.name), h('td', {}, fmtNum(r.attendees)), h('td', {}, regStatus(r)),
+          h('th', { scope: 'row' }, r.organisation.name), h('td', {}, fmtNum(r.attendees)), h('td', {}, regStatus(r)), h('td', { class: 'note' }, r.note || h('span', { class: 'meta' }, t('attendance.noNote'))),
           h('td', {}, h('select', { name: r.organisation.id, 'aria-label': t('dialogue.attendedOf', { name: r.organisation.name }), value: asValue(r.attended) },
             h('option', { value: '' }, t('dialogue.notRecorded')), h('option', { value: 'true' }, t('dialogue.came')), h('option', { value: 'false' }, t('dialogue.didNotCome')))))))),
-      h('p', { class: 'actions' }, h('button', { type: 'submit', class: 'button' }, t('attendance.save'))),
+      h('p', { class: 'actions' }, h('button', { type: 'submit', class: 'button' }, t('attendance.save')), ' ', download()),
       msg);
     onSubmit(form, () => save(form));
     slot.replaceChildren(form);
   };
+
+  // the participants as the API's CSV (admin only, so fetched with the token, then saved)
+  function download() {
+    const b = h('button', { type: 'button', class: 'button button-secondary' }, t('attendance.csv'));
+    b.addEventListener('click', async () => {
+      try {
+        const { data } = await api(`/dialogues/${d.id}/registrations.csv`, { text: true });
+        const a = h('a', { href: URL.createObjectURL(new Blob([data], { type: 'text/csv' })), download: t('attendance.csvFile', { date: d.starts_at.slice(0, 10) }) });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        URL.revokeObjectURL(a.href);
+      } catch (e) { msg.replaceChildren(problemBox(e)); }
+    });
+    return b;
+  }
 
   async function save(form) {
     const changed = regs.filter((r) => form.elements[r.organisation.id].value !== asValue(r.attended));

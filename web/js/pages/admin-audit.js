@@ -1,10 +1,10 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js?v=2bfa82777679';
-import { h, put, field, readForm, problemBox } from '../dom.js?v=2bfa82777679';
-import { t, fmtDateTime } from '../i18n.js?v=2bfa82777679';
+import { api, qs } from '../api.js?v=a2190b702dd8';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=a2190b702dd8';
+import { t, fmtDateTime } from '../i18n.js?v=a2190b702dd8';
 
-const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook'];
-const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'endorse', 'withdraw', 'cancel', 'adopt', 'supersede'];
+const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook', 'vocabulary', 'council_seat', 'council_member', 'council_rule'];
+const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'status_pending', 'status_verified', 'status_rejected', 'status_inactive', 'register', 'resubmit', 'endorse', 'record_paper', 'withdraw', 'cancel', 'promote', 'attendance', 'adopt', 'supersede', 'retry', 'retire', 'reinstate'];
 const PAGES = { organisation: '/organisationer/', dialogue: '/dialoger/', agreement: '/overenskommelsen/', user: '/kansli/anvandare/' };
 const word = (group, w) => { const x = t(`audit.${group}.${w}`); return x.startsWith('audit.') ? w : x; };
 
@@ -21,7 +21,7 @@ function changes(e) {
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]) && k !== 'updated_at');
   if (!keys.length) return '';
   return h('details', {}, h('summary', {}, t('audit.fields', { n: keys.length })),
-    h('ul', { class: 'changes' }, keys.map((k) => h('li', {}, h('code', {}, k), ': ', brief(b[k]), ' → ', brief(a[k])))));
+    h('ul', { class: 'changes' }, keys.map((k) => h('li', {}, word('fieldNames', k), ': ', brief(b[k]), ' → ', brief(a[k])))));
 }
 
 export default async function audit(section, ctx) {

@@ -1,13 +1,14 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=2bfa82777679';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=2bfa82777679';
-import { attendance } from './admin-attendance.js?v=2bfa82777679';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=2bfa82777679';
-import { clashBox, same } from '../clash.js?v=2bfa82777679';
-import { when } from './dialogues.js?v=2bfa82777679';
-import { currentPrinciples } from './dialogue.js?v=2bfa82777679';
+import { api, qs, vocabularies } from '../api.js?v=a2190b702dd8';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=a2190b702dd8';
+import { attendance } from './admin-attendance.js?v=a2190b702dd8';
+import { councilAttendance } from './admin-council-attendance.js?v=a2190b702dd8';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=a2190b702dd8';
+import { clashBox, same } from '../clash.js?v=a2190b702dd8';
+import { when } from './dialogues.js?v=a2190b702dd8';
+import { currentPrinciples } from './dialogue.js?v=a2190b702dd8';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];
@@ -83,6 +84,7 @@ export default async function dialogues(section, ctx) {
     edit && base.status === 'cancelled' ? problemBox({ type: 'conflict', detail: '' }, h('p', {}, t('admin.cancelledNoEdit'))) : null,
     done, form);
   if (edit) await attendance(section, base);
+  if (edit && base.kind === 'radsmote') await councilAttendance(section, base);
 
   // values as the API takes them
   const norm = (k, x) => {
@@ -114,7 +116,7 @@ export default async function dialogues(section, ctx) {
 
   onSubmit(form, async () => {
     const val = values();
-    const missing = ['title', 'kind', 'starts_at', 'ends_at'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, message: 'is required' }));
+    const missing = ['title', 'kind', 'starts_at', 'ends_at'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, code: 'required' }));
     if (missing.length) return showErrors(form, missing, L);
     try {
       if (!edit) {

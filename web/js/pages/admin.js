@@ -1,11 +1,11 @@
 // The secretariat (admin): organisations to review, users, API clients; the rest is coming
-import { api, qs, vocabularies, loadMe, session } from '../api.js?v=2bfa82777679';
-import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=2bfa82777679';
-import { t, label, fmtDate } from '../i18n.js?v=2bfa82777679';
+import { api, qs, vocabularies, loadMe, session } from '../api.js?v=a2190b702dd8';
+import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=a2190b702dd8';
+import { t, label, fmtDate } from '../i18n.js?v=a2190b702dd8';
 
 const TABS = [
   ['pending', '/kansli'], ['users', '/kansli/anvandare'], ['clients', '/kansli/klienter'],
-  ['dialogues', '/kansli/dialoger'], ['agreements', '/kansli/overenskommelser'], ['audit', '/kansli/logg'],
+  ['dialogues', '/kansli/dialoger'], ['agreements', '/kansli/overenskommelser'], ['vocabularies', '/kansli/kodlistor'], ['webhooks', '/kansli/webhooks'], ['audit', '/kansli/logg'],
 ];
 const SCOPES = ['organisations:read', 'organisations:write', 'changes:read', 'webhooks:manage'];
 
@@ -29,22 +29,51 @@ export default async function admin(view, ctx) {
   put(view, section);
   const page = { pending, users: ctx.opts.sub === 'user' ? user : users, clients }[tab];
   if (page) return page(section, ctx);
-  return (await import(`./admin-${tab}.js?v=2bfa82777679`)).default(section, ctx);
+  return (await import(`./admin-${tab}.js?v=a2190b702dd8`)).default(section, ctx);
 }
 
-async function pending(section) {
+// The verification queue: newest first, a page at a time, filtered by name and kind
+async function pending(section, ctx) {
   const vocab = await vocabularies();
   const msg = h('div');
   const list = h('ul', { class: 'org-list' });
-  put(section, h('h2', { id: 'sec-h' }, t('admin.pendingTitle')), msg, list);
-  const { data } = await api(`/organisations${qs({ status: 'pending', sort: '-created_at', limit: 100 })}`);
-  if (!data.items.length) list.replaceWith(h('p', { class: 'empty' }, t('admin.pendingEmpty')));
+  const empty = h('p', { class: 'empty', hidden: true }, t('admin.pendingEmpty'));
+  const status = h('p', { class: 'count', role: 'status' });
+  const more = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('common.more'));
+  const q0 = (k) => ctx.query.get(k) || '';
+  const form = h('form', { role: 'search', class: 'search', 'aria-label': t('admin.pendingFilters') },
+    h('div', { class: 'filters' },
+      field({ name: 'q', type: 'search', label: t('admin.pendingSearch'), value: q0('q') }),
+      field({ name: 'kind', type: 'select', label: t('org.kind'), value: q0('kind'), options: [['', t('common.all')], ...vocab.kinds.map((k) => [k.code, label(k)])] })),
+    h('p', {}, h('button', { type: 'submit', class: 'button button-secondary' }, t('admin.pendingApply'))));
+  put(section, h('h2', { id: 'sec-h' }, t('admin.pendingTitle')), form, msg, status, list, empty, more);
+  let cursor = null;
   const gone = (li, text) => {
     li.remove();
     said(msg, text, true);
-    if (!list.children.length) list.replaceWith(h('p', { class: 'empty' }, t('admin.pendingEmpty')));
+    if (!list.children.length && more.hidden) empty.hidden = false;
   };
-  for (const o of data.items) {
+  async function load(append) {
+    const f = readForm(form);
+    if (!append) history.replaceState(null, '', `/kansli${qs(f)}`);
+    try {
+      const { data } = await api(`/organisations${qs({ status: 'pending', sort: '-created_at', q: f.q, kind: f.kind, limit: 50, cursor: append ? cursor : null })}`);
+      if (!append) list.replaceChildren();
+      const items = data.items.map(item);
+      put(list, ...items);
+      cursor = data.next_cursor;
+      more.hidden = !cursor;
+      empty.hidden = list.children.length > 0;
+      status.textContent = list.children.length ? t(cursor ? 'admin.pendingShownMore' : 'admin.pendingShown', { n: list.children.length }) : '';
+      if (append && items[0]) items[0].querySelector('a').focus();
+    } catch (e) { msg.replaceChildren(problemBox(e)); }
+  }
+  form.addEventListener('submit', (e) => { e.preventDefault(); load(false); });
+  form.querySelector('select').addEventListener('change', () => load(false));
+  more.addEventListener('click', () => load(true));
+  await load(false);
+
+  function item(o) {
     const li = h('li', { class: 'org-item' });
     const verify = h('button', { type: 'button', class: 'button', 'aria-label': t('admin.verifyName', { name: o.name }) }, t('admin.verify'));
     const reject = h('button', { type: 'button', class: 'button button-secondary', 'aria-expanded': 'false', 'aria-label': t('admin.rejectName', { name: o.name }) }, t('admin.reject'));
@@ -64,7 +93,7 @@ async function pending(section) {
     });
     onSubmit(rform, async () => {
       const reason = rform.elements.reason.value.trim();
-      if (!reason) return showErrors(rform, [{ field: '/reason', message: 'is required' }], { reason: t('admin.rejectReason') });
+      if (!reason) return showErrors(rform, [{ field: '/reason', code: 'required' }], { reason: t('admin.rejectReason') });
       if (!await confirmAction({ title: t('admin.rejectTitle', { name: o.name }), text: t('admin.rejectText'), yes: t('admin.rejectConfirm') })) return;
       try {
         await api(`/organisations/${o.id}/reject`, { method: 'POST', body: { reason } });
@@ -76,7 +105,7 @@ async function pending(section) {
       h('p', { class: 'meta' }, [kind, o.org_number, `${t('org.registered')} ${fmtDate(o.created_at)}`].filter(Boolean).join(' · ')),
       o.description ? h('p', { class: 'desc' }, o.description) : null,
       h('p', { class: 'actions' }, verify, reject), rform);
-    put(list, li);
+    return li;
   }
 }
 
@@ -200,8 +229,8 @@ async function clients(section) {
   onSubmit(form, async () => {
     const v = readForm(form);
     const errs = [];
-    if (!v.name) errs.push({ field: '/name', message: 'is required' });
-    if (!v.scopes.length) errs.push({ field: '/scopes', message: 'is required' });
+    if (!v.name) errs.push({ field: '/name', code: 'required' });
+    if (!v.scopes.length) errs.push({ field: '/scopes', code: 'required' });
     if (errs.length) return showErrors(form, errs, labels);
     try {
       const { data } = await api('/clients', { method: 'POST', body: { name: v.name, scopes: v.scopes } });

@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=2bfa82777679';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=2bfa82777679';
-import { t, label, fmtNum } from '../i18n.js?v=2bfa82777679';
-import { md } from '../markdown.js?v=2bfa82777679';
-import { when, seats } from './dialogues.js?v=2bfa82777679';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=a2190b702dd8';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=a2190b702dd8';
+import { t, label, fmtNum } from '../i18n.js?v=a2190b702dd8';
+import { md } from '../markdown.js?v=a2190b702dd8';
+import { when, seats } from './dialogues.js?v=a2190b702dd8';
 
 export async function currentPrinciples() {
   try {

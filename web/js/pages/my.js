@@ -1,8 +1,9 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
-// secretariat's review stands (waiting, verified, rejected with the reason)
-import { api, loadMe } from '../api.js?v=2bfa82777679';
-import { h, put, needLogin, notice } from '../dom.js?v=2bfa82777679';
-import { t } from '../i18n.js?v=2bfa82777679';
+// secretariat's review stands (waiting, verified, rejected with the reason); a rejected one is
+// corrected and sent back for review from here
+import { api, loadMe } from '../api.js?v=a2190b702dd8';
+import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=a2190b702dd8';
+import { t } from '../i18n.js?v=a2190b702dd8';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;
@@ -13,8 +14,26 @@ export default async function my(view, ctx) {
   const status = (o) => {
     const f = full.get(o.id);
     if (!f) return null;
-    return [h('p', {}, h('span', { class: `badge badge-${f.status}` }, t(`status.${f.status}`)), ' ', t(`my.statusText.${f.status}`)),
-      f.status === 'rejected' && f.status_reason ? h('p', {}, t('my.reason'), ' ', h('q', {}, f.status_reason)) : null];
+    const box = h('div', { class: 'review' });
+    const draw = (x) => box.replaceChildren(h('p', {}, h('span', { class: `badge badge-${x.status}` }, t(`status.${x.status}`)), ' ', t(`my.statusText.${x.status}`)),
+      x.status === 'rejected' && x.status_reason ? h('p', {}, t('my.reason'), ' ', h('q', {}, x.status_reason)) : null,
+      x.status === 'rejected' ? resubmit(x) : null);
+    const resubmit = (x) => {
+      const b = h('button', { type: 'button', class: 'button', 'aria-label': t('my.resubmitName', { name: x.name }) }, t('my.resubmit'));
+      b.addEventListener('click', async () => {
+        try {
+          const { data } = await api(`/organisations/${x.id}/resubmit`, { method: 'POST' });
+          draw(data);
+          const done = h('p', { class: 'notice notice-success', tabindex: '-1' }, t('my.resubmitted', { name: x.name }));
+          box.append(done);
+          done.focus();
+          announce(done.textContent);
+        } catch (e) { box.append(problemBox(e, null, 'h3')); }
+      });
+      return h('div', {}, h('p', { class: 'hint' }, t('my.resubmitHint')), b);
+    };
+    draw(f);
+    return box;
   };
   put(view, 
     h('h1', {}, t('my.title')),

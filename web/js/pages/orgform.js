@@ -1,9 +1,9 @@
 // Register an organisation (POST) or edit its profile (PATCH with If-Match; a clash with
 // another editor is explained and nothing typed is lost)
-import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=2bfa82777679';
-import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=2bfa82777679';
-import { t, label } from '../i18n.js?v=2bfa82777679';
-import { clashBox, same } from '../clash.js?v=2bfa82777679';
+import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=a2190b702dd8';
+import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=a2190b702dd8';
+import { t, label } from '../i18n.js?v=a2190b702dd8';
+import { clashBox, same } from '../clash.js?v=a2190b702dd8';
 
 const TEXT = ['org_number', 'name', 'kind', 'umbrella_id', 'description', 'website', 'email', 'phone', 'member_count', 'status', 'status_reason'];
 const LISTS = ['areas', 'districts'];
@@ -48,7 +48,9 @@ export default async function orgform(view, ctx) {
     areas: t('org.areas'), districts: t('org.districts'), description: t('org.description'), website: t('org.website'),
     email: t('org.email'), phone: t('org.phone'), member_count: t('org.memberCount'), status: t('org.status'), status_reason: t('org.statusReason'),
   };
-  const opts = (list) => list.map((e) => [e.code, label(e)]);
+  // a retired code is offered only to a record that already holds it (it may keep it)
+  const held = new Set([v.kind, ...(v.areas || []), ...(v.districts || [])]);
+  const opts = (list) => list.filter((e) => !e.retired || held.has(e.code)).map((e) => [e.code, label(e)]);
   const lockedNumber = edit && base.status === 'verified' && !admin;
   const form = h('form', { class: 'form', novalidate: true },
     field({ name: 'name', label: labels.name, required: true, value: v.name, hint: t('orgForm.nameHint'), maxlength: 200, autocomplete: 'organization' }),
@@ -113,7 +115,7 @@ export default async function orgform(view, ctx) {
   onSubmit(form, async () => {
     clearErrors(form);
     const val = values();
-    const missing = ['name', 'kind'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, message: 'is required' }));
+    const missing = ['name', 'kind'].filter((k) => !val[k]).map((k) => ({ field: `/${k}`, code: 'required' }));
     if (missing.length) return showErrors(form, missing, labels);
     try {
       if (!edit) {

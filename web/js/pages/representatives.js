@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=2bfa82777679';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=2bfa82777679';
-import { t, fmtDate } from '../i18n.js?v=2bfa82777679';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=a2190b702dd8';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=a2190b702dd8';
+import { t, fmtDate } from '../i18n.js?v=a2190b702dd8';
 
 const ROLES = ['representative', 'signatory'];
 
@@ -25,7 +25,7 @@ export default async function representatives(view, ctx) {
     h('p', {}, h('button', { type: 'submit', class: 'button' }, t('reps.addButton'))));
   put(view, 
     h('p', {}, h('a', { href: `/organisationer/${o.id}` }, t('common.back'), ': ', o.name)),
-    h('h1', {}, title), h('p', { class: 'lead' }, t('reps.lead')),
+    h('h1', {}, title), h('p', { class: 'lead' }, t('reps.lead')), h('p', {}, t('reps.signatoryRole')),
     msg, tableSlot,
     h('section', { 'aria-labelledby': 'add-h' }, h('h2', { id: 'add-h' }, t('reps.add')), form));
 
@@ -52,7 +52,7 @@ export default async function representatives(view, ctx) {
           msg.replaceChildren();
           try {
             await api(`/organisations/${o.id}/representatives`, { method: 'POST', body: { email: r.email, role: sel.value } });
-            await after(t('reps.changed', { name: r.name, role: t(`roles.${sel.value}`) }), r.user_id);
+            await after(t('reps.changed', { name: r.name, role: t(`roleInSentence.${sel.value}`) }), r.user_id);
           } catch (e) { fail(e); }
         });
         const remove = h('button', { type: 'button', class: 'button button-small button-danger', 'aria-label': t('reps.remove', { name: r.name }) }, t('common.remove'));
@@ -73,7 +73,7 @@ export default async function representatives(view, ctx) {
 
   onSubmit(form, async () => {
     const v = readForm(form);
-    if (!v.email) return showErrors(form, [{ field: '/email', message: 'is required' }], labels);
+    if (!v.email) return showErrors(form, [{ field: '/email', code: 'required' }], labels);
     try {
       const { data } = await api(`/organisations/${o.id}/representatives`, { method: 'POST', body: { email: v.email, role: v.role } });
       form.reset();

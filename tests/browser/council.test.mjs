@@ -1,0 +1,65 @@
+// The council's public page: today and on an earlier date (from the kept terms), in Swedish
+// and English, axe-clean.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, settled, axe, visit, loginTo, call, apiLogin, ADMIN, RUN } from './support.mjs';
+
+const title = `Kommunstyrelsen ${RUN}`;
+let meeting;
+
+before(async () => {
+  const token = await apiLogin(ADMIN.email, ADMIN.password);
+  const seat = (await call('POST', '/council/seats', { category: 'politician', title }, token)).data;
+  await call('POST', `/council/seats/${seat.id}/members`, { role: 'ordinary', name: `Anna Förr ${RUN}`, party: 'A-partiet', from: '2019-01-01', to: '2022-12-31' }, token);
+  await call('POST', `/council/seats/${seat.id}/members`, { role: 'ordinary', name: `Bengt Nu ${RUN}`, party: 'B-partiet', from: '2023-01-01' }, token);
+  await call('POST', `/council/seats/${seat.id}/members`, { role: 'substitute', name: `Cilla Ersätter ${RUN}`, party: 'A-partiet', from: '2023-01-01' }, token);
+  const starts = new Date(Date.now() + 40 * 864e5);
+  meeting = (await call('POST', '/dialogues', { title: `Rådsmöte ${RUN}`, kind: 'radsmote', starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + 2 * 3600e3).toISOString() }, token)).data;
+});
+
+test('the council today and as it was on a date; in English too', async () => {
+  const { page, context } = await open();
+  await visit(page, '/');
+  await page.locator('.site-footer').getByRole('link', { name: 'Rådet' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Rådet' }).waitFor();
+  await settled(page);
+  const seat = page.locator('.org-item', { hasText: title });
+  assert.match(await seat.innerText(), new RegExp(`Bengt Nu ${RUN} \\(B-partiet\\) – ledamot[\\s\\S]*Cilla Ersätter ${RUN} \\(A-partiet\\) – ersättare`));
+  assert.doesNotMatch(await seat.innerText(), /Anna Förr/);
+  await axe(page, 'the council today');
+  await page.getByLabel(/^Visa rådet som det såg ut på ett visst datum/).fill('2020-06-30');
+  await page.getByRole('button', { name: 'Visa', exact: true }).click();
+  await page.getByText('Rådet den 30 juni 2020.').waitFor();
+  assert.match(page.url(), /\/radet\?as_of=2020-06-30$/);
+  assert.match(await seat.innerText(), new RegExp(`Anna Förr ${RUN} \\(A-partiet\\) – ledamot[\\s\\S]*1 januari 2019 – 31 december 2022`));
+  assert.doesNotMatch(await seat.innerText(), /Bengt Nu/);
+  await axe(page, 'the council on 30 June 2020');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'The council' }).waitFor();
+  await settled(page);
+  assert.match(await page.locator('main').innerText(), /The council on (30 June 2020|June 30, 2020)\.[\s\S]*Politicians/);
+  await axe(page, 'en: the council on a date');
+  await page.assertClean('the council');
+  await context.close();
+});
+
+test('the secretariat notes who of the council attended a council meeting, and sees the quorum', async () => {
+  const { page, context } = await open();
+  await loginTo(page, ADMIN.email, ADMIN.password, `/kansli/dialoger/${meeting.id}`);
+  const sec = page.locator('#radsnarvaro');
+  await sec.getByRole('heading', { name: 'Rådets ledamöter och ersättare' }).waitFor();
+  await settled(page);
+  assert.match(await sec.innerText(), /Mötet är inte beslutsmässigt: 0 av \d+ platser är närvarande \(regel: minst \d+ procent\)/);
+  await axe(page, 'council attendance, nothing noted');
+  await sec.getByLabel(`Närvaro för Bengt Nu ${RUN}`, { exact: true }).selectOption('false');
+  await sec.getByLabel(`Närvaro för Cilla Ersätter ${RUN}`, { exact: true }).selectOption('true');
+  await sec.getByRole('button', { name: 'Spara närvaron' }).click();
+  await sec.getByText('Närvaron är sparad (2 ändringar).').waitFor();
+  assert.match(await sec.innerText(), /: 1 av \d+ platser är närvarande/, 'the substitute stands in for the seat');
+  const a = (await call('GET', `/dialogues/${meeting.id}/council-attendance`)).data;
+  assert.deepEqual(a.members.filter((m) => m.name.endsWith(RUN)).map((m) => [m.name, m.attended]).sort(),
+    [[`Bengt Nu ${RUN}`, false], [`Cilla Ersätter ${RUN}`, true]]);
+  await axe(page, 'council attendance, noted');
+  await page.assertClean('council attendance');
+  await context.close();
+});

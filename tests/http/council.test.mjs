@@ -1,0 +1,142 @@
+// The council: seats with a category, members with terms. A seat has at most one ordinary
+// member on any day, decided by the database (an exclusion constraint): 20 concurrent
+// appointments for the same days give exactly one 201. The council on any day (as_of) is
+// read from the kept terms.
+
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { api, adminToken, newSession, createOrg, verifyOrg, assertProblem, assertValidation, auditRowsWhere, uniqueWord } from './support.mjs';
+
+async function seat(category, title = `Plats ${uniqueWord()}`) {
+  const r = await api('POST', '/api/v1/council/seats', { token: await adminToken(), body: { category, title } });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json.members, []);
+  return r.json;
+}
+
+const appoint = async (seatId, body) => api('POST', `/api/v1/council/seats/${seatId}/members`, { token: await adminToken(), body });
+const councilOn = async (day) => (await api('GET', `/api/v1/council${day ? `?as_of=${day}` : ''}`)).json;
+const seatOn = async (day, id) => (await councilOn(day)).seats.find((s) => s.id === id);
+
+describe('the council', () => {
+  test('20 concurrent appointments of an ordinary member to one seat: exactly one holds it', async () => {
+    const s = await seat('politician');
+    const token = await adminToken();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => api('POST', `/api/v1/council/seats/${s.id}/members`, {
+      token, body: { role: 'ordinary', name: `Ledamot ${i}`, party: 'Exempelpartiet', from: '2027-01-01', to: '2030-12-31' },
+    })));
+    const codes = answers.map((r) => r.status).sort();
+    assert.deepEqual(codes, [201, ...Array(19).fill(409)], JSON.stringify(codes));
+    for (const r of answers.filter((x) => x.status === 409)) assertProblem(r, 409);
+    const on = await seatOn('2028-06-01', s.id);
+    assert.equal(on.members.filter((m) => m.role === 'ordinary').length, 1);
+  });
+
+  test('terms: an overlapping ordinary term is refused, an adjoining one and substitutes are not; as_of shows each day', async () => {
+    const s = await seat('politician', `Kommunstyrelsen ${uniqueWord()}`);
+    let r = await appoint(s.id, { role: 'ordinary', name: 'Anna Först', party: 'A-partiet', from: '2023-01-01', to: '2026-12-31' });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual({ ...r.json, id: undefined }, { id: undefined, seat_id: s.id, role: 'ordinary', name: 'Anna Först', party: 'A-partiet', organisation: null, from: '2023-01-01', to: '2026-12-31' });
+    assertProblem(await appoint(s.id, { role: 'ordinary', name: 'Bengt Krock', party: 'B-partiet', from: '2026-12-31' }), 409);
+    r = await appoint(s.id, { role: 'ordinary', name: 'Bengt Sedan', party: 'B-partiet', from: '2027-01-01' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.to, null);
+    r = await appoint(s.id, { role: 'substitute', name: 'Cecilia Ersättare', party: 'A-partiet', from: '2023-01-01', to: '2026-12-31' });
+    assert.equal(r.status, 201, r.text);
+    r = await appoint(s.id, { role: 'substitute', name: 'David Ersättare', party: 'C-partiet', from: '2024-01-01', to: '2026-12-31' });
+    assert.equal(r.status, 201, r.text, 'several substitutes may overlap');
+
+    const names = async (day) => (await seatOn(day, s.id)).members.map((m) => `${m.role}:${m.name}`);
+    assert.deepEqual(await names('2023-06-01'), ['ordinary:Anna Först', 'substitute:Cecilia Ersättare']);
+    assert.deepEqual(await names('2026-12-31'), ['ordinary:Anna Först', 'substitute:Cecilia Ersättare', 'substitute:David Ersättare']);
+    assert.deepEqual(await names('2027-01-01'), ['ordinary:Bengt Sedan']);
+    assert.deepEqual(await names('2035-01-01'), ['ordinary:Bengt Sedan']);
+    const c = await councilOn('2027-01-01');
+    assert.equal(c.as_of, '2027-01-01');
+    assertProblem(await api('GET', '/api/v1/council?as_of=2027-13-01'), 400);
+    const rows = await auditRowsWhere({ entityType: 'council_member' });
+    assert.ok(rows.some((x) => x.after.name === 'Bengt Sedan'), 'appointments are audited');
+  });
+
+  test('categories: a party only for politicians, an organisation only for organisation seats; bad input; admin only', async () => {
+    const official = await seat('official', `Förvaltningschef ${uniqueWord()}`);
+    const org = await seat('organisation', `Paraplyorganisationer ${uniqueWord()}`);
+    assertValidation(await appoint(official.id, { role: 'ordinary', name: 'Tjänste Person', party: 'X', from: '2026-01-01' }), ['/party']);
+    const m = await newSession();
+    const { id } = await createOrg(m.access);
+    await verifyOrg(id);
+    assertValidation(await appoint(official.id, { role: 'ordinary', name: 'Tjänste Person', organisation_id: id, from: '2026-01-01' }), ['/organisation_id']);
+    let r = await appoint(org.id, { role: 'ordinary', name: 'Olle Organisationsson', organisation_id: id, from: '2026-01-01' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.organisation.id, id);
+    r = await appoint(org.id, { role: 'boss', name: 'X', from: '2026-1-1', to: 'soon' });
+    assertValidation(r, ['/role', '/name', '/from', '/to']);
+    assertValidation(await appoint(org.id, { role: 'substitute', name: 'Sen Start', from: '2026-05-01', to: '2026-04-01' }), ['/to']);
+    assertProblem(await appoint('00000000-0000-4000-8000-000000000000', { role: 'ordinary', name: 'Ingen Plats', from: '2026-01-01' }), 404);
+    assertValidation(await api('POST', '/api/v1/council/seats', { token: await adminToken(), body: { category: 'king', title: 'x' } }), ['/category', '/title']);
+    assertProblem(await api('POST', '/api/v1/council/seats', { token: m.access, body: { category: 'official', title: 'Inte min' } }), 403);
+    assertProblem(await api('POST', `/api/v1/council/seats/${org.id}/members`, { token: m.access, body: { role: 'ordinary', name: 'Inte Jag', from: '2026-01-01' } }), 403);
+    assertProblem(await api('POST', '/api/v1/council/seats', { body: { category: 'official', title: 'Anonym' } }), 401);
+  });
+});
+
+describe('council meetings: attendance per member and the quorum', () => {
+  test('members on the meeting day, attendance noted per member, a substitute stands in, the quorum rule decides', async () => {
+    const admin = await adminToken();
+    // a meeting far in the future, so that only this test's seats have members on its day
+    const day = `2091-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 9)}`;
+    const starts = `${day}T16:00:00Z`;
+    const d = await api('POST', '/api/v1/dialogues', { token: admin, body: { title: `Rådsmöte ${uniqueWord()}`, kind: 'radsmote', starts_at: starts, ends_at: `${day}T18:00:00Z` } });
+    assert.equal(d.status, 201, d.text);
+    const seats = [await seat('politician'), await seat('official'), await seat('organisation')];
+    const ordinary = [];
+    for (const s of seats) {
+      const r = await appoint(s.id, { role: 'ordinary', name: `Ledamot ${uniqueWord()}`, party: s.category === 'politician' ? 'X-partiet' : undefined, from: day, to: day });
+      assert.equal(r.status, 201, r.text);
+      ordinary.push(r.json);
+    }
+    const sub = (await appoint(seats[2].id, { role: 'substitute', name: `Ersättare ${uniqueWord()}`, from: day, to: day })).json;
+    const url = `/api/v1/dialogues/${d.json.id}/council-attendance`;
+    let r = await api('GET', url);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.day, day);
+    // other tests' seats with open terms sit on the council that day too: N seats in all
+    const N = r.json.seats;
+    assert.ok(N >= 3 && N <= 100, `${N} seats`);
+    const mine = (j) => j.members.filter((m) => seats.some((x) => x.id === m.seat_id));
+    assert.equal(mine(r.json).length, 4);
+    assert.ok(r.json.members.every((m) => m.attended === null), 'nothing noted yet');
+    assert.equal(r.json.seats_present, 0);
+    assert.equal(r.json.quorum_met, false);
+
+    // a rule that 2 present seats meet and 1 does not: 100 < p·N <= 200
+    const p = Math.floor(200 / N);
+    assert.equal((await api('PUT', '/api/v1/council/quorum', { token: admin, body: { quorum_percent: p } })).status, 200);
+    const note = (memberId, attended) => api('PUT', `${url}/${memberId}`, { token: admin, body: { attended } });
+    r = await note(ordinary[0].id, true);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.seats_present, 1);
+    assert.equal(r.json.quorum_met, false, `1 of ${N} is less than ${p} %`);
+    await note(ordinary[2].id, false);
+    r = await note(sub.id, true); // the substitute stands in for the organisation seat
+    assert.equal(r.json.seats_present, 2);
+    assert.equal(r.json.quorum_met, true, `2 of ${N} is at least ${p} %`);
+    r = await api('PUT', '/api/v1/council/quorum', { token: admin, body: { quorum_percent: 100 } });
+    assert.equal((await api('GET', url)).json.quorum_met, false, 'the rule is read when asked');
+    r = await note(sub.id, null);
+    assert.equal(r.json.members.find((m) => m.id === sub.id).attended, null);
+    await api('PUT', '/api/v1/council/quorum', { token: admin, body: { quorum_percent: 50 } });
+
+    // refusals
+    const other = await appoint(seats[0].id, { role: 'substitute', name: `Senare ${uniqueWord()}`, from: '2092-01-01' });
+    assertProblem(await note(other.json.id, true), 404, 'a member on another day');
+    const plain = await api('POST', '/api/v1/dialogues', { token: admin, body: { title: `Dialogmöte ${uniqueWord()}`, kind: 'dialogmote', starts_at: starts, ends_at: `${day}T18:00:00Z` } });
+    assertProblem(await api('GET', `/api/v1/dialogues/${plain.json.id}/council-attendance`), 404, 'not a council meeting');
+    assertValidation(await note(ordinary[0].id, 'yes'), ['/attended']);
+    assertValidation(await api('PUT', '/api/v1/council/quorum', { token: admin, body: { quorum_percent: 0 } }), ['/quorum_percent']);
+    const m = await newSession();
+    assertProblem(await api('PUT', `${url}/${ordinary[0].id}`, { token: m.access, body: { attended: false } }), 403);
+    assertProblem(await api('PUT', '/api/v1/council/quorum', { token: m.access, body: { quorum_percent: 10 } }), 403);
+  });
+});

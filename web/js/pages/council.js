@@ -1,0 +1,40 @@
+// The council (rådet): its seats and members today, or on any earlier or later date, read
+// from the kept terms. Names and roles only: they are public by office.
+import { api, qs } from '../api.js?v=a2190b702dd8';
+import { h, put, field, showErrors, problemBox } from '../dom.js?v=a2190b702dd8';
+import { t, fmtDate } from '../i18n.js?v=a2190b702dd8';
+
+const CATEGORIES = ['politician', 'official', 'organisation'];
+
+function member(m) {
+  const who = m.party ? `${m.name} (${m.party})` : m.organisation ? `${m.name}, ${m.organisation.name}` : m.name;
+  const term = m.to ? t('council.term', { from: fmtDate(m.from), to: fmtDate(m.to) }) : t('council.termOpen', { from: fmtDate(m.from) });
+  return h('li', {}, h('strong', {}, who), ' – ', t(`council.role.${m.role}`), h('br'), h('span', { class: 'meta' }, term));
+}
+
+export default async function council(view, ctx) {
+  ctx.title(t('council.title'));
+  const asOf = ctx.query.get('as_of') || '';
+  const slot = h('div');
+  const form = h('form', { class: 'search', 'aria-label': t('council.filters') },
+    field({ name: 'as_of', type: 'date', label: t('council.asOf'), value: asOf, hint: t('council.asOfHint') }),
+    h('p', {}, h('button', { type: 'submit', class: 'button button-secondary' }, t('council.show'))));
+  put(view, h('h1', {}, t('council.title')), h('p', { class: 'lead' }, t('council.lead')), form, slot);
+  async function load() {
+    const day = form.elements.as_of.value;
+    if (day && !/^\d{4}-\d\d-\d\d$/.test(day)) return showErrors(form, [{ field: '/as_of', code: 'invalid_format' }], { as_of: t('council.asOf') });
+    history.replaceState(null, '', `/radet${qs({ as_of: day })}`);
+    try {
+      const { data } = await api(`/council${qs({ as_of: day })}`);
+      const shown = h('p', { role: 'status' }, t('council.shown', { date: fmtDate(data.as_of) }));
+      const groups = CATEGORIES.map((c) => [c, data.seats.filter((s) => s.category === c)]).filter(([, seats]) => seats.length);
+      slot.replaceChildren(shown, ...(groups.length ? groups.map(([c, seats]) => h('section', { 'aria-labelledby': `cat-${c}` },
+        h('h2', { id: `cat-${c}` }, t(`council.category.${c}`)),
+        h('ul', { class: 'org-list' }, seats.map((s) => h('li', { class: 'org-item' },
+          h('h3', {}, s.title),
+          s.members.length ? h('ul', {}, s.members.map(member)) : h('p', { class: 'empty' }, t('council.vacant'))))))) : [h('p', { class: 'empty' }, t('council.empty'))]));
+    } catch (e) { slot.replaceChildren(problemBox(e)); }
+  }
+  form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
+  await load();
+}
