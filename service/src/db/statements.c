@@ -219,6 +219,41 @@ static const struct stmt stmts[STMT_COUNT] = {
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_patch($1, $2::int, $3::jsonb, $4::uuid, $5)"},
 	[STMT_AGREEMENT_ADOPT] = {"agreement_adopt", 4,
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_adopt($1, $2::jsonb, $3::uuid, $4)"},
+	/* $1 parent type, $2 its id (or an agreement's slug), $3 metadata, $4 the bytes (sent
+	 * binary), $5 actor, $6 request id */
+	[STMT_DOCUMENT_CREATE] = {"document_create", 6,
+				  "SELECT status, version, body::json->>'id' AS id, body, field, message "
+				  "FROM api.document_create($1, $2, $3::jsonb, $4::bytea, $5::uuid, $6)"},
+	/* oldest first; $4 the agreement (id or slug) as caller kind $5 may see it */
+	[STMT_DOCUMENT_LIST_AGREEMENT] = {"document_list_agreement", 5,
+					  HEADED_PAGE("SELECT a.id AS parent_id FROM "
+						      "api.agreement_find($4, $5) a",
+						      "h.parent_id IS NOT NULL",
+						      PAGE_ROWS("api.document_json(d)::text",
+								"api.ts(d.created_at)", "d.id",
+								"document d WHERE d.agreement_id = "
+								"h.parent_id",
+								AFTER_TS("d.created_at", "d.id"),
+								"d.created_at, d.id"))},
+	/* oldest first; $4 the dialogue (dialogues are public) */
+	[STMT_DOCUMENT_LIST_DIALOGUE] = {"document_list_dialogue", 4,
+					 HEADED_PAGE("SELECT x.id AS parent_id FROM (SELECT NULL) n "
+						     "LEFT JOIN dialogue x ON x.id = $4::uuid",
+						     "h.parent_id IS NOT NULL",
+						     PAGE_ROWS("api.document_json(d)::text",
+							       "api.ts(d.created_at)", "d.id",
+							       "document d WHERE d.dialogue_id = "
+							       "h.parent_id",
+							       AFTER_TS("d.created_at", "d.id"),
+							       "d.created_at, d.id"))},
+	/* $1 id, $2 caller kind, $3 a download (audited when not public), $4..$6 the actor */
+	[STMT_DOCUMENT_OPEN] = {"document_open", 6,
+				"SELECT body, is_public FROM api.document_open($1::uuid, $2, "
+				"$3::boolean, $4, $5::uuid, $6)"},
+	/* the bytes from offset $2 (0-based), $3 of them; run with a binary result */
+	[STMT_DOCUMENT_BYTES] = {"document_bytes", 3,
+				 "SELECT substring(content FROM $2::int + 1 FOR $3::int) FROM document "
+				 "WHERE id = $1::uuid"},
 	/* the register of agreement $4 (id or slug) as of $6's as_of, filtered by $6 (JSON:
 	 * status, kind, area), for caller kind $5 and user $7; found: the agreement exists */
 	[STMT_ENDORSEMENT_LIST] = {"endorsement_list", 7,
@@ -316,6 +351,19 @@ PGresult *db_exec(struct dbconn *c, enum stmt_id id, const char *const *params, 
 	PGresult *res = PQexecPrepared(c->pg, stmts[id].name, n, params, NULL, NULL, 0);
 
 	/* a lost server shows as CONNECTION_BAD, often with no SQLSTATE (docs/libraries.md, "libpq 15") */
+	if (!res || PQstatus(c->pg) != CONNECTION_OK)
+		c->broken = true;
+	if (!res)
+		res = PQmakeEmptyPGresult(c->pg, PGRES_FATAL_ERROR);
+	return res;
+}
+
+PGresult *db_exec_params(struct dbconn *c, enum stmt_id id, const char *const *params,
+			 const int *lengths, const int *formats, int n, int result_format)
+{
+	PGresult *res = PQexecPrepared(c->pg, stmts[id].name, n, params, lengths, formats,
+				       result_format);
+
 	if (!res || PQstatus(c->pg) != CONNECTION_OK)
 		c->broken = true;
 	if (!res)

@@ -75,6 +75,13 @@ int agreements_get(struct req *rq);
 int agreements_patch(struct req *rq);
 int agreements_adopt(struct req *rq);
 
+int documents_upload_agreement(struct req *rq);
+int documents_list_agreement(struct req *rq);
+int documents_upload_dialogue(struct req *rq);
+int documents_list_dialogue(struct req *rq);
+int documents_get(struct req *rq);
+int documents_content(struct req *rq);
+
 /* endorsements.c */
 int endorsements_list(struct req *rq);
 int endorsements_csv(struct req *rq);

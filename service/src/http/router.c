@@ -136,6 +136,28 @@ static int mg_reader(void *ctx, char *buf, size_t len)
 	return mg_read((struct mg_connection *)ctx, buf, len);
 }
 
+/*
+ * An upload's body: any declared type (the handler checks it against the bytes), read whole
+ * into one buffer of at most the route's own limit. Returns 0 or the status already replied.
+ */
+static int read_upload(struct req *rq)
+{
+	size_t limit = rq->route->max_body;
+	int rc;
+
+	if (!req_header(rq, "Content-Type"))
+		return reply_error(rq, 415, "send the file's media type in Content-Type");
+	rc = body_read_all(mg_reader, rq->conn, rq->ri->content_length, limit, &rq->raw_body,
+			   &rq->raw_len);
+	if (rc == 413)
+		return reply_error(rq, 413, "the file is larger than %zu bytes (%zu MB), the limit "
+				   "of this upload", limit, limit / (1024 * 1024));
+	if (rc)
+		return reply_error(rq, 400, "the body ended before its declared Content-Length");
+	rq->close_connection = false; /* the body was read whole */
+	return 0;
+}
+
 /* Content type, size and syntax of the body. Returns 0 or the status already replied. */
 static int read_body(struct req *rq)
 {
@@ -358,6 +380,8 @@ static int dispatch_api(struct req *rq, const char *path)
 	if (rq->principal.kind == PRINCIPAL_ANONYMOUS && !(match->flags & ROUTE_PUBLIC))
 		return authorise(rq);
 	if ((match->flags & ROUTE_BODY) && (rc = read_body(rq)))
+		return rc;
+	if ((match->flags & ROUTE_UPLOAD) && (rc = read_upload(rq)))
 		return rc;
 	if (!(match->flags & ROUTE_NO_DB)) {
 		rq->db = pool_checkout(DB_WAIT_MS);

@@ -24,6 +24,9 @@ enum route_flags {
 	/* the handler's statement reads the caller itself (api.caller: one round trip) and
 	 * hands what the principal holds now to router_caller_held */
 	ROUTE_CALLER_IN_SQL = 1 << 7,
+	/* the body is a file of any declared type, read whole (up to route->max_body bytes)
+	 * into rq->raw_body and not parsed: the handler checks it (document uploads) */
+	ROUTE_UPLOAD = 1 << 8,
 };
 
 typedef int (*handler_fn)(struct req *rq);
@@ -35,6 +38,7 @@ struct route {
 	unsigned flags;
 	const char *scope;        /* the client scope that grants access, or NULL */
 	const char *operation_id; /* the same string as the OpenAPI operationId */
+	size_t max_body;          /* this route's own body limit; 0: the global MAX_BODY_BYTES */
 };
 
 /* The route table (routes.c), terminated by an entry whose method is NULL. */

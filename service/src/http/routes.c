@@ -12,6 +12,10 @@
 #define M ROUTE_IF_MATCH
 #define N ROUTE_NO_DB
 #define C ROUTE_CALLER_IN_SQL
+#define U ROUTE_UPLOAD
+
+/* a document upload's own body limit (docs/decisions.md, "Documents") */
+#define DOCUMENT_BODY_LIMIT ((size_t)10 * 1024 * 1024)
 
 const struct route routes[] = {
 	{"GET", "/healthz", ops_health, P | N, NULL, "getHealth"},
@@ -74,6 +78,10 @@ const struct route routes[] = {
 	 A | ROUTE_PEOPLE | B, NULL, "patchRegistration"},
 	{"DELETE", "/api/v1/dialogues/{id}/registrations/{organisation_id}", registrations_delete,
 	 ROUTE_PEOPLE, NULL, "deleteRegistration"},
+	{"GET", "/api/v1/dialogues/{id}/documents", documents_list_dialogue, P, NULL,
+	 "listDialogueDocuments"},
+	{"POST", "/api/v1/dialogues/{id}/documents", documents_upload_dialogue,
+	 A | ROUTE_PEOPLE | U, NULL, "uploadDialogueDocument", DOCUMENT_BODY_LIMIT},
 	{"GET", "/api/v1/dialogues.ics", calendar_all, P, NULL, "getDialoguesCalendar"},
 	{"GET", "/api/v1/dialogues/{id}.ics", calendar_one, P, NULL, "getDialogueCalendar"},
 	{"GET", "/api/v1/organisations/{id}/dialogues.ics", calendar_organisation, P, NULL,
@@ -97,6 +105,12 @@ const struct route routes[] = {
 	 "getEndorsementsCsv"},
 	{"GET", "/api/v1/organisations/{id}/endorsements", endorsements_of_organisation, P, NULL,
 	 "listOrganisationEndorsements"},
+	{"GET", "/api/v1/agreements/{ref}/documents", documents_list_agreement, P, NULL,
+	 "listAgreementDocuments"},
+	{"POST", "/api/v1/agreements/{ref}/documents", documents_upload_agreement,
+	 A | ROUTE_PEOPLE | U, NULL, "uploadAgreementDocument", DOCUMENT_BODY_LIMIT},
+	{"GET", "/api/v1/documents/{id}", documents_get, P, NULL, "getDocument"},
+	{"GET", "/api/v1/documents/{id}/content", documents_content, P, NULL, "getDocumentContent"},
 
 	{"GET", "/api/v1/changes", changes_list, A, "changes:read", "listChanges"},
 	{"POST", "/api/v1/webhooks", webhooks_create, A | B, "webhooks:manage", "createWebhook"},
