@@ -219,6 +219,51 @@ static const struct stmt stmts[STMT_COUNT] = {
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_patch($1, $2::int, $3::jsonb, $4::uuid, $5)"},
 	[STMT_AGREEMENT_ADOPT] = {"agreement_adopt", 4,
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_adopt($1, $2::jsonb, $3::uuid, $4)"},
+	/* $1 agreement (id or slug), $2 caller kind */
+	[STMT_CONSULTATION_GET] = {"consultation_get", 2,
+				   "SELECT api.consultation_json(a)::text FROM api.agreement_find($1, $2) a "
+				   "WHERE a.id IS NOT NULL"},
+	[STMT_CONSULTATION_SET] = {"consultation_set", 4,
+				   "SELECT status, version, NULL::text AS id, body, field, message FROM "
+				   "api.consultation_set($1, $2::timestamptz, $3::uuid, $4)"},
+	/* oldest first; $4 agreement, $5 caller kind, $6 user id, filters $7 kind, $8 district,
+	 * $9 status; each response as this caller may see it (api.consultation_response_view) */
+	[STMT_CONSULTATION_RESPONSE_LIST] = {
+		"consultation_response_list", 9,
+		HEADED_PAGE("SELECT a.id AS agreement_id, a AS agr FROM api.agreement_find($4, $5) a",
+			    "h.agreement_id IS NOT NULL",
+			    PAGE_ROWS("api.consultation_response_json(r, v.view)::text",
+				      "api.ts(r.submitted_at)", "r.id",
+				      "consultation_response r JOIN organisation o ON o.id = "
+				      "r.organisation_id CROSS JOIN LATERAL (SELECT "
+				      "api.consultation_response_view(r, h.agr, $5, $6::uuid) AS view) v "
+				      "WHERE r.agreement_id = h.agreement_id AND v.view IS NOT NULL AND "
+				      "($7::text IS NULL OR o.kind = $7) AND ($8::text IS NULL OR "
+				      "o.districts @> ARRAY[$8::text]) AND ($9::text IS NULL OR "
+				      "r.status = $9)",
+				      AFTER_TS("r.submitted_at", "r.id"), "r.submitted_at, r.id"))},
+	/* $1 agreement, $2 caller kind, $3 response, $4 user id */
+	[STMT_CONSULTATION_RESPONSE_GET] = {
+		"consultation_response_get", 4,
+		"SELECT r.version, api.consultation_response_json(r, v.view)::text FROM "
+		"api.agreement_find($1, $2) a JOIN consultation_response r ON r.agreement_id = a.id "
+		"AND r.id = $3::uuid CROSS JOIN LATERAL (SELECT api.consultation_response_view(r, a, "
+		"$2, $4::uuid) AS view) v WHERE v.view IS NOT NULL"},
+	/* $1 agreement, $2 body, $3 caller kind, $4 user id, $5 request id */
+	[STMT_CONSULTATION_RESPONSE_CREATE] = {
+		"consultation_response_create", 5,
+		"SELECT status, version, (body::json->>'agreement_id') || '/consultation/responses/' || "
+		"(body::json->>'id') AS id, body, field, message FROM "
+		"api.consultation_response_create($1, $2::jsonb, $3, $4::uuid, $5)"},
+	/* $1 agreement, $2 response, $3 edit | withdraw | comment, $4 If-Match version or NULL,
+	 * $5 body, $6 caller kind, $7 user id, $8 request id */
+	[STMT_CONSULTATION_RESPONSE_CHANGE] = {
+		"consultation_response_change", 8,
+		"SELECT status, version, NULL::text AS id, body, field, message FROM "
+		"api.consultation_response_change($1, $2::uuid, $3, $4::int, $5::jsonb, $6, $7::uuid, "
+		"$8)"},
+	[STMT_CONSULTATION_CSV] = {"consultation_csv", 2,
+				   "SELECT api.consultation_csv_rows($1, $2::jsonb)"},
 	/* $1 parent type, $2 its id (or an agreement's slug), $3 metadata, $4 the bytes (sent
 	 * binary), $5 actor, $6 request id */
 	[STMT_DOCUMENT_CREATE] = {"document_create", 6,

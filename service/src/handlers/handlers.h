@@ -75,6 +75,16 @@ int agreements_get(struct req *rq);
 int agreements_patch(struct req *rq);
 int agreements_adopt(struct req *rq);
 
+int consultation_get(struct req *rq);
+int consultation_schedule(struct req *rq);
+int consultation_responses_list(struct req *rq);
+int consultation_responses_csv(struct req *rq);
+int consultation_response_create(struct req *rq);
+int consultation_response_get(struct req *rq);
+int consultation_response_patch(struct req *rq);
+int consultation_response_withdraw(struct req *rq);
+int consultation_response_comment(struct req *rq);
+
 int documents_upload_agreement(struct req *rq);
 int documents_list_agreement(struct req *rq);
 int documents_upload_dialogue(struct req *rq);

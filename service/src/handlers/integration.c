@@ -19,7 +19,7 @@
 #define WEBHOOK_ORDER "webhooks:created_at"
 
 static const char *const event_types[] = {"organisation", "endorsement", "dialogue", "agreement",
-					  "document", NULL};
+					  "document", "consultation_response", NULL};
 
 static bool is_admin(const struct req *rq)
 {
@@ -29,7 +29,7 @@ static bool is_admin(const struct req *rq)
 /* GET /api/v1/changes (openapi: listChanges) */
 int changes_list(struct req *rq)
 {
-	char after[32] = "0", limit[8] = "100", types[100], array[120] = "{";
+	char after[32] = "0", limit[8] = "100", types[200], array[220] = "{";
 	const char *params[3];
 	char v[100];
 	PGresult *res;
@@ -59,9 +59,10 @@ int changes_list(struct req *rq)
 	if (rc < 0)
 		return reply_error(rq, 400, "types must be a comma list of event types");
 	if (rc == 0 || !types[0])
-		snprintf(types, sizeof(types), "organisation,endorsement,dialogue,agreement,document");
+		snprintf(types, sizeof(types), "organisation,endorsement,dialogue,agreement,document,"
+			 "consultation_response");
 	{
-		char copy[100];
+		char copy[200];
 		char *save = NULL;
 
 		snprintf(copy, sizeof(copy), "%s", types);
@@ -89,7 +90,7 @@ int webhooks_create(struct req *rq)
 {
 	static const struct field_spec fields[] = {
 		{"url", FIELD_STRING, FIELD_REQUIRED, 1, 500},
-		{"types", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 5, event_types},
+		{"types", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 6, event_types},
 		{NULL},
 	};
 	struct problem pb = PROBLEM_INIT;
