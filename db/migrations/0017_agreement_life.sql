@@ -444,3 +444,340 @@ END $$;
 CREATE CONSTRAINT TRIGGER consultation_response_changed AFTER INSERT OR UPDATE
 	ON consultation_response DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
 	EXECUTE FUNCTION consultation_response_changed();
+
+-- Follow-up (uppföljning) ------------------------------------------------------------------
+--
+-- The commitments of an agreement are items of its commitments array, named here by their
+-- number (1-based, the agreement's order: an adopted text never changes). Each gets a plan
+-- (owners, indicators, the principles it serves) and at most one follow-up entry a year,
+-- written by the secretariat. The action plan of a year is its activities. Writes need an
+-- adopted (or superseded) agreement: a draft's commitments may still change.
+
+CREATE TABLE commitment_plan (
+	agreement_id        uuid NOT NULL REFERENCES agreement (id),
+	commitment          integer NOT NULL CHECK (commitment BETWEEN 1 AND 200),
+	city_owner          text CONSTRAINT commitment_plan_city_owner_check
+	                      CHECK (length(city_owner) BETWEEN 1 AND 300),
+	organisation_owners uuid[] NOT NULL DEFAULT '{}',
+	indicators          text[] NOT NULL DEFAULT '{}' CONSTRAINT commitment_plan_indicators_check
+	                      CHECK (cardinality(indicators) <= 20),
+	principles          text[] NOT NULL DEFAULT '{}',
+	version             integer NOT NULL DEFAULT 1,
+	updated_at          timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (agreement_id, commitment)
+);
+
+CREATE TABLE follow_up_entry (
+	id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	agreement_id uuid NOT NULL REFERENCES agreement (id),
+	commitment   integer NOT NULL CHECK (commitment BETWEEN 1 AND 200),
+	year         integer NOT NULL CONSTRAINT follow_up_entry_year_check
+	               CHECK (year BETWEEN 2000 AND 2100),
+	status       text NOT NULL CONSTRAINT follow_up_entry_status_check
+	               CHECK (status IN ('not_started', 'ongoing', 'done', 'discontinued')),
+	text         text NOT NULL CONSTRAINT follow_up_entry_text_check
+	               CHECK (length(text) BETWEEN 1 AND 10000),
+	author_id    uuid REFERENCES app_user (id),
+	demo         boolean NOT NULL DEFAULT false,
+	created_at   timestamptz NOT NULL DEFAULT now(),
+	updated_at   timestamptz NOT NULL DEFAULT now(),
+	version      integer NOT NULL DEFAULT 1,
+	CONSTRAINT follow_up_entry_key UNIQUE (agreement_id, commitment, year)
+);
+
+CREATE TABLE action_plan_activity (
+	id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	agreement_id uuid NOT NULL REFERENCES agreement (id),
+	year         integer NOT NULL CONSTRAINT action_plan_activity_year_check
+	               CHECK (year BETWEEN 2000 AND 2100),
+	title        text NOT NULL CONSTRAINT action_plan_activity_title_check
+	               CHECK (length(title) BETWEEN 1 AND 300 AND title = btrim(title)),
+	description  text CHECK (length(description) <= 5000),
+	principles   text[] NOT NULL DEFAULT '{}',
+	commitments  integer[] NOT NULL DEFAULT '{}',
+	responsible  text NOT NULL CONSTRAINT action_plan_activity_responsible_check
+	               CHECK (length(responsible) BETWEEN 1 AND 300),
+	starts_on    date NOT NULL,
+	ends_on      date NOT NULL,
+	budget_sek   bigint CONSTRAINT action_plan_activity_budget_sek_check
+	               CHECK (budget_sek BETWEEN 0 AND 1000000000000),
+	demo         boolean NOT NULL DEFAULT false,
+	created_at   timestamptz NOT NULL DEFAULT now(),
+	updated_at   timestamptz NOT NULL DEFAULT now(),
+	version      integer NOT NULL DEFAULT 1,
+	CONSTRAINT action_plan_activity_ends_on_check CHECK (ends_on >= starts_on)
+);
+CREATE INDEX action_plan_activity_year_idx ON action_plan_activity (agreement_id, year, starts_on, id);
+
+CREATE FUNCTION api.follow_up_entry_json(e follow_up_entry) RETURNS jsonb LANGUAGE sql STABLE
+RETURN jsonb_build_object('id', e.id, 'agreement_id', e.agreement_id,
+	'commitment', e.commitment, 'year', e.year, 'status', e.status, 'text', e.text,
+	'author', (SELECT jsonb_build_object('name', u.name) FROM app_user u WHERE u.id = e.author_id),
+	'demo', e.demo, 'created_at', api.ts(e.created_at), 'updated_at', api.ts(e.updated_at));
+
+-- Commitment number n (its item x of a.commitments) with its plan and entries (of p_year,
+-- or of every year when NULL).
+CREATE FUNCTION api.commitment_follow_up_json(a agreement, n integer, x jsonb, p_year integer)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('number', n, 'party', x->>'party', 'text', x->>'text',
+		'principles', coalesce(to_jsonb(p.principles), '[]'), 'city_owner', p.city_owner,
+		'organisation_owners', coalesce((SELECT jsonb_agg(jsonb_build_object('id', o.id,
+			'name', o.name) ORDER BY o.name, o.id) FROM organisation o
+			WHERE o.id = ANY (p.organisation_owners)), '[]'),
+		'indicators', coalesce(to_jsonb(p.indicators), '[]'),
+		'entries', coalesce((SELECT jsonb_agg(api.follow_up_entry_json(e) ORDER BY e.year)
+			FROM follow_up_entry e WHERE e.agreement_id = a.id AND e.commitment = n
+			  AND (p_year IS NULL OR e.year = p_year)), '[]'))
+	FROM (SELECT 1) one LEFT JOIN commitment_plan p ON p.agreement_id = a.id
+		AND p.commitment = n;
+$$;
+
+CREATE FUNCTION api.follow_up_json(a agreement, p_year integer) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('agreement_id', a.id, 'year', p_year,
+		'years', coalesce((SELECT jsonb_agg(y ORDER BY y) FROM (SELECT DISTINCT e.year AS y
+			FROM follow_up_entry e WHERE e.agreement_id = a.id UNION SELECT DISTINCT x.year
+			FROM action_plan_activity x WHERE x.agreement_id = a.id) ys), '[]'),
+		'commitments', coalesce((SELECT jsonb_agg(api.commitment_follow_up_json(a, c.n::int,
+			c.x, p_year) ORDER BY c.n) FROM jsonb_array_elements(a.commitments)
+			WITH ORDINALITY c(x, n)), '[]'));
+$$;
+
+-- The agreement for a follow-up write, or the reason why not (status, message).
+CREATE FUNCTION api.follow_up_target(p_ref text, p_number integer, OUT a agreement,
+	OUT status integer, OUT message text) LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	a := api.agreement_find(p_ref, 'admin');
+	status := 0;
+	IF a.id IS NULL THEN
+		status := 404;
+		message := 'there is no such agreement';
+	ELSIF a.status NOT IN ('adopted', 'superseded') THEN
+		status := 409;
+		message := 'the agreement is ' || a.status || '; an adopted agreement is followed up';
+	ELSIF p_number IS NOT NULL AND p_number > jsonb_array_length(a.commitments) THEN
+		status := 404;
+		message := 'the agreement has no commitment ' || p_number;
+	END IF;
+END $$;
+
+-- PUT .../follow-up/commitments/{number}: owners, indicators and principles (a replace).
+CREATE FUNCTION api.commitment_plan_set(p_ref text, p_number integer, p jsonb, p_actor_id uuid,
+	p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	t record := api.follow_up_target(p_ref, p_number);
+	a agreement;
+	bad text;
+	before jsonb;
+	after jsonb;
+BEGIN
+	IF t.status <> 0 THEN
+		RETURN QUERY SELECT t.status, NULL::integer, NULL::text, NULL::text, t.message;
+		RETURN;
+	END IF;
+	a := t.a;
+	bad := api.consultation_refs_bad(a, jsonb_build_object('principles',
+		coalesce(p->'principles', '[]')));
+	IF bad IS NULL AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(
+			coalesce(p->'organisation_owners', '[]')) i
+		WHERE NOT EXISTS (SELECT 1 FROM organisation o WHERE o.id = i::uuid
+			AND o.status = 'verified')) THEN
+		bad := '/organisation_owners';
+	END IF;
+	IF bad IS NOT NULL THEN
+		RETURN QUERY SELECT 422, NULL::integer, NULL::text, bad,
+			CASE bad WHEN '/principles' THEN 'names a principle the agreement does not have'
+			ELSE 'names an organisation that is not a verified organisation' END;
+		RETURN;
+	END IF;
+	before := api.commitment_follow_up_json(a, p_number, a.commitments->(p_number - 1), NULL);
+	INSERT INTO commitment_plan AS c (agreement_id, commitment, city_owner, organisation_owners,
+		indicators, principles)
+	VALUES (a.id, p_number, p->>'city_owner',
+		ARRAY(SELECT jsonb_array_elements_text(coalesce(p->'organisation_owners', '[]'))::uuid),
+		ARRAY(SELECT jsonb_array_elements_text(coalesce(p->'indicators', '[]'))),
+		ARRAY(SELECT jsonb_array_elements_text(coalesce(p->'principles', '[]'))))
+	ON CONFLICT (agreement_id, commitment) DO UPDATE SET city_owner = excluded.city_owner,
+		organisation_owners = excluded.organisation_owners, indicators = excluded.indicators,
+		principles = excluded.principles, version = c.version + 1, updated_at = now();
+	after := api.commitment_follow_up_json(a, p_number, a.commitments->(p_number - 1), NULL);
+	PERFORM audit_write('user', p_actor_id, 'plan', 'commitment', a.id, before, after,
+		p_request_id);
+	RETURN QUERY SELECT 200, NULL::integer, after::text, NULL::text, NULL::text;
+END $$;
+
+-- PUT .../follow-up/commitments/{number}/years/{year}: the year's entry (201 when new).
+CREATE FUNCTION api.follow_up_entry_set(p_ref text, p_number integer, p_year integer, p jsonb,
+	p_actor_id uuid, p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	t record := api.follow_up_target(p_ref, p_number);
+	a agreement;
+	old follow_up_entry;
+	new follow_up_entry;
+BEGIN
+	IF t.status <> 0 THEN
+		RETURN QUERY SELECT t.status, NULL::integer, NULL::text, NULL::text, t.message;
+		RETURN;
+	END IF;
+	a := t.a;
+	SELECT * INTO old FROM follow_up_entry e WHERE e.agreement_id = a.id
+		AND e.commitment = p_number AND e.year = p_year FOR UPDATE;
+	IF old.id IS NULL THEN
+		-- a concurrent first entry fails on follow_up_entry_key (23505 -> 409)
+		INSERT INTO follow_up_entry (agreement_id, commitment, year, status, text, author_id)
+		VALUES (a.id, p_number, p_year, p->>'status', p->>'text', p_actor_id)
+		RETURNING * INTO new;
+		PERFORM audit_write('user', p_actor_id, 'create', 'follow_up_entry', new.id, NULL,
+			api.follow_up_entry_json(new), p_request_id);
+		RETURN QUERY SELECT 201, new.version, api.follow_up_entry_json(new)::text, NULL::text,
+			NULL::text;
+		RETURN;
+	END IF;
+	IF old.status = p->>'status' AND old.text = p->>'text' THEN
+		RETURN QUERY SELECT 200, old.version, api.follow_up_entry_json(old)::text, NULL::text,
+			NULL::text;
+		RETURN;
+	END IF;
+	UPDATE follow_up_entry e SET status = p->>'status', text = p->>'text',
+		author_id = p_actor_id, updated_at = now(), version = e.version + 1
+	WHERE e.id = old.id RETURNING * INTO new;
+	PERFORM audit_write('user', p_actor_id, 'update', 'follow_up_entry', new.id,
+		api.follow_up_entry_json(old), api.follow_up_entry_json(new), p_request_id);
+	RETURN QUERY SELECT 200, new.version, api.follow_up_entry_json(new)::text, NULL::text,
+		NULL::text;
+END $$;
+
+CREATE FUNCTION api.activity_json(x action_plan_activity) RETURNS jsonb LANGUAGE sql STABLE
+RETURN jsonb_build_object('id', x.id, 'agreement_id', x.agreement_id, 'year', x.year,
+	'title', x.title, 'description', x.description, 'principles', to_jsonb(x.principles),
+	'commitments', to_jsonb(x.commitments), 'responsible', x.responsible,
+	'starts_on', x.starts_on, 'ends_on', x.ends_on, 'budget_sek', x.budget_sek,
+	'demo', x.demo, 'created_at', api.ts(x.created_at), 'updated_at', api.ts(x.updated_at));
+
+CREATE FUNCTION api.action_plan_json(a agreement, p_year integer) RETURNS jsonb
+LANGUAGE sql STABLE
+RETURN jsonb_build_object('agreement_id', a.id, 'year', p_year,
+	'budget_total_sek', (SELECT coalesce(sum(x.budget_sek), 0) FROM action_plan_activity x
+		WHERE x.agreement_id = a.id AND x.year = p_year),
+	'activities', coalesce((SELECT jsonb_agg(api.activity_json(x) ORDER BY x.starts_on,
+		x.title, x.id) FROM action_plan_activity x WHERE x.agreement_id = a.id
+		AND x.year = p_year), '[]'));
+
+-- POST (p_id NULL) or merge-PATCH (p_id, p_revision) of an activity of year p_year.
+CREATE FUNCTION api.activity_write(p_ref text, p_year integer, p_id uuid, p_revision integer,
+	p jsonb, p_actor_id uuid, p_request_id text)
+RETURNS TABLE (status integer, version integer, body text, field text, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	t record := api.follow_up_target(p_ref, NULL);
+	a agreement;
+	old action_plan_activity;
+	new action_plan_activity;
+	bad text;
+BEGIN
+	IF t.status <> 0 THEN
+		RETURN QUERY SELECT t.status, NULL::integer, NULL::text, NULL::text, t.message;
+		RETURN;
+	END IF;
+	a := t.a;
+	IF p_id IS NOT NULL THEN
+		SELECT * INTO old FROM action_plan_activity x WHERE x.id = p_id
+			AND x.agreement_id = a.id AND x.year = p_year FOR UPDATE;
+		IF old.id IS NULL THEN
+			RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text,
+				'there is no such activity';
+			RETURN;
+		END IF;
+		IF p_revision IS NOT NULL AND old.version <> p_revision THEN
+			RETURN QUERY SELECT 412, NULL::integer, NULL::text, NULL::text,
+				'the activity changed since you read it';
+			RETURN;
+		END IF;
+	END IF;
+	bad := api.consultation_refs_bad(a, p);
+	IF bad IS NOT NULL THEN
+		RETURN QUERY SELECT 422, NULL::integer, NULL::text, bad,
+			'names a principle or commitment the agreement does not have';
+		RETURN;
+	END IF;
+	IF old.id IS NULL THEN
+		INSERT INTO action_plan_activity (agreement_id, year, title, description, principles,
+			commitments, responsible, starts_on, ends_on, budget_sek)
+		VALUES (a.id, p_year, btrim(p->>'title'), p->>'description',
+			ARRAY(SELECT jsonb_array_elements_text(coalesce(p->'principles', '[]'))),
+			ARRAY(SELECT jsonb_array_elements_text(coalesce(p->'commitments', '[]'))::int),
+			btrim(p->>'responsible'), (p->>'starts_on')::date, (p->>'ends_on')::date,
+			(p->>'budget_sek')::bigint)
+		RETURNING * INTO new;
+		PERFORM audit_write('user', p_actor_id, 'create', 'action_plan_activity', new.id, NULL,
+			api.activity_json(new), p_request_id);
+		RETURN QUERY SELECT 201, new.version, api.activity_json(new)::text, NULL::text, NULL::text;
+		RETURN;
+	END IF;
+	UPDATE action_plan_activity x SET
+		title = CASE WHEN p ? 'title' THEN btrim(p->>'title') ELSE x.title END,
+		description = CASE WHEN p ? 'description' THEN p->>'description' ELSE x.description END,
+		principles = CASE WHEN p ? 'principles' THEN ARRAY(SELECT
+			jsonb_array_elements_text(p->'principles')) ELSE x.principles END,
+		commitments = CASE WHEN p ? 'commitments' THEN ARRAY(SELECT
+			jsonb_array_elements_text(p->'commitments')::int) ELSE x.commitments END,
+		responsible = CASE WHEN p ? 'responsible' THEN btrim(p->>'responsible')
+			ELSE x.responsible END,
+		starts_on = CASE WHEN p ? 'starts_on' THEN (p->>'starts_on')::date ELSE x.starts_on END,
+		ends_on = CASE WHEN p ? 'ends_on' THEN (p->>'ends_on')::date ELSE x.ends_on END,
+		budget_sek = CASE WHEN p ? 'budget_sek' THEN (p->>'budget_sek')::bigint
+			ELSE x.budget_sek END,
+		updated_at = now(), version = x.version + 1
+	WHERE x.id = old.id RETURNING * INTO new;
+	PERFORM audit_write('user', p_actor_id, 'update', 'action_plan_activity', new.id,
+		api.activity_json(old), api.activity_json(new), p_request_id);
+	RETURN QUERY SELECT 200, new.version, api.activity_json(new)::text, NULL::text, NULL::text;
+END $$;
+
+-- Statistics of the follow-up: each year's commitments by status (not_reported: no entry),
+-- and the dialogues held per principle of the agreement.
+CREATE FUNCTION api.follow_up_stats(a agreement) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('agreement_id', a.id,
+		'commitments_by_status', coalesce((SELECT jsonb_agg(to_jsonb(c) ORDER BY c.year) FROM (
+			SELECT e.year, count(*) FILTER (WHERE e.status = 'not_started') AS not_started,
+				count(*) FILTER (WHERE e.status = 'ongoing') AS ongoing,
+				count(*) FILTER (WHERE e.status = 'done') AS done,
+				count(*) FILTER (WHERE e.status = 'discontinued') AS discontinued,
+				greatest(jsonb_array_length(a.commitments) - count(*), 0) AS not_reported
+			FROM follow_up_entry e WHERE e.agreement_id = a.id GROUP BY e.year) c), '[]'),
+		'dialogues_by_principle', coalesce((SELECT jsonb_agg(jsonb_build_object(
+			'code', p.x->>'code', 'title', p.x->>'title',
+			'held', (SELECT count(*) FROM dialogue d WHERE d.status = 'held'
+				AND (p.x->>'code') = ANY (d.principles)),
+			'scheduled', (SELECT count(*) FROM dialogue d WHERE d.status = 'scheduled'
+				AND (p.x->>'code') = ANY (d.principles))) ORDER BY p.n)
+			FROM jsonb_array_elements(a.principles) WITH ORDINALITY p(x, n)), '[]'));
+$$;
+
+-- Open data: the follow-up of the current (adopted) agreement, one row per commitment and
+-- year reported; no personal data (no author).
+CREATE FUNCTION api.open_follow_up() RETURNS text LANGUAGE sql STABLE AS $$
+	SELECT coalesce(json_agg(json_build_object('agreement_id', a.id,
+		'agreement_version', a.version, 'commitment', e.commitment,
+		'party', a.commitments->(e.commitment - 1)->>'party',
+		'commitment_text', a.commitments->(e.commitment - 1)->>'text',
+		'principles', coalesce(p.principles, '{}'), 'city_owner', p.city_owner,
+		'year', e.year, 'status', e.status, 'text', e.text, 'demo', e.demo,
+		'updated_at', api.ts(e.updated_at)) ORDER BY e.year, e.commitment), '[]'::json)::text
+	FROM agreement a JOIN follow_up_entry e ON e.agreement_id = a.id
+	LEFT JOIN commitment_plan p ON p.agreement_id = a.id AND p.commitment = e.commitment
+	WHERE a.status = 'adopted';
+$$;
+
+CREATE FUNCTION follow_up_entry_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM change_emit('follow_up', CASE WHEN TG_OP = 'INSERT' THEN 'create' ELSE 'update' END,
+		NEW.id, api.follow_up_entry_json(NEW));
+	RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER follow_up_entry_changed AFTER INSERT OR UPDATE ON follow_up_entry
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION follow_up_entry_changed();

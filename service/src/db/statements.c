@@ -264,6 +264,41 @@ static const struct stmt stmts[STMT_COUNT] = {
 		"$8)"},
 	[STMT_CONSULTATION_CSV] = {"consultation_csv", 2,
 				   "SELECT api.consultation_csv_rows($1, $2::jsonb)"},
+	/* $1 agreement (id or slug), $2 caller kind, $3 a year or NULL (every year) */
+	[STMT_FOLLOW_UP_GET] = {"follow_up_get", 3,
+				"SELECT api.follow_up_json(a, $3::int)::text FROM "
+				"api.agreement_find($1, $2) a WHERE a.id IS NOT NULL"},
+	[STMT_FOLLOW_UP_STATS] = {"follow_up_stats", 2,
+				  "SELECT api.follow_up_stats(a)::text FROM api.agreement_find($1, $2) a "
+				  "WHERE a.id IS NOT NULL"},
+	/* $1 agreement, $2 commitment number, $3 body, $4 actor, $5 request id */
+	[STMT_COMMITMENT_PLAN_SET] = {"commitment_plan_set", 5,
+				      "SELECT status, version, NULL::text AS id, body, field, message "
+				      "FROM api.commitment_plan_set($1, $2::int, $3::jsonb, $4::uuid, $5)"},
+	/* $1 agreement, $2 commitment number, $3 year, $4 body, $5 actor, $6 request id */
+	[STMT_FOLLOW_UP_ENTRY_SET] = {
+		"follow_up_entry_set", 6,
+		"SELECT status, version, (body::json->>'agreement_id') || '/follow-up/commitments/' || "
+		"(body::json->>'commitment') || '/years/' || (body::json->>'year') AS id, body, field, "
+		"message FROM api.follow_up_entry_set($1, $2::int, $3::int, $4::jsonb, $5::uuid, $6)"},
+	/* $1 agreement, $2 caller kind, $3 year */
+	[STMT_ACTION_PLAN_GET] = {"action_plan_get", 3,
+				  "SELECT api.action_plan_json(a, $3::int)::text FROM "
+				  "api.agreement_find($1, $2) a WHERE a.id IS NOT NULL"},
+	/* $1 agreement, $2 caller kind, $3 year, $4 activity */
+	[STMT_ACTIVITY_GET] = {"activity_get", 4,
+			       "SELECT x.version, api.activity_json(x)::text FROM api.agreement_find($1, "
+			       "$2) a JOIN action_plan_activity x ON x.agreement_id = a.id AND x.year = "
+			       "$3::int AND x.id = $4::uuid"},
+	/* $1 agreement, $2 year, $3 activity (NULL: a new one), $4 If-Match version or NULL,
+	 * $5 body, $6 actor, $7 request id */
+	[STMT_ACTIVITY_WRITE] = {
+		"activity_write", 7,
+		"SELECT status, version, (body::json->>'agreement_id') || '/action-plan/' || "
+		"(body::json->>'year') || '/activities/' || (body::json->>'id') AS id, body, field, "
+		"message FROM api.activity_write($1, $2::int, $3::uuid, $4::int, $5::jsonb, $6::uuid, "
+		"$7)"},
+	[STMT_OPEN_FOLLOW_UP] = {"open_follow_up", 0, "SELECT api.open_follow_up()"},
 	/* $1 parent type, $2 its id (or an agreement's slug), $3 metadata, $4 the bytes (sent
 	 * binary), $5 actor, $6 request id */
 	[STMT_DOCUMENT_CREATE] = {"document_create", 6,

@@ -19,7 +19,7 @@
 #define WEBHOOK_ORDER "webhooks:created_at"
 
 static const char *const event_types[] = {"organisation", "endorsement", "dialogue", "agreement",
-					  "document", "consultation_response", NULL};
+					  "document", "consultation_response", "follow_up", NULL};
 
 static bool is_admin(const struct req *rq)
 {
@@ -60,7 +60,7 @@ int changes_list(struct req *rq)
 		return reply_error(rq, 400, "types must be a comma list of event types");
 	if (rc == 0 || !types[0])
 		snprintf(types, sizeof(types), "organisation,endorsement,dialogue,agreement,document,"
-			 "consultation_response");
+			 "consultation_response,follow_up");
 	{
 		char copy[200];
 		char *save = NULL;
@@ -90,7 +90,7 @@ int webhooks_create(struct req *rq)
 {
 	static const struct field_spec fields[] = {
 		{"url", FIELD_STRING, FIELD_REQUIRED, 1, 500},
-		{"types", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 6, event_types},
+		{"types", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 7, event_types},
 		{NULL},
 	};
 	struct problem pb = PROBLEM_INIT;
