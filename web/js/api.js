@@ -92,6 +92,13 @@ export async function api(path, opts = {}) {
   }
 }
 
+// A file the API answers to the signed-in person only (a CSV for the secretariat), as a Blob
+export async function apiBlob(path) {
+  const res = await fetch(BASE + path, { headers: access ? { Authorization: `Bearer ${access}` } : {}, credentials: 'omit' });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
+  return res.blob();
+}
+
 // One refresh at a time; every request that met a 401 waits for the same one
 function refresh() {
   if (!refreshToken) return Promise.resolve(false);

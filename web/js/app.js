@@ -1,13 +1,15 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=5e3d4c38d1eb';
-import { BASE, session, onSession, logout } from './api.js?v=5e3d4c38d1eb';
-import { h, announce, problemBox } from './dom.js?v=5e3d4c38d1eb';
+import { initLang, t } from './i18n.js?v=3b3742d4809e';
+import { BASE, session, onSession, logout } from './api.js?v=3b3742d4809e';
+import { h, announce, problemBox } from './dom.js?v=3b3742d4809e';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
   ['/', 'start'],
   ['/overenskommelsen', 'agreement'],
   ['/overenskommelsen/:ref', 'agreement'],
+  ['/overenskommelsen/:ref/remiss', 'consultation'],
+  ['/overenskommelsen/:ref/uppfoljning', 'follow-up'],
   ['/organisationer', 'organisations'],
   ['/organisationer/:id', 'organisation'],
   ['/organisationer/:id/redigera', 'orgform', { mode: 'edit' }],
@@ -75,7 +77,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=5e3d4c38d1eb`);
+    const mod = await import(`./pages/${page}.js?v=3b3742d4809e`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

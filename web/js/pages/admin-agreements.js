@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=5e3d4c38d1eb';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
-import { clashBox, same } from '../clash.js?v=5e3d4c38d1eb';
-import { agreementStatus } from '../endorsements.js?v=5e3d4c38d1eb';
+import { api, qs } from '../api.js?v=3b3742d4809e';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=3b3742d4809e';
+import { t, fmtDate, fmtNum } from '../i18n.js?v=3b3742d4809e';
+import { clashBox, same } from '../clash.js?v=3b3742d4809e';
+import { agreementStatus } from '../endorsements.js?v=3b3742d4809e';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,7 +1,7 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, readForm, problemBox } from '../dom.js?v=5e3d4c38d1eb';
-import { t, fmtDateTime } from '../i18n.js?v=5e3d4c38d1eb';
+import { api, qs } from '../api.js?v=3b3742d4809e';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=3b3742d4809e';
+import { t, fmtDateTime } from '../i18n.js?v=3b3742d4809e';
 
 const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'endorse', 'withdraw', 'cancel', 'adopt', 'supersede'];

@@ -1,11 +1,11 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, qs, session, vocabularies, BASE } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=5e3d4c38d1eb';
-import { spreadsheetCsv } from '../spreadsheet.js?v=5e3d4c38d1eb';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
-import { md } from '../markdown.js?v=5e3d4c38d1eb';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=5e3d4c38d1eb';
+import { api, qs, session, vocabularies, BASE } from '../api.js?v=3b3742d4809e';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=3b3742d4809e';
+import { spreadsheetCsv } from '../spreadsheet.js?v=3b3742d4809e';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=3b3742d4809e';
+import { md } from '../markdown.js?v=3b3742d4809e';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=3b3742d4809e';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {
@@ -41,7 +41,9 @@ export default async function agreement(view, ctx) {
     a.decisions.length ? h('section', { 'aria-labelledby': 'dec-h' }, h('h2', { id: 'dec-h' }, t('agreement.history')),
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, [t('agreement.date'), t('agreement.decidedBy'), t('agreement.reference'), t('agreement.summary')].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, a.decisions.map((d) => h('tr', {}, h('td', { class: 'nowrap' }, fmtDate(`${d.date}T12:00:00Z`)), sv('td', {}, d.body), h('td', {}, d.reference || ''), sv('td', {}, d.summary || '')))))) : null);
+        h('tbody', {}, a.decisions.map((d) => h('tr', {}, h('td', { class: 'nowrap' }, fmtDate(`${d.date}T12:00:00Z`), isExample(d) ? [' ', h('span', { class: 'badge badge-example' }, t('life.example'))] : null), sv('td', {}, d.body), h('td', {}, d.reference || ''), sv('td', {}, d.summary || ''))))),
+      a.decisions.some(isExample) ? h('p', { class: 'hint' }, t('life.exampleNote')) : null) : null);
+  await life(view, a);
 
   if (a.status === 'adopted' || a.status === 'superseded') await register(view, a, vocab, ctx);
   if (a.status === 'adopted') await endorse(view, a, ctx);
@@ -49,6 +51,31 @@ export default async function agreement(view, ctx) {
     put(view, h('section', { 'aria-labelledby': 'ver-h' }, h('h2', { id: 'ver-h' }, t('agreement.versions')),
       h('ul', {}, all.items.map((x) => h('li', {}, sv('a', { href: `/overenskommelsen/${x.slug}`, 'aria-current': x.id === a.id ? 'page' : null }, x.title),
         ' – ', t('agreement.versionN', { n: x.version }), ', ', t(`agreement.status.${x.status}`))))));
+  }
+}
+
+// Demo data marks the decisions it invented: their summary starts with "Exempel"
+const isExample = (d) => /^exempel\b/i.test(d.summary || '');
+
+// Around the text: the consultation, the follow-up and the attached documents
+async function life(view, a) {
+  const links = [];
+  if (a.status !== 'draft') {
+    const { data: c } = await api(`/agreements/${a.id}/consultation`);
+    if (c.state !== 'not_open') {
+      put(view, h('section', { 'aria-labelledby': 'remiss-h' }, h('h2', { id: 'remiss-h' }, t('life.consultation')),
+        h('p', {}, c.state === 'open' ? t('life.consultationOpen', { date: fmtDate(c.consultation_closes_at) }) : t('life.consultationClosed', { date: fmtDate(c.consultation_closes_at) })),
+        h('p', {}, h('a', { href: `/overenskommelsen/${a.slug}/remiss` }, c.state === 'open' ? t('life.toConsultation') : t('life.toCompilation')))));
+    }
+  }
+  if (a.status === 'adopted' || a.status === 'superseded') links.push(h('a', { href: `/overenskommelsen/${a.slug}/uppfoljning` }, t('life.toFollowUp')));
+  if (links.length) put(view, h('section', { 'aria-labelledby': 'fu-h' }, h('h2', { id: 'fu-h' }, t('life.followUp')), h('p', {}, links)));
+  const { data: docs } = await api(`/agreements/${a.id}/documents${qs({ limit: 100 })}`);
+  if (docs.items.length) {
+    put(view, h('section', { 'aria-labelledby': 'docs-h' }, h('h2', { id: 'docs-h' }, t('life.documents')),
+      h('ul', {}, docs.items.map((d) => h('li', {},
+        h('a', { href: `${BASE}/documents/${d.id}/content`, download: d.filename }, t('life.download', { title: d.title, size: t('life.kb', { n: Math.max(1, Math.round(d.size / 1024)) }) })),
+        ' – ', t(`life.docType.${d.type}`))))));
   }
 }
 

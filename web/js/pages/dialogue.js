@@ -1,10 +1,10 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=5e3d4c38d1eb';
-import { t, label, fmtNum } from '../i18n.js?v=5e3d4c38d1eb';
-import { md } from '../markdown.js?v=5e3d4c38d1eb';
-import { when, seats } from './dialogues.js?v=5e3d4c38d1eb';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=3b3742d4809e';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=3b3742d4809e';
+import { t, label, fmtNum } from '../i18n.js?v=3b3742d4809e';
+import { md } from '../markdown.js?v=3b3742d4809e';
+import { when, seats } from './dialogues.js?v=3b3742d4809e';
 
 export async function currentPrinciples() {
   try {

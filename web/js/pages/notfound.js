@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=5e3d4c38d1eb';
-import { t } from '../i18n.js?v=5e3d4c38d1eb';
+import { put, h } from '../dom.js?v=3b3742d4809e';
+import { t } from '../i18n.js?v=3b3742d4809e';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

@@ -1,9 +1,9 @@
 // Register an organisation (POST) or edit its profile (PATCH with If-Match; a clash with
 // another editor is explained and nothing typed is lost)
-import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=5e3d4c38d1eb';
-import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=5e3d4c38d1eb';
-import { t, label } from '../i18n.js?v=5e3d4c38d1eb';
-import { clashBox, same } from '../clash.js?v=5e3d4c38d1eb';
+import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=3b3742d4809e';
+import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=3b3742d4809e';
+import { t, label } from '../i18n.js?v=3b3742d4809e';
+import { clashBox, same } from '../clash.js?v=3b3742d4809e';
 
 const TEXT = ['org_number', 'name', 'kind', 'umbrella_id', 'description', 'website', 'email', 'phone', 'member_count', 'status', 'status_reason'];
 const LISTS = ['areas', 'districts'];
