@@ -262,3 +262,38 @@ describe('after the close', () => {
     assert.equal((await api('GET', `${RESPONSES(a)}.csv`)).status, 401);
   });
 });
+
+describe('documents attached to a response', () => {
+  const pdf = () => Buffer.from(`%PDF-1.7\n% ${uniqueWord()}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
+  const upload = (a, r, token, bytes = pdf()) => api('POST', `${RESPONSES(a)}/${r}/documents?title=Bilaga&type=other&filename=bilaga.pdf`, { token, rawBody: bytes, headers: { 'content-type': 'application/pdf' } });
+  const docs = (a, r, token) => api('GET', `${RESPONSES(a)}/${r}/documents`, { token });
+
+  test('the organisation attaches while open; visibility follows the response, before and after the close', async () => {
+    const a = await consultationAgreement();
+    const pub = await newVerifiedOrg();
+    const secret = await newVerifiedOrg();
+    const r1 = (await respond(a, pub.id, pub.member.access)).json;
+    const r2 = (await respond(a, secret.id, secret.member.access, { not_for_publication: true })).json;
+    const up = await upload(a, r1.id, pub.member.access);
+    assert.equal(up.status, 201, up.text);
+    assert.deepEqual(up.json.parent, { type: 'consultation_response', id: r1.id });
+    const hidden = await upload(a, r2.id, secret.member.access);
+    assert.equal(hidden.status, 201, hidden.text);
+    assertProblem(await upload(a, r1.id, secret.member.access), 404, 'another organisation (cannot see the response)');
+    assertProblem(await upload(a, r1.id, await adminToken()), 403, 'the secretariat');
+    assertProblem(await upload(a, r1.id, pub.member.access, Buffer.from('<html><script>x</script></html>')), 415, 'HTML as PDF');
+    // before the close: the organisation and the secretariat only
+    assert.equal((await docs(a, r1.id, pub.member.access)).json.items.length, 1);
+    assert.equal((await docs(a, r1.id, await adminToken())).json.items.length, 1);
+    assertProblem(await docs(a, r1.id), 404, 'anonymous before the close');
+    assertProblem(await api('GET', `/api/v1/documents/${up.json.id}`), 404, 'the document, anonymous, before the close');
+    await close(a);
+    assertProblem(await upload(a, r1.id, pub.member.access), 409, 'after the close');
+    // after: the public response's documents are public, the withheld one's are not
+    assert.equal((await docs(a, r1.id)).json.items.length, 1);
+    assert.equal((await api('GET', `/api/v1/documents/${up.json.id}`)).status, 200);
+    assertProblem(await docs(a, r2.id), 404, 'a response not for publication');
+    assertProblem(await api('GET', `/api/v1/documents/${hidden.json.id}/content`), 404, "its document's bytes");
+    assert.equal((await api('GET', `/api/v1/documents/${hidden.json.id}`, { token: secret.member.access })).status, 200);
+  });
+});

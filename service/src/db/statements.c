@@ -300,10 +300,23 @@ static const struct stmt stmts[STMT_COUNT] = {
 		"$7)"},
 	[STMT_OPEN_FOLLOW_UP] = {"open_follow_up", 0, "SELECT api.open_follow_up()"},
 	/* $1 parent type, $2 its id (or an agreement's slug), $3 metadata, $4 the bytes (sent
-	 * binary), $5 actor, $6 request id */
-	[STMT_DOCUMENT_CREATE] = {"document_create", 6,
+	 * binary), $5 actor, $6 request id, $7 caller kind, $8 the agreement of a response */
+	[STMT_DOCUMENT_CREATE] = {"document_create", 8,
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message "
-				  "FROM api.document_create($1, $2, $3::jsonb, $4::bytea, $5::uuid, $6)"},
+				  "FROM api.document_create($1, $2, $3::jsonb, $4::bytea, $5::uuid, $6, $7, "
+				  "$8)"},
+	/* oldest first; $4 agreement, $5 caller kind, $6 response, $7 user: a response whose
+	 * text the caller may read */
+	[STMT_DOCUMENT_LIST_RESPONSE] = {
+		"document_list_response", 7,
+		HEADED_PAGE("SELECT (SELECT r.id FROM api.agreement_find($4, $5) a JOIN "
+			    "consultation_response r ON r.agreement_id = a.id AND r.id = $6::uuid "
+			    "WHERE api.consultation_response_view(r, a, $5, $7::uuid) IN ('full', "
+			    "'public')) AS parent_id",
+			    "h.parent_id IS NOT NULL",
+			    PAGE_ROWS("api.document_json(d)::text", "api.ts(d.created_at)", "d.id",
+				      "document d WHERE d.consultation_response_id = h.parent_id",
+				      AFTER_TS("d.created_at", "d.id"), "d.created_at, d.id"))},
 	/* oldest first; $4 the agreement (id or slug) as caller kind $5 may see it */
 	[STMT_DOCUMENT_LIST_AGREEMENT] = {"document_list_agreement", 5,
 					  HEADED_PAGE("SELECT a.id AS parent_id FROM "

@@ -1,6 +1,6 @@
 /*
- * documents.c -- documents attached to agreements and dialogues (openapi/openapi.yaml, tag
- * Documents): upload (the body is the file; its metadata in the query), lists per parent,
+ * documents.c -- documents attached to agreements, dialogues and consultation responses
+ * (openapi/openapi.yaml, tag Documents): upload (the body is the file; its metadata in the query), lists per parent,
  * metadata, and the download with Content-Disposition, nosniff, a strong ETag (the SHA-256)
  * and single byte ranges. Visibility follows the parent; the SQL decides it.
  */
@@ -101,12 +101,16 @@ static json_t *read_metadata(struct req *rq, struct problem *pb)
 	return meta;
 }
 
-/* An upload under a parent of parent_type, whose id (or slug) is the route's first param. */
+/*
+ * An upload under a parent of parent_type, whose id (or slug) is the route's first param; a
+ * consultation response's is the second, after its agreement.
+ */
 static int upload(struct req *rq, const char *parent_type)
 {
 	struct problem pb = PROBLEM_INIT;
-	const char *params[6];
-	int lengths[6] = {0}, formats[6] = {0};
+	bool response = strcmp(parent_type, "consultation_response") == 0;
+	const char *params[8];
+	int lengths[8] = {0}, formats[8] = {0};
 	const char *sniffed;
 	char why[200];
 	char *meta_text;
@@ -131,7 +135,7 @@ static int upload(struct req *rq, const char *parent_type)
 	meta_text = json_dumps(meta, JSON_COMPACT);
 	json_decref(meta);
 	params[0] = parent_type;
-	params[1] = req_param(rq, 0);
+	params[1] = req_param(rq, response ? 1 : 0);
 	params[2] = meta_text;
 	/* the file goes as a binary parameter: no escaped copy, no text conversion */
 	params[3] = rq->raw_body;
@@ -139,7 +143,9 @@ static int upload(struct req *rq, const char *parent_type)
 	formats[3] = 1;
 	params[4] = rq->principal.id;
 	params[5] = rq->request_id;
-	res = db_exec_params(rq->db, STMT_DOCUMENT_CREATE, params, lengths, formats, 6, 0);
+	params[6] = caller_kind(rq);
+	params[7] = response ? req_param(rq, 0) : NULL;
+	res = db_exec_params(rq->db, STMT_DOCUMENT_CREATE, params, lengths, formats, 8, 0);
 	free(meta_text);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
@@ -161,7 +167,8 @@ int documents_upload_dialogue(struct req *rq)
 static int list(struct req *rq, enum stmt_id stmt, const char *missing)
 {
 	struct page_request pr;
-	const char *params[5];
+	const char *params[7];
+	int n = stmt == STMT_DOCUMENT_LIST_AGREEMENT ? 5 : stmt == STMT_DOCUMENT_LIST_RESPONSE ? 7 : 4;
 	PGresult *res;
 	int rc;
 
@@ -172,7 +179,9 @@ static int list(struct req *rq, enum stmt_id stmt, const char *missing)
 	params[2] = page_after_id(&pr);
 	params[3] = req_param(rq, 0);
 	params[4] = caller_kind(rq);
-	res = db_exec(rq->db, stmt, params, stmt == STMT_DOCUMENT_LIST_AGREEMENT ? 5 : 4);
+	params[5] = req_param(rq, 1);
+	params[6] = rq->principal.kind == PRINCIPAL_USER ? rq->principal.id : NULL;
+	res = db_exec(rq->db, stmt, params, n);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
@@ -187,6 +196,18 @@ static int list(struct req *rq, enum stmt_id stmt, const char *missing)
 int documents_list_agreement(struct req *rq)
 {
 	return list(rq, STMT_DOCUMENT_LIST_AGREEMENT, "there is no such agreement");
+}
+
+/* POST .../consultation/responses/{response_id}/documents (openapi: uploadResponseDocument) */
+int documents_upload_response(struct req *rq)
+{
+	return upload(rq, "consultation_response");
+}
+
+/* GET .../consultation/responses/{response_id}/documents (openapi: listResponseDocuments) */
+int documents_list_response(struct req *rq)
+{
+	return list(rq, STMT_DOCUMENT_LIST_RESPONSE, "there is no such response");
 }
 
 /* GET /api/v1/dialogues/{id}/documents (openapi: listDialogueDocuments) */
