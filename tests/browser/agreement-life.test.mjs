@@ -84,6 +84,20 @@ test('2. the secretariat compiles the responses and adopts the next version; the
   await settled(page);
   assert.match(await page.locator('main').innerText(), /Remissen stängde/);
   await axe(page, 'the adopted agreement with its consultation and follow-up');
+  // the secretariat attaches the signed agreement; an HTML page named .pdf is refused at the field
+  page.allow(415);
+  await page.getByLabel(/^Rubrik/).fill('Undertecknad överenskommelse');
+  await page.getByLabel(/^Typ av handling/).selectOption('signed_agreement');
+  await page.locator('#f-file').setInputFiles({ name: 'overenskommelse.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+  await page.getByRole('button', { name: 'Bifoga', exact: true }).click();
+  await page.locator('.error-summary').getByText(/inte av en tillåten typ/).waitFor();
+  await axe(page, 'a refused document, explained at the field');
+  await page.locator('#f-file').setInputFiles({ name: 'overenskommelse.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+  await page.getByRole('button', { name: 'Bifoga', exact: true }).click();
+  await page.locator('main').getByText('Undertecknad överenskommelse är bifogad.').waitFor();
+  await settled(page);
+  assert.ok(await page.getByRole('link', { name: /^Ladda ner Undertecknad överenskommelse/ }).isVisible());
+  await axe(page, 'the agreement with a document');
 
   const pub = await english();
   await visit(pub.page, `/overenskommelsen/${draft.slug}/remiss`);
@@ -92,6 +106,10 @@ test('2. the secretariat compiles the responses and adopts the next version; the
   assert.match(text, /lokalfrågan/);
   assert.match(text, /Tillgodosett i åtagande 2\./);
   await axe(pub.page, 'the consultation compilation, in English');
+  await visit(pub.page, `/overenskommelsen/${draft.slug}`);
+  const link = pub.page.getByRole('link', { name: /^Download Undertecknad överenskommelse/ });
+  const [download] = await Promise.all([pub.page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), 'overenskommelse.pdf');
   await shot(pub.page, 'consultation-compilation');
   await pub.context.close();
 });

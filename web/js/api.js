@@ -99,6 +99,21 @@ export async function apiBlob(path) {
   return res.blob();
 }
 
+// Uploads a file as the body of a POST (documents), its metadata in the query
+export async function apiUpload(path, file) {
+  const headers = { Accept: 'application/json, application/problem+json', 'Content-Type': file.type || 'application/octet-stream' };
+  if (access) headers.Authorization = `Bearer ${access}`;
+  setBusy(1);
+  try {
+    const res = await fetch(BASE + path, { method: 'POST', headers, body: file, credentials: 'omit' });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new ApiError(res.status, data);
+    return { data, status: res.status };
+  } finally {
+    setBusy(-1);
+  }
+}
+
 // One refresh at a time; every request that met a 401 waits for the same one
 function refresh() {
   if (!refreshToken) return Promise.resolve(false);

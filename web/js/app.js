@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=3b3742d4809e';
-import { BASE, session, onSession, logout } from './api.js?v=3b3742d4809e';
-import { h, announce, problemBox } from './dom.js?v=3b3742d4809e';
+import { initLang, t } from './i18n.js?v=7494cb514557';
+import { BASE, session, onSession, logout } from './api.js?v=7494cb514557';
+import { h, announce, problemBox } from './dom.js?v=7494cb514557';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -77,7 +77,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=3b3742d4809e`);
+    const mod = await import(`./pages/${page}.js?v=7494cb514557`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldMessage } from './i18n.js?v=3b3742d4809e';
-import { session } from './api.js?v=3b3742d4809e';
+import { t, getLang, fieldMessage } from './i18n.js?v=7494cb514557';
+import { session } from './api.js?v=7494cb514557';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

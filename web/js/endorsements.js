@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=3b3742d4809e';
-import { t, label, fmtDate } from './i18n.js?v=3b3742d4809e';
+import { h } from './dom.js?v=7494cb514557';
+import { t, label, fmtDate } from './i18n.js?v=7494cb514557';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=3b3742d4809e';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=3b3742d4809e';
-import { t } from '../i18n.js?v=3b3742d4809e';
+import { api, login } from '../api.js?v=7494cb514557';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=7494cb514557';
+import { t } from '../i18n.js?v=7494cb514557';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=3b3742d4809e';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=3b3742d4809e';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=3b3742d4809e';
-import { clashBox, same } from '../clash.js?v=3b3742d4809e';
-import { agreementStatus } from '../endorsements.js?v=3b3742d4809e';
+import { api, qs } from '../api.js?v=7494cb514557';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=7494cb514557';
+import { t, fmtDate, fmtNum } from '../i18n.js?v=7494cb514557';
+import { clashBox, same } from '../clash.js?v=7494cb514557';
+import { agreementStatus } from '../endorsements.js?v=7494cb514557';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

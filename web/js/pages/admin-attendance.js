@@ -1,8 +1,8 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
 // save for all (a PATCH per changed row), and the page stays where the person is
-import { api, apiAll } from '../api.js?v=3b3742d4809e';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=3b3742d4809e';
-import { t, fmtNum } from '../i18n.js?v=3b3742d4809e';
+import { api, apiAll } from '../api.js?v=7494cb514557';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=7494cb514557';
+import { t, fmtNum } from '../i18n.js?v=7494cb514557';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));

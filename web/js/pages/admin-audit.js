@@ -1,7 +1,7 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js?v=3b3742d4809e';
-import { h, put, field, readForm, problemBox } from '../dom.js?v=3b3742d4809e';
-import { t, fmtDateTime } from '../i18n.js?v=3b3742d4809e';
+import { api, qs } from '../api.js?v=7494cb514557';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=7494cb514557';
+import { t, fmtDateTime } from '../i18n.js?v=7494cb514557';
 
 const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'endorse', 'withdraw', 'cancel', 'adopt', 'supersede'];

@@ -1,13 +1,13 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=3b3742d4809e';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=3b3742d4809e';
-import { attendance } from './admin-attendance.js?v=3b3742d4809e';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=3b3742d4809e';
-import { clashBox, same } from '../clash.js?v=3b3742d4809e';
-import { when } from './dialogues.js?v=3b3742d4809e';
-import { currentPrinciples } from './dialogue.js?v=3b3742d4809e';
+import { api, qs, vocabularies } from '../api.js?v=7494cb514557';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=7494cb514557';
+import { attendance } from './admin-attendance.js?v=7494cb514557';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=7494cb514557';
+import { clashBox, same } from '../clash.js?v=7494cb514557';
+import { when } from './dialogues.js?v=7494cb514557';
+import { currentPrinciples } from './dialogue.js?v=7494cb514557';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];

@@ -1,7 +1,7 @@
 // The secretariat (admin): organisations to review, users, API clients; the rest is coming
-import { api, qs, vocabularies, loadMe, session } from '../api.js?v=3b3742d4809e';
-import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=3b3742d4809e';
-import { t, label, fmtDate } from '../i18n.js?v=3b3742d4809e';
+import { api, qs, vocabularies, loadMe, session } from '../api.js?v=7494cb514557';
+import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=7494cb514557';
+import { t, label, fmtDate } from '../i18n.js?v=7494cb514557';
 
 const TABS = [
   ['pending', '/kansli'], ['users', '/kansli/anvandare'], ['clients', '/kansli/klienter'],
@@ -29,7 +29,7 @@ export default async function admin(view, ctx) {
   put(view, section);
   const page = { pending, users: ctx.opts.sub === 'user' ? user : users, clients }[tab];
   if (page) return page(section, ctx);
-  return (await import(`./admin-${tab}.js?v=3b3742d4809e`)).default(section, ctx);
+  return (await import(`./admin-${tab}.js?v=7494cb514557`)).default(section, ctx);
 }
 
 async function pending(section) {

@@ -1,11 +1,12 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, qs, session, vocabularies, BASE } from '../api.js?v=3b3742d4809e';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=3b3742d4809e';
-import { spreadsheetCsv } from '../spreadsheet.js?v=3b3742d4809e';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=3b3742d4809e';
-import { md } from '../markdown.js?v=3b3742d4809e';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=3b3742d4809e';
+import { api, qs, session, vocabularies, BASE } from '../api.js?v=7494cb514557';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=7494cb514557';
+import { spreadsheetCsv } from '../spreadsheet.js?v=7494cb514557';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=7494cb514557';
+import { md } from '../markdown.js?v=7494cb514557';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=7494cb514557';
+import { documentsSection } from '../documents.js?v=7494cb514557';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {
@@ -43,7 +44,7 @@ export default async function agreement(view, ctx) {
         h('thead', {}, h('tr', {}, [t('agreement.date'), t('agreement.decidedBy'), t('agreement.reference'), t('agreement.summary')].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, a.decisions.map((d) => h('tr', {}, h('td', { class: 'nowrap' }, fmtDate(`${d.date}T12:00:00Z`), isExample(d) ? [' ', h('span', { class: 'badge badge-example' }, t('life.example'))] : null), sv('td', {}, d.body), h('td', {}, d.reference || ''), sv('td', {}, d.summary || ''))))),
       a.decisions.some(isExample) ? h('p', { class: 'hint' }, t('life.exampleNote')) : null) : null);
-  await life(view, a);
+  await life(view, a, ctx.go);
 
   if (a.status === 'adopted' || a.status === 'superseded') await register(view, a, vocab, ctx);
   if (a.status === 'adopted') await endorse(view, a, ctx);
@@ -58,7 +59,7 @@ export default async function agreement(view, ctx) {
 const isExample = (d) => /^exempel\b/i.test(d.summary || '');
 
 // Around the text: the consultation, the follow-up and the attached documents
-async function life(view, a) {
+async function life(view, a, go) {
   const links = [];
   if (a.status !== 'draft') {
     const { data: c } = await api(`/agreements/${a.id}/consultation`);
@@ -70,13 +71,7 @@ async function life(view, a) {
   }
   if (a.status === 'adopted' || a.status === 'superseded') links.push(h('a', { href: `/overenskommelsen/${a.slug}/uppfoljning` }, t('life.toFollowUp')));
   if (links.length) put(view, h('section', { 'aria-labelledby': 'fu-h' }, h('h2', { id: 'fu-h' }, t('life.followUp')), h('p', {}, links)));
-  const { data: docs } = await api(`/agreements/${a.id}/documents${qs({ limit: 100 })}`);
-  if (docs.items.length) {
-    put(view, h('section', { 'aria-labelledby': 'docs-h' }, h('h2', { id: 'docs-h' }, t('life.documents')),
-      h('ul', {}, docs.items.map((d) => h('li', {},
-        h('a', { href: `${BASE}/documents/${d.id}/content`, download: d.filename }, t('life.download', { title: d.title, size: t('life.kb', { n: Math.max(1, Math.round(d.size / 1024)) }) })),
-        ' – ', t(`life.docType.${d.type}`))))));
-  }
+  await documentsSection(view, `/agreements/${a.id}`, (flash) => go(`${location.pathname}#handlingar`, { replace: true, flash }));
 }
 
 // The public register, with filters (kept in the address, so a view can be linked and

@@ -1,7 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=3b3742d4809e';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=3b3742d4809e';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=3b3742d4809e';
+import { api, qs, vocabularies, absolute } from '../api.js?v=7494cb514557';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=7494cb514557';
+import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=7494cb514557';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

@@ -1,7 +1,7 @@
 // The accessibility statement (tillgänglighetsredogörelse) and the open-data page
-import { api, BASE } from '../api.js?v=3b3742d4809e';
-import { h, put, problemBox } from '../dom.js?v=3b3742d4809e';
-import { t, getLang } from '../i18n.js?v=3b3742d4809e';
+import { api, BASE } from '../api.js?v=7494cb514557';
+import { h, put, problemBox } from '../dom.js?v=7494cb514557';
+import { t, getLang } from '../i18n.js?v=7494cb514557';
 
 const sec = (id, title, ...kids) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...kids);
 const list = (items) => h('ul', {}, items.map((x) => h('li', {}, x)));

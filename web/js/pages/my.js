@@ -1,8 +1,8 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason)
-import { api, loadMe } from '../api.js?v=3b3742d4809e';
-import { h, put, needLogin } from '../dom.js?v=3b3742d4809e';
-import { t } from '../i18n.js?v=3b3742d4809e';
+import { api, loadMe } from '../api.js?v=7494cb514557';
+import { h, put, needLogin } from '../dom.js?v=7494cb514557';
+import { t } from '../i18n.js?v=7494cb514557';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

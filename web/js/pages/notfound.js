@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=3b3742d4809e';
-import { t } from '../i18n.js?v=3b3742d4809e';
+import { put, h } from '../dom.js?v=7494cb514557';
+import { t } from '../i18n.js?v=7494cb514557';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

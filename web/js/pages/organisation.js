@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=3b3742d4809e';
-import { h, put, notice, problemBox } from '../dom.js?v=3b3742d4809e';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=3b3742d4809e';
-import { orgItem } from './organisations.js?v=3b3742d4809e';
-import { endorsementTable } from '../endorsements.js?v=3b3742d4809e';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=7494cb514557';
+import { h, put, notice, problemBox } from '../dom.js?v=7494cb514557';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=7494cb514557';
+import { orgItem } from './organisations.js?v=7494cb514557';
+import { endorsementTable } from '../endorsements.js?v=7494cb514557';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

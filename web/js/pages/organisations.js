@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=3b3742d4809e';
-import { h, put, field, problemBox } from '../dom.js?v=3b3742d4809e';
-import { t, label } from '../i18n.js?v=3b3742d4809e';
+import { api, qs, vocabularies } from '../api.js?v=7494cb514557';
+import { h, put, field, problemBox } from '../dom.js?v=7494cb514557';
+import { t, label } from '../i18n.js?v=7494cb514557';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

@@ -1,9 +1,9 @@
 // Register an organisation (POST) or edit its profile (PATCH with If-Match; a clash with
 // another editor is explained and nothing typed is lost)
-import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=3b3742d4809e';
-import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=3b3742d4809e';
-import { t, label } from '../i18n.js?v=3b3742d4809e';
-import { clashBox, same } from '../clash.js?v=3b3742d4809e';
+import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=7494cb514557';
+import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=7494cb514557';
+import { t, label } from '../i18n.js?v=7494cb514557';
+import { clashBox, same } from '../clash.js?v=7494cb514557';
 
 const TEXT = ['org_number', 'name', 'kind', 'umbrella_id', 'description', 'website', 'email', 'phone', 'member_count', 'status', 'status_reason'];
 const LISTS = ['areas', 'districts'];

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=3b3742d4809e';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=3b3742d4809e';
-import { t, fmtDate } from '../i18n.js?v=3b3742d4809e';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=7494cb514557';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=7494cb514557';
+import { t, fmtDate } from '../i18n.js?v=7494cb514557';
 
 const ROLES = ['representative', 'signatory'];
 

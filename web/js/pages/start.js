@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=3b3742d4809e';
-import { put, h } from '../dom.js?v=3b3742d4809e';
-import { t, fmtNum } from '../i18n.js?v=3b3742d4809e';
-import { dialogueItem } from './dialogues.js?v=3b3742d4809e';
+import { api, qs, session, vocabularies } from '../api.js?v=7494cb514557';
+import { put, h } from '../dom.js?v=7494cb514557';
+import { t, fmtNum } from '../i18n.js?v=7494cb514557';
+import { dialogueItem } from './dialogues.js?v=7494cb514557';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));

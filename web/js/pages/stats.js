@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=3b3742d4809e';
-import { put, h } from '../dom.js?v=3b3742d4809e';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=3b3742d4809e';
+import { api, vocabularies } from '../api.js?v=7494cb514557';
+import { put, h } from '../dom.js?v=7494cb514557';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=7494cb514557';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
