@@ -648,6 +648,7 @@ CREATE TABLE document (
 	agreement_id uuid REFERENCES agreement (id),
 	dialogue_id  uuid REFERENCES dialogue (id),
 	consultation_response_id uuid REFERENCES consultation_response (id),
+	follow_up_entry_id uuid REFERENCES follow_up_entry (id),
 	title        text NOT NULL CONSTRAINT document_title_check
 	               CHECK (length(title) BETWEEN 1 AND 300 AND title = btrim(title)
 	                      AND title !~ '[[:cntrl:]]'),
@@ -675,7 +676,7 @@ CREATE TABLE document (
 	created_at   timestamptz NOT NULL DEFAULT now(),
 	created_by   uuid REFERENCES app_user (id),
 	CONSTRAINT document_parent_check CHECK (num_nonnulls(agreement_id, dialogue_id,
-		consultation_response_id) = 1)
+		consultation_response_id, follow_up_entry_id) = 1)
 );
 -- PDFs, images and zip-based office files are compressed already: storing them out of line
 -- uncompressed saves the futile attempt and lets substring() (range requests) read only the
@@ -687,6 +688,8 @@ CREATE INDEX document_dialogue_idx ON document (dialogue_id, created_at, id)
 	WHERE dialogue_id IS NOT NULL;
 CREATE INDEX document_consultation_response_idx ON document (consultation_response_id,
 	created_at, id) WHERE consultation_response_id IS NOT NULL;
+CREATE INDEX document_follow_up_entry_idx ON document (follow_up_entry_id, created_at, id)
+	WHERE follow_up_entry_id IS NOT NULL;
 
 CREATE FUNCTION api.document_json(d document) RETURNS jsonb LANGUAGE sql STABLE
 RETURN jsonb_build_object('id', d.id,
@@ -694,8 +697,10 @@ RETURN jsonb_build_object('id', d.id,
 		THEN jsonb_build_object('type', 'agreement', 'id', d.agreement_id)
 		WHEN d.dialogue_id IS NOT NULL
 		THEN jsonb_build_object('type', 'dialogue', 'id', d.dialogue_id)
-		ELSE jsonb_build_object('type', 'consultation_response', 'id',
-			d.consultation_response_id) END,
+		WHEN d.consultation_response_id IS NOT NULL
+		THEN jsonb_build_object('type', 'consultation_response', 'id',
+			d.consultation_response_id)
+		ELSE jsonb_build_object('type', 'follow_up_entry', 'id', d.follow_up_entry_id) END,
 	'title', d.title, 'language', d.language, 'type', d.type, 'filename', d.filename,
 	'content_type', d.content_type, 'size', d.size, 'sha256', d.sha256,
 	'content_url', '/api/v1/documents/' || d.id || '/content',
@@ -704,9 +709,10 @@ RETURN jsonb_build_object('id', d.id,
 -- Visibility follows the parent: a dialogue's documents are public, an agreement's are as
 -- visible as the agreement (a draft's: the secretariat only), a consultation response's as
 -- its text (the organisation and the secretariat; everyone once the consultation closed,
--- unless the response is not for publication).
+-- unless the response is not for publication); a follow-up entry's are public, as entries
+-- exist only for adopted agreements.
 CREATE FUNCTION api.document_public(d document) RETURNS boolean LANGUAGE sql STABLE
-RETURN d.dialogue_id IS NOT NULL
+RETURN d.dialogue_id IS NOT NULL OR d.follow_up_entry_id IS NOT NULL
 	OR EXISTS (SELECT 1 FROM agreement a WHERE a.id = d.agreement_id AND a.status <> 'draft')
 	OR EXISTS (SELECT 1 FROM consultation_response r JOIN agreement a ON a.id = r.agreement_id
 		WHERE r.id = d.consultation_response_id
@@ -733,6 +739,7 @@ DECLARE
 	d document;
 	v_dialogue uuid;
 	r consultation_response;
+	v_entry uuid;
 BEGIN
 	IF p_parent_type = 'consultation_response' THEN
 		a := api.agreement_find(p_agreement_ref, p_caller_kind);
@@ -753,6 +760,13 @@ BEGIN
 			RETURN;
 		END IF;
 		a := NULL;
+	ELSIF p_parent_type = 'follow_up_entry' THEN
+		SELECT x.id INTO v_entry FROM follow_up_entry x WHERE x.id = p_parent_ref::uuid;
+		IF v_entry IS NULL THEN
+			RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text,
+				'there is no such follow-up entry';
+			RETURN;
+		END IF;
 	ELSIF p_parent_type = 'agreement' THEN
 		a := api.agreement_find(p_parent_ref, 'admin');
 		IF a.id IS NULL THEN
@@ -760,7 +774,7 @@ BEGIN
 				'there is no such agreement';
 			RETURN;
 		END IF;
-	ELSE
+	ELSIF p_parent_type = 'dialogue' THEN
 		SELECT x.id INTO v_dialogue FROM dialogue x WHERE x.id = p_parent_ref::uuid;
 		IF v_dialogue IS NULL THEN
 			RETURN QUERY SELECT 404, NULL::integer, NULL::text, NULL::text,
@@ -768,9 +782,9 @@ BEGIN
 			RETURN;
 		END IF;
 	END IF;
-	INSERT INTO document (agreement_id, dialogue_id, consultation_response_id, title, language,
-		type, filename, content_type, content, created_by)
-	VALUES (a.id, v_dialogue, r.id, btrim(p_meta->>'title'), p_meta->>'language', p_meta->>'type',
+	INSERT INTO document (agreement_id, dialogue_id, consultation_response_id,
+		follow_up_entry_id, title, language, type, filename, content_type, content, created_by)
+	VALUES (a.id, v_dialogue, r.id, v_entry, btrim(p_meta->>'title'), p_meta->>'language', p_meta->>'type',
 		p_meta->>'filename', p_meta->>'content_type', p_content, p_actor_id)
 	RETURNING * INTO d;
 	PERFORM audit_write('user', p_actor_id, 'upload', 'document', d.id, NULL,

@@ -122,6 +122,21 @@ describe('follow-up', () => {
     assertProblem(await api('PUT', url, { token: owner.member.access, body: { status: 'done', text: 'x' } }), 403);
   });
 
+  test("documents on a year's entry: the secretariat attaches, everyone reads", async () => {
+    const e = await api('PUT', `${FU(a)}/commitments/3/years/2025`, { token: admin, body: { status: 'ongoing', text: 'Se bilagd rapport.' } });
+    assert.equal(e.status, 201, e.text);
+    const pdf = Buffer.from(`%PDF-1.7\n% ${uniqueWord()}\n%%EOF\n`);
+    const url = `/api/v1/follow-up-entries/${e.json.id}/documents?title=Årsrapport&type=other&filename=rapport.pdf`;
+    const up = await api('POST', url, { token: admin, rawBody: pdf, headers: { 'content-type': 'application/pdf' } });
+    assert.equal(up.status, 201, up.text);
+    assert.deepEqual(up.json.parent, { type: 'follow_up_entry', id: e.json.id });
+    assertProblem(await api('POST', url, { token: owner.member.access, rawBody: pdf, headers: { 'content-type': 'application/pdf' } }), 403);
+    assertProblem(await api('POST', `/api/v1/follow-up-entries/${crypto.randomUUID()}/documents?title=x&type=other&filename=x.pdf`, { token: admin, rawBody: pdf, headers: { 'content-type': 'application/pdf' } }), 404);
+    const list = await api('GET', `/api/v1/follow-up-entries/${e.json.id}/documents`);
+    assert.deepEqual(list.json.items.map((x) => x.id), [up.json.id]);
+    assert.equal((await api('GET', `/api/v1/documents/${up.json.id}`)).status, 200);
+  });
+
   test('the public follow-up, per year', async () => {
     await api('PUT', `${FU(a)}/commitments/1/years/2026`, { token: admin, body: { status: 'not_started', text: 'Planeras till hösten.' } });
     const all = await api('GET', FU(a));
@@ -189,7 +204,7 @@ describe('follow-up', () => {
     const s = await api('GET', `${FU(a)}/stats`);
     assert.equal(s.status, 200, s.text);
     const y2025 = s.json.commitments_by_status.find((x) => x.year === 2025);
-    assert.deepEqual(y2025, { year: 2025, not_started: 0, ongoing: 0, done: 1, discontinued: 0, not_reported: 2 });
+    assert.deepEqual(y2025, { year: 2025, not_started: 0, ongoing: 1, done: 1, discontinued: 0, not_reported: 1 });
     const p = s.json.dialogues_by_principle.find((x) => x.code === 'sjalvstandighet');
     assert.ok(p.scheduled >= 1);
     assert.deepEqual(s.json.dialogues_by_principle.map((x) => x.code), ['dialog', 'sjalvstandighet']);
@@ -200,13 +215,13 @@ describe('follow-up', () => {
     assert.equal(csv.status, 200);
     const rows = parse(csv.text, { columns: true });
     const mine = rows.filter((r) => r.agreement_id === a.id);
-    assert.deepEqual(mine.map((r) => `${r.year}/${r.commitment}/${r.status}`), ['2025/2/done', '2026/1/not_started']);
-    assert.equal(mine[1].principles, 'dialog');
-    assert.equal(mine[1].city_owner, 'Social resursförvaltning');
+    assert.deepEqual(mine.map((r) => `${r.year}/${r.commitment}/${r.status}`), ['2025/2/done', '2025/3/ongoing', '2026/1/not_started']);
+    assert.equal(mine[2].principles, 'dialog');
+    assert.equal(mine[2].city_owner, 'Social resursförvaltning');
     assert.ok(!csv.text.includes('Test Admin'), 'no author names in the open data');
     const json = await api('GET', '/api/v1/open-data/follow-up.json');
     assert.equal(json.status, 200);
-    assert.equal(json.json.items.filter((x) => x.agreement_id === a.id).length, 2);
+    assert.equal(json.json.items.filter((x) => x.agreement_id === a.id).length, 3);
     const index = await api('GET', '/api/v1/open-data');
     const ds = index.json.datasets.find((x) => x.id === 'follow-up');
     assert.deepEqual(ds.fields.map((f) => f.name), Object.keys(json.json.items[0]));

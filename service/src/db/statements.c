@@ -339,6 +339,17 @@ static const struct stmt stmts[STMT_COUNT] = {
 							       "h.parent_id",
 							       AFTER_TS("d.created_at", "d.id"),
 							       "d.created_at, d.id"))},
+	/* oldest first; $4 the follow-up entry (entries are public) */
+	[STMT_DOCUMENT_LIST_ENTRY] = {"document_list_entry", 4,
+				      HEADED_PAGE("SELECT x.id AS parent_id FROM (SELECT NULL) n "
+						  "LEFT JOIN follow_up_entry x ON x.id = $4::uuid",
+						  "h.parent_id IS NOT NULL",
+						  PAGE_ROWS("api.document_json(d)::text",
+							    "api.ts(d.created_at)", "d.id",
+							    "document d WHERE d.follow_up_entry_id = "
+							    "h.parent_id",
+							    AFTER_TS("d.created_at", "d.id"),
+							    "d.created_at, d.id"))},
 	/* $1 id, $2 caller kind, $3 a download (audited when not public), $4..$6 the actor */
 	[STMT_DOCUMENT_OPEN] = {"document_open", 6,
 				"SELECT body, is_public FROM api.document_open($1::uuid, $2, "

@@ -1,6 +1,6 @@
 /*
- * documents.c -- documents attached to agreements, dialogues and consultation responses
- * (openapi/openapi.yaml, tag Documents): upload (the body is the file; its metadata in the query), lists per parent,
+ * documents.c -- documents attached to agreements, dialogues, consultation responses and
+ * follow-up entries (openapi/openapi.yaml, tag Documents): upload (the body is the file; its metadata in the query), lists per parent,
  * metadata, and the download with Content-Disposition, nosniff, a strong ETag (the SHA-256)
  * and single byte ranges. Visibility follows the parent; the SQL decides it.
  */
@@ -208,6 +208,18 @@ int documents_upload_response(struct req *rq)
 int documents_list_response(struct req *rq)
 {
 	return list(rq, STMT_DOCUMENT_LIST_RESPONSE, "there is no such response");
+}
+
+/* POST /api/v1/follow-up-entries/{id}/documents (openapi: uploadFollowUpDocument) */
+int documents_upload_entry(struct req *rq)
+{
+	return upload(rq, "follow_up_entry");
+}
+
+/* GET /api/v1/follow-up-entries/{id}/documents (openapi: listFollowUpDocuments) */
+int documents_list_entry(struct req *rq)
+{
+	return list(rq, STMT_DOCUMENT_LIST_ENTRY, "there is no such follow-up entry");
 }
 
 /* GET /api/v1/dialogues/{id}/documents (openapi: listDialogueDocuments) */

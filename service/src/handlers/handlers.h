@@ -100,6 +100,8 @@ int documents_upload_dialogue(struct req *rq);
 int documents_list_dialogue(struct req *rq);
 int documents_upload_response(struct req *rq);
 int documents_list_response(struct req *rq);
+int documents_upload_entry(struct req *rq);
+int documents_list_entry(struct req *rq);
 int documents_get(struct req *rq);
 int documents_content(struct req *rq);
 
