@@ -160,3 +160,81 @@ WHERE d.title IN ('Dialogkonferens: uppföljning av överenskommelsen', 'Rådsm�
 	'Dialogmöte: unga i Angered')
   AND NOT EXISTS (SELECT 1 FROM registration r WHERE r.dialogue_id = d.id)
 WINDOW w AS (PARTITION BY d.id ORDER BY o.org_number);
+
+-- The case history separates fact from example. The statement of 2012-02-21 (dnr 0169/12)
+-- is real; the later decisions and the signing are invented for the demo, and say so in
+-- their own text (the agreement page marks them). Rewritten on every run, so an older demo
+-- database gets the marks too.
+UPDATE agreement SET decisions =
+	'[{"body": "Social resursförvaltning, tjänsteutlåtande", "date": "2012-02-21", "reference": "Dnr 0169/12", "summary": "Förvaltningen föreslår Social resursnämnd att föreslå kommunstyrelsen att ställa sig bakom överenskommelsen. (Verkligt tjänsteutlåtande.)"},
+	  {"body": "Social resursnämnd", "date": "2012-03-13", "reference": null, "summary": "Exempel – påhittat datum och beslut: nämnden föreslår kommunstyrelsen att ställa sig bakom överenskommelsen."},
+	  {"body": "Kommunstyrelsen", "date": "2012-04-25", "reference": null, "summary": "Exempel – påhittat datum och beslut: kommunstyrelsen föreslår kommunfullmäktige att anta överenskommelsen."},
+	  {"body": "Kommunfullmäktige", "date": "2012-05-24", "reference": null, "summary": "Exempel – påhittat datum och beslut: kommunfullmäktige antar överenskommelsen."},
+	  {"body": "Undertecknande", "date": "2012-09-04", "reference": null, "summary": "Exempel – påhittat datum: kommunstyrelsens ordförande undertecknar för staden; organisationerna ansluter sig därefter."}]'::jsonb
+WHERE slug = 'goteborg-2012' AND decisions->1->>'summary' NOT LIKE 'Exempel%';
+
+-- A draft of the next version out on consultation (remiss), closed, with responses from demo
+-- organisations (one not for publication) and the secretariat's comments. Demo text only.
+INSERT INTO agreement (slug, title, status, goals, principles, commitments, body, decisions,
+	version, consultation_closes_at)
+SELECT 'goteborg-utkast-demo', 'Utkast: reviderad överenskommelse om samverkan (demo)', 'consultation',
+	a.goals, a.principles,
+	a.commitments || '[{"party": "both", "text": "Parterna tar fram en gemensam handlingsplan för lokalfrågor."}]'::jsonb,
+	E'Demotext: ett utkast på remiss till organisationerna.', '[]'::jsonb,
+	(SELECT coalesce(max(version), 0) + 1 FROM agreement), now() - interval '7 days'
+FROM agreement a
+WHERE a.slug = 'goteborg-2012' AND NOT EXISTS (SELECT 1 FROM agreement WHERE slug = 'goteborg-utkast-demo');
+
+INSERT INTO consultation_response (agreement_id, organisation_id, body, principles, commitments,
+	not_for_publication, comment, commented_at, submitted_at, updated_at)
+SELECT a.id, o.id,
+	CASE r.n WHEN 1 THEN E'Vi välkomnar utkastet.\n\nVi saknar dock en skrivning om hur **små föreningar** får tillgång till lokaler.'
+		WHEN 2 THEN 'Principen om integritet och oberoende behöver förtydligas när föreningar tar emot bidrag.'
+		ELSE 'Vi har synpunkter som rör en pågående intern fråga i föreningen.' END,
+	CASE r.n WHEN 1 THEN ARRAY['dialog'] WHEN 2 THEN ARRAY['integritet'] ELSE '{}' END,
+	CASE r.n WHEN 1 THEN ARRAY[5] ELSE '{}'::int[] END,
+	r.n = 3,
+	CASE r.n WHEN 1 THEN 'Demo: tillgodosett genom det nya åtagandet 5 om lokalfrågor.'
+		WHEN 2 THEN 'Demo: principen har fått en ny mening om bidrag.' END,
+	CASE WHEN r.n < 3 THEN now() - interval '3 days' END,
+	now() - interval '20 days' + r.n * interval '1 day', now() - interval '20 days' + r.n * interval '1 day'
+FROM agreement a,
+	(SELECT o.id, row_number() OVER (ORDER BY o.org_number) AS n FROM organisation o
+	 WHERE o.status = 'verified' AND o.kind <> 'paraplyorganisation' LIMIT 3) r
+JOIN organisation o ON o.id = r.id
+WHERE a.slug = 'goteborg-utkast-demo'
+  AND NOT EXISTS (SELECT 1 FROM consultation_response x WHERE x.agreement_id = a.id);
+
+-- Two years of follow-up of the Göteborg agreement, marked as demo: plans, entries and an
+-- action plan.
+INSERT INTO commitment_plan (agreement_id, commitment, city_owner, indicators, principles)
+SELECT a.id, c.n, CASE WHEN c.x->>'party' = 'organisations' THEN NULL ELSE 'Social resursförvaltning' END,
+	CASE c.n WHEN 1 THEN ARRAY['Antal dialogmöten per år', 'Antal deltagande organisationer']
+		WHEN 4 THEN ARRAY['En årlig uppföljning publicerad'] ELSE '{}' END,
+	CASE c.n WHEN 1 THEN ARRAY['dialog'] WHEN 2 THEN ARRAY['langsiktighet']
+		WHEN 3 THEN ARRAY['mangfald', 'dialog'] ELSE ARRAY['oppenhet'] END
+FROM agreement a, jsonb_array_elements(a.commitments) WITH ORDINALITY c(x, n)
+WHERE a.slug = 'goteborg-2012'
+ON CONFLICT (agreement_id, commitment) DO NOTHING;
+
+INSERT INTO follow_up_entry (agreement_id, commitment, year, status, text, demo)
+SELECT a.id, c.n, y.year,
+	(ARRAY['ongoing', 'done', 'not_started', 'ongoing', 'done', 'ongoing', 'discontinued', 'done'])[(c.n - 1) * 2 + (y.year - 2023)],
+	'Demo: uppföljning ' || y.year || ' av åtagande ' || c.n || '. Exempeltext, inte en verklig uppföljning.',
+	true
+FROM agreement a, jsonb_array_elements(a.commitments) WITH ORDINALITY c(x, n),
+	(VALUES (2024), (2025)) y(year)
+WHERE a.slug = 'goteborg-2012'
+ON CONFLICT (agreement_id, commitment, year) DO NOTHING;
+
+INSERT INTO action_plan_activity (agreement_id, year, title, description, principles, commitments,
+	responsible, starts_on, ends_on, budget_sek, demo)
+SELECT a.id, x.year, x.title, x.descr, x.principles, x.commitments, x.responsible, x.starts_on,
+	x.ends_on, x.budget, true
+FROM agreement a, (VALUES
+	(2025, 'Dialogkonferens om överenskommelsen (demo)', 'En heldag med workshops om uppföljningen.', ARRAY['dialog'], ARRAY[1, 4], 'Idékoms kansli', date '2025-03-01', date '2025-10-31', 120000::bigint),
+	(2025, 'Kartläggning av lokalbehov (demo)', NULL, ARRAY['langsiktighet'], ARRAY[3], 'Fastighetskontoret och paraplyorganisationerna', date '2025-02-01', date '2025-12-15', 250000::bigint),
+	(2026, 'Öppen redovisning av stadens stöd (demo)', 'Publicering av fördelade medel som öppna data.', ARRAY['oppenhet'], ARRAY[2, 4], 'Social resursförvaltning', date '2026-01-15', date '2026-06-30', 80000::bigint)
+	) x(year, title, descr, principles, commitments, responsible, starts_on, ends_on, budget)
+WHERE a.slug = 'goteborg-2012'
+  AND NOT EXISTS (SELECT 1 FROM action_plan_activity p WHERE p.agreement_id = a.id AND p.title = x.title);

@@ -40,7 +40,7 @@ root=$PWD
 bin=${IDEKOM_BIN:-$root/build/idekom}
 schema=${DEPLOY_COMPOSE_SCHEMA:-$root/tests/deploy/compose-spec/compose-spec.json}
 tools=${DEPLOY_TOOLS_BIN:-$root/node_modules/.bin}
-sample=${DEPLOY_HTTP_SAMPLE:-auth organisations registrations calendar webhooks}
+sample=${DEPLOY_HTTP_SAMPLE:-auth organisations registrations calendar webhooks documents}
 scratch=$root/.run/deploy
 
 passed=0
@@ -490,6 +490,19 @@ fi
 
 # ------------------------------------------------------------------------------------------
 step "backup and restore"
+# a document whose bytes must survive the round trip (binary, with a NUL and high bytes),
+# stored as the service stores one, beside whatever the HTTP suite left
+doc_sql="WITH x AS (INSERT INTO dialogue (title, kind, starts_at, ends_at) VALUES
+	('Backup-test', 'dialogmote', now(), now() + interval '1 hour') RETURNING id)
+	SELECT d.status FROM x, api.document_create('dialogue', x.id::text, '{\"title\": \"Backup-test\", \"language\": \"sv\",
+	\"type\": \"other\", \"filename\": \"backup.png\", \"content_type\": \"image/png\"}',
+	'\\x89504e470d0a1a0a0000000d4948445200ff00fe'::bytea, NULL, 'deploy-backup') d"
+if [ "$(psql "$DATABASE_URL" -qAt -c "$doc_sql" 2>&1)" = 201 ]; then ok "a document stored for the backup"; else bad "storing a document for the backup"; fi
+# count, and the stored SHA-256 of each document checked against its bytes
+documents_of() {
+	psql "$1" -qAt -c "SELECT count(*) || ' ' || md5(coalesce(string_agg(sha256, ',' ORDER BY id), ''))
+		|| ' ' || bool_and(sha256 = encode(sha256(content), 'hex')) FROM document"
+}
 bdir=$scratch/backups
 mkdir -p "$bdir"
 # older backups, for the rotation (names sort by time)
@@ -598,6 +611,13 @@ SQL
 		bad "restored database differs from the source (or the fingerprint query failed)"
 		grep -Ev '^(sequence [^ ]+ [0-9a-z]+|[^ ]+ [0-9]+ [0-9a-f]{32})$' "$scratch/source.fp" | head -5 | sed 's/^/    /'
 		head -40 "$scratch/fp.diff" | sed 's/^/    /'
+	fi
+	docs_source=$(documents_of "$DATABASE_URL" 2>&1)
+	docs_restored=$(documents_of "$target" 2>&1)
+	if [[ $docs_source =~ ^[1-9][0-9]*\ [0-9a-f]{32}\ true$ ]] && [ "$docs_source" = "$docs_restored" ]; then
+		ok "documents restored whole: ${docs_source%% *}, each SHA-256 matching its bytes"
+	else
+		bad "documents after restore: source '$docs_source', restored '$docs_restored'"
 	fi
 	# the schema, as catalog facts (names, types, defaults, keys, function bodies): pg_dump's
 	# text is not stable across a restore (PostgreSQL re-deparses CHECK expressions)

@@ -13,6 +13,7 @@
 #   fuzz_webhook_url  webhook URL checks and the address rules
 #   fuzz_cursor       list cursors (base64url of [order, key, id]) and their key checks
 #   fuzz_client_basic client_secret_basic: base64, the colon split, %-decoding
+#   fuzz_document_sniff  an uploaded document's bytes against the accepted types (hostile zips)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD

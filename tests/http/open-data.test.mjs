@@ -1,5 +1,5 @@
 // Open data (section 5 of the contract, "Integration and open data" in docs/decisions.md):
-// the index at /api/v1/open-data (licence CC0-1.0 by default, configurable; three datasets,
+// the index at /api/v1/open-data (licence CC0-1.0 by default, configurable; four datasets,
 // each with CSV and JSON, dialogues also iCalendar, and a dictionary of every field), every
 // file answering with its media type, CSVs that parse (csv-parse), JSON files
 // {licence, generated_at, items}, and no personal data in any file: an organisation's e-mail
@@ -23,6 +23,8 @@ import {
   RFC3339_Z_RE,
   mediaType,
   currentAgreement,
+  createAgreement,
+  adoptAgreement,
   endorse,
   startSecondService,
 } from './support.mjs';
@@ -33,6 +35,7 @@ const EXPECTED = {
   organisations: { CSV: '/api/v1/open-data/organisations.csv', JSON: '/api/v1/open-data/organisations.json' },
   dialogues: { CSV: '/api/v1/open-data/dialogues.csv', JSON: '/api/v1/open-data/dialogues.json', iCalendar: '/api/v1/dialogues.ics' },
   endorsements: { CSV: '/api/v1/open-data/endorsements.csv', JSON: '/api/v1/open-data/endorsements.json' },
+  'follow-up': { CSV: '/api/v1/open-data/follow-up.csv', JSON: '/api/v1/open-data/follow-up.json' },
 };
 const MEDIA = { CSV: 'text/csv', JSON: 'application/json', iCalendar: 'text/calendar' };
 /** Field names that would carry personal data; none may appear in a dataset. */
@@ -89,7 +92,12 @@ before(async () => {
   await verifyOrg(id);
   const { id: pendingId } = await createOrg(mark.member.access, { name: `Ej verifierad ${w}` });
   mark.pendingId = pendingId;
-  const agreement = await currentAgreement();
+  let agreement = await currentAgreement();
+  if (agreement.commitments.length === 0) {
+    agreement = await adoptAgreement((await createAgreement({ commitments: [{ party: 'both', text: 'Parterna följer upp överenskommelsen.' }] })).id);
+  }
+  const fu = await api('PUT', `/api/v1/agreements/${agreement.id}/follow-up/commitments/1/years/2025`, { token: admin, body: { status: 'ongoing', text: `Uppföljning ${w}` } });
+  assert.ok(fu.status === 201 || fu.status === 200, fu.text);
   mark.signatory = { signatory_name: `Signe ${uniqueWord()}`, signatory_title: `Kassör ${uniqueWord()}`, mandate: `årsmötesbeslut ${uniqueWord()} §4` };
   mark.endorsement = await endorse(agreement.id, id, mark.member.access, { ...mark.signatory, statement: `Vi står bakom ${w}.` });
   const d = await api('POST', '/api/v1/dialogues', {
@@ -107,7 +115,7 @@ before(async () => {
 // ------------------------------------------------------------------------------------------
 
 describe('the index', () => {
-  test('public; licence CC0-1.0 by default; publisher; three datasets with titles and descriptions in Swedish and English', async () => {
+  test('public; licence CC0-1.0 by default; publisher; four datasets with titles and descriptions in Swedish and English', async () => {
     const idx = await getIndex();
     assert.deepEqual(Object.keys(idx).sort(), ['datasets', 'licence', 'publisher']);
     assert.deepEqual(Object.keys(idx.licence).sort(), ['id', 'name', 'url']);
@@ -115,7 +123,7 @@ describe('the index', () => {
     assert.match(idx.licence.name, /CC0|Creative Commons Zero/i);
     assert.match(idx.licence.url, /^https?:\/\/\S+$/);
     assert.ok(idx.publisher, 'publisher');
-    assert.deepEqual(idx.datasets.map((d) => d.id).sort(), ['dialogues', 'endorsements', 'organisations']);
+    assert.deepEqual(idx.datasets.map((d) => d.id).sort(), ['dialogues', 'endorsements', 'follow-up', 'organisations']);
     for (const ds of idx.datasets) {
       for (const k of ['title_sv', 'title_en', 'description_sv', 'description_en']) {
         assert.equal(typeof ds[k], 'string', `${ds.id}.${k}`);

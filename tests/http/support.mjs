@@ -680,6 +680,7 @@ export const PROBLEMS = Object.freeze({
   412: ['/problems/precondition-failed', 'Precondition failed'],
   413: ['/problems/payload-too-large', 'Payload too large'],
   415: ['/problems/unsupported-media-type', 'Unsupported media type'],
+  416: ['/problems/range-not-satisfiable', 'Range not satisfiable'],
   422: ['/problems/validation', 'Validation failed'],
   428: ['/problems/precondition-required', 'Precondition required'],
   429: ['/problems/too-many-requests', 'Too many requests'],
@@ -1170,8 +1171,8 @@ export function isoFromNow(ms) {
 // second service process, bounded concurrency
 
 export const CHANGES = '/api/v1/changes';
-export const CHANGE_TYPES = Object.freeze(['organisation', 'endorsement', 'dialogue', 'agreement', 'registration', 'representative']);
-export const CHANGE_ACTIONS = Object.freeze(['create', 'update', 'verify', 'reject', 'withdraw', 'cancel', 'adopt', 'supersede', 'remove']);
+export const CHANGE_TYPES = Object.freeze(['organisation', 'endorsement', 'dialogue', 'agreement', 'registration', 'representative', 'document', 'consultation_response', 'follow_up']);
+export const CHANGE_ACTIONS = Object.freeze(['create', 'update', 'verify', 'reject', 'withdraw', 'cancel', 'adopt', 'supersede', 'remove', 'comment']);
 const CHANGE_KEYS = ['action', 'data', 'entity_id', 'id', 'occurred_at', 'seq', 'type'];
 
 /** Asserts one change event has exactly the keys and value forms of docs/decisions.md. */

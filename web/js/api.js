@@ -98,6 +98,28 @@ export async function api(path, opts = {}) {
   }
 }
 
+// A file the API answers to the signed-in person only (a CSV for the secretariat), as a Blob
+export async function apiBlob(path) {
+  const res = await fetch(BASE + path, { headers: access ? { Authorization: `Bearer ${access}` } : {}, credentials: 'omit' });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => ({})));
+  return res.blob();
+}
+
+// Uploads a file as the body of a POST (documents), its metadata in the query
+export async function apiUpload(path, file) {
+  const headers = { Accept: 'application/json, application/problem+json', 'Content-Type': file.type || 'application/octet-stream' };
+  if (access) headers.Authorization = `Bearer ${access}`;
+  setBusy(1);
+  try {
+    const res = await fetch(BASE + path, { method: 'POST', headers, body: file, credentials: 'omit' });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new ApiError(res.status, data);
+    return { data, status: res.status };
+  } finally {
+    setBusy(-1);
+  }
+}
+
 // One refresh at a time; every request that met a 401 waits for the same one
 function refresh() {
   if (!refreshToken && !(COOKIE_SESSION && access)) return Promise.resolve(false);

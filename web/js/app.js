@@ -1,13 +1,15 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=a2190b702dd8';
-import { BASE, session, onSession, logout, resume } from './api.js?v=a2190b702dd8';
-import { h, announce, problemBox } from './dom.js?v=a2190b702dd8';
+import { initLang, t } from './i18n.js?v=3bbaa803ddb7';
+import { BASE, session, onSession, logout, resume } from './api.js?v=3bbaa803ddb7';
+import { h, announce, problemBox } from './dom.js?v=3bbaa803ddb7';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
   ['/', 'start'],
   ['/overenskommelsen', 'agreement'],
   ['/overenskommelsen/:ref', 'agreement'],
+  ['/overenskommelsen/:ref/remiss', 'consultation'],
+  ['/overenskommelsen/:ref/uppfoljning', 'follow-up'],
   ['/organisationer', 'organisations'],
   ['/organisationer/:id', 'organisation'],
   ['/organisationer/:id/redigera', 'orgform', { mode: 'edit' }],
@@ -83,7 +85,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=a2190b702dd8`);
+    const mod = await import(`./pages/${page}.js?v=3bbaa803ddb7`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

@@ -322,6 +322,145 @@ static const struct stmt stmts[STMT_COUNT] = {
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_patch($1, $2::int, $3::jsonb, $4::uuid, $5)"},
 	[STMT_AGREEMENT_ADOPT] = {"agreement_adopt", 4,
 				  "SELECT status, version, body::json->>'id' AS id, body, field, message FROM api.agreement_adopt($1, $2::jsonb, $3::uuid, $4)"},
+	/* $1 agreement (id or slug), $2 caller kind */
+	[STMT_CONSULTATION_GET] = {"consultation_get", 2,
+				   "SELECT api.consultation_json(a)::text FROM api.agreement_find($1, $2) a "
+				   "WHERE a.id IS NOT NULL"},
+	[STMT_CONSULTATION_SET] = {"consultation_set", 4,
+				   "SELECT status, version, NULL::text AS id, body, field, message FROM "
+				   "api.consultation_set($1, $2::timestamptz, $3::uuid, $4)"},
+	/* oldest first; $4 agreement, $5 caller kind, $6 user id, filters $7 kind, $8 district,
+	 * $9 status; each response as this caller may see it (api.consultation_response_view) */
+	[STMT_CONSULTATION_RESPONSE_LIST] = {
+		"consultation_response_list", 9,
+		HEADED_PAGE("SELECT a.id AS agreement_id, a AS agr FROM api.agreement_find($4, $5) a",
+			    "h.agreement_id IS NOT NULL",
+			    PAGE_ROWS("api.consultation_response_json(r, v.view)::text",
+				      "api.ts(r.submitted_at)", "r.id",
+				      "consultation_response r JOIN organisation o ON o.id = "
+				      "r.organisation_id CROSS JOIN LATERAL (SELECT "
+				      "api.consultation_response_view(r, h.agr, $5, $6::uuid) AS view) v "
+				      "WHERE r.agreement_id = h.agreement_id AND v.view IS NOT NULL AND "
+				      "($7::text IS NULL OR o.kind = $7) AND ($8::text IS NULL OR "
+				      "o.districts @> ARRAY[$8::text]) AND ($9::text IS NULL OR "
+				      "r.status = $9)",
+				      AFTER_TS("r.submitted_at", "r.id"), "r.submitted_at, r.id"))},
+	/* $1 agreement, $2 caller kind, $3 response, $4 user id */
+	[STMT_CONSULTATION_RESPONSE_GET] = {
+		"consultation_response_get", 4,
+		"SELECT r.version, api.consultation_response_json(r, v.view)::text FROM "
+		"api.agreement_find($1, $2) a JOIN consultation_response r ON r.agreement_id = a.id "
+		"AND r.id = $3::uuid CROSS JOIN LATERAL (SELECT api.consultation_response_view(r, a, "
+		"$2, $4::uuid) AS view) v WHERE v.view IS NOT NULL"},
+	/* $1 agreement, $2 body, $3 caller kind, $4 user id, $5 request id */
+	[STMT_CONSULTATION_RESPONSE_CREATE] = {
+		"consultation_response_create", 5,
+		"SELECT status, version, (body::json->>'agreement_id') || '/consultation/responses/' || "
+		"(body::json->>'id') AS id, body, field, message FROM "
+		"api.consultation_response_create($1, $2::jsonb, $3, $4::uuid, $5)"},
+	/* $1 agreement, $2 response, $3 edit | withdraw | comment, $4 If-Match version or NULL,
+	 * $5 body, $6 caller kind, $7 user id, $8 request id */
+	[STMT_CONSULTATION_RESPONSE_CHANGE] = {
+		"consultation_response_change", 8,
+		"SELECT status, version, NULL::text AS id, body, field, message FROM "
+		"api.consultation_response_change($1, $2::uuid, $3, $4::int, $5::jsonb, $6, $7::uuid, "
+		"$8)"},
+	[STMT_CONSULTATION_CSV] = {"consultation_csv", 2,
+				   "SELECT api.consultation_csv_rows($1, $2::jsonb)"},
+	/* $1 agreement (id or slug), $2 caller kind, $3 a year or NULL (every year) */
+	[STMT_FOLLOW_UP_GET] = {"follow_up_get", 3,
+				"SELECT api.follow_up_json(a, $3::int)::text FROM "
+				"api.agreement_find($1, $2) a WHERE a.id IS NOT NULL"},
+	[STMT_FOLLOW_UP_STATS] = {"follow_up_stats", 2,
+				  "SELECT api.follow_up_stats(a)::text FROM api.agreement_find($1, $2) a "
+				  "WHERE a.id IS NOT NULL"},
+	/* $1 agreement, $2 commitment number, $3 body, $4 actor, $5 request id */
+	[STMT_COMMITMENT_PLAN_SET] = {"commitment_plan_set", 5,
+				      "SELECT status, version, NULL::text AS id, body, field, message "
+				      "FROM api.commitment_plan_set($1, $2::int, $3::jsonb, $4::uuid, $5)"},
+	/* $1 agreement, $2 commitment number, $3 year, $4 body, $5 actor, $6 request id */
+	[STMT_FOLLOW_UP_ENTRY_SET] = {
+		"follow_up_entry_set", 6,
+		"SELECT status, version, (body::json->>'agreement_id') || '/follow-up/commitments/' || "
+		"(body::json->>'commitment') || '/years/' || (body::json->>'year') AS id, body, field, "
+		"message FROM api.follow_up_entry_set($1, $2::int, $3::int, $4::jsonb, $5::uuid, $6)"},
+	/* $1 agreement, $2 caller kind, $3 year */
+	[STMT_ACTION_PLAN_GET] = {"action_plan_get", 3,
+				  "SELECT api.action_plan_json(a, $3::int)::text FROM "
+				  "api.agreement_find($1, $2) a WHERE a.id IS NOT NULL"},
+	/* $1 agreement, $2 caller kind, $3 year, $4 activity */
+	[STMT_ACTIVITY_GET] = {"activity_get", 4,
+			       "SELECT x.version, api.activity_json(x)::text FROM api.agreement_find($1, "
+			       "$2) a JOIN action_plan_activity x ON x.agreement_id = a.id AND x.year = "
+			       "$3::int AND x.id = $4::uuid"},
+	/* $1 agreement, $2 year, $3 activity (NULL: a new one), $4 If-Match version or NULL,
+	 * $5 body, $6 actor, $7 request id */
+	[STMT_ACTIVITY_WRITE] = {
+		"activity_write", 7,
+		"SELECT status, version, (body::json->>'agreement_id') || '/action-plan/' || "
+		"(body::json->>'year') || '/activities/' || (body::json->>'id') AS id, body, field, "
+		"message FROM api.activity_write($1, $2::int, $3::uuid, $4::int, $5::jsonb, $6::uuid, "
+		"$7)"},
+	[STMT_OPEN_FOLLOW_UP] = {"open_follow_up", 0, "SELECT api.open_follow_up()"},
+	/* $1 parent type, $2 its id (or an agreement's slug), $3 metadata, $4 the bytes (sent
+	 * binary), $5 actor, $6 request id, $7 caller kind, $8 the agreement of a response */
+	[STMT_DOCUMENT_CREATE] = {"document_create", 8,
+				  "SELECT status, version, body::json->>'id' AS id, body, field, message "
+				  "FROM api.document_create($1, $2, $3::jsonb, $4::bytea, $5::uuid, $6, $7, "
+				  "$8)"},
+	/* oldest first; $4 agreement, $5 caller kind, $6 response, $7 user: a response whose
+	 * text the caller may read */
+	[STMT_DOCUMENT_LIST_RESPONSE] = {
+		"document_list_response", 7,
+		HEADED_PAGE("SELECT (SELECT r.id FROM api.agreement_find($4, $5) a JOIN "
+			    "consultation_response r ON r.agreement_id = a.id AND r.id = $6::uuid "
+			    "WHERE api.consultation_response_view(r, a, $5, $7::uuid) IN ('full', "
+			    "'public')) AS parent_id",
+			    "h.parent_id IS NOT NULL",
+			    PAGE_ROWS("api.document_json(d)::text", "api.ts(d.created_at)", "d.id",
+				      "document d WHERE d.consultation_response_id = h.parent_id",
+				      AFTER_TS("d.created_at", "d.id"), "d.created_at, d.id"))},
+	/* oldest first; $4 the agreement (id or slug) as caller kind $5 may see it */
+	[STMT_DOCUMENT_LIST_AGREEMENT] = {"document_list_agreement", 5,
+					  HEADED_PAGE("SELECT a.id AS parent_id FROM "
+						      "api.agreement_find($4, $5) a",
+						      "h.parent_id IS NOT NULL",
+						      PAGE_ROWS("api.document_json(d)::text",
+								"api.ts(d.created_at)", "d.id",
+								"document d WHERE d.agreement_id = "
+								"h.parent_id",
+								AFTER_TS("d.created_at", "d.id"),
+								"d.created_at, d.id"))},
+	/* oldest first; $4 the dialogue (dialogues are public) */
+	[STMT_DOCUMENT_LIST_DIALOGUE] = {"document_list_dialogue", 4,
+					 HEADED_PAGE("SELECT x.id AS parent_id FROM (SELECT NULL) n "
+						     "LEFT JOIN dialogue x ON x.id = $4::uuid",
+						     "h.parent_id IS NOT NULL",
+						     PAGE_ROWS("api.document_json(d)::text",
+							       "api.ts(d.created_at)", "d.id",
+							       "document d WHERE d.dialogue_id = "
+							       "h.parent_id",
+							       AFTER_TS("d.created_at", "d.id"),
+							       "d.created_at, d.id"))},
+	/* oldest first; $4 the follow-up entry (entries are public) */
+	[STMT_DOCUMENT_LIST_ENTRY] = {"document_list_entry", 4,
+				      HEADED_PAGE("SELECT x.id AS parent_id FROM (SELECT NULL) n "
+						  "LEFT JOIN follow_up_entry x ON x.id = $4::uuid",
+						  "h.parent_id IS NOT NULL",
+						  PAGE_ROWS("api.document_json(d)::text",
+							    "api.ts(d.created_at)", "d.id",
+							    "document d WHERE d.follow_up_entry_id = "
+							    "h.parent_id",
+							    AFTER_TS("d.created_at", "d.id"),
+							    "d.created_at, d.id"))},
+	/* $1 id, $2 caller kind, $3 a download (audited when not public), $4..$6 the actor */
+	[STMT_DOCUMENT_OPEN] = {"document_open", 6,
+				"SELECT body, is_public FROM api.document_open($1::uuid, $2, "
+				"$3::boolean, $4, $5::uuid, $6)"},
+	/* the bytes from offset $2 (0-based), $3 of them; run with a binary result */
+	[STMT_DOCUMENT_BYTES] = {"document_bytes", 3,
+				 "SELECT substring(content FROM $2::int + 1 FOR $3::int) FROM document "
+				 "WHERE id = $1::uuid"},
 	/* the register of agreement $4 (id or slug) as of $6's as_of, filtered by $6 (JSON:
 	 * status, kind, area), for caller kind $5 and user $7; found: the agreement exists */
 	[STMT_ENDORSEMENT_LIST] = {"endorsement_list", 7,
@@ -456,6 +595,19 @@ PGresult *db_exec(struct dbconn *c, enum stmt_id id, const char *const *params, 
 	PGresult *res = PQexecPrepared(c->pg, stmts[id].name, n, params, NULL, NULL, 0);
 
 	/* a lost server shows as CONNECTION_BAD, often with no SQLSTATE (docs/libraries.md, "libpq 15") */
+	if (!res || PQstatus(c->pg) != CONNECTION_OK)
+		c->broken = true;
+	if (!res)
+		res = PQmakeEmptyPGresult(c->pg, PGRES_FATAL_ERROR);
+	return res;
+}
+
+PGresult *db_exec_params(struct dbconn *c, enum stmt_id id, const char *const *params,
+			 const int *lengths, const int *formats, int n, int result_format)
+{
+	PGresult *res = PQexecPrepared(c->pg, stmts[id].name, n, params, lengths, formats,
+				       result_format);
+
 	if (!res || PQstatus(c->pg) != CONNECTION_OK)
 		c->broken = true;
 	if (!res)

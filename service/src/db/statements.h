@@ -75,6 +75,28 @@ enum stmt_id {
 	STMT_AGREEMENT_GET,
 	STMT_AGREEMENT_PATCH,
 	STMT_AGREEMENT_ADOPT,
+	STMT_CONSULTATION_GET,
+	STMT_CONSULTATION_SET,
+	STMT_CONSULTATION_RESPONSE_LIST,
+	STMT_CONSULTATION_RESPONSE_GET,
+	STMT_CONSULTATION_RESPONSE_CREATE,
+	STMT_CONSULTATION_RESPONSE_CHANGE,
+	STMT_CONSULTATION_CSV,
+	STMT_FOLLOW_UP_GET,
+	STMT_FOLLOW_UP_STATS,
+	STMT_COMMITMENT_PLAN_SET,
+	STMT_FOLLOW_UP_ENTRY_SET,
+	STMT_ACTION_PLAN_GET,
+	STMT_ACTIVITY_GET,
+	STMT_ACTIVITY_WRITE,
+	STMT_OPEN_FOLLOW_UP,
+	STMT_DOCUMENT_CREATE,
+	STMT_DOCUMENT_LIST_AGREEMENT,
+	STMT_DOCUMENT_LIST_DIALOGUE,
+	STMT_DOCUMENT_LIST_RESPONSE,
+	STMT_DOCUMENT_LIST_ENTRY,
+	STMT_DOCUMENT_OPEN,
+	STMT_DOCUMENT_BYTES,
 	STMT_ENDORSEMENT_LIST,
 	STMT_ENDORSEMENT_CSV,
 	STMT_ENDORSEMENT_CREATE,
@@ -95,6 +117,14 @@ enum stmt_id {
 	STMT_OPEN_DATASET,
 	STMT_COUNT
 };
+
+/*
+ * Like db_exec, with each parameter's length and format (formats[i] = 1: binary, handed to
+ * PostgreSQL as it is, never escaped or copied into text) and the result's format (1:
+ * binary, e.g. bytea as raw bytes). lengths and formats may be NULL (all text).
+ */
+PGresult *db_exec_params(struct dbconn *c, enum stmt_id id, const char *const *params,
+			 const int *lengths, const int *formats, int n, int result_format);
 
 /* Prepares the whole table on pg. Returns 0, or -1 (the schema may not be migrated yet). */
 int statements_prepare(PGconn *pg);

@@ -100,6 +100,36 @@ int agreements_get(struct req *rq);
 int agreements_patch(struct req *rq);
 int agreements_adopt(struct req *rq);
 
+int consultation_get(struct req *rq);
+int consultation_schedule(struct req *rq);
+int consultation_responses_list(struct req *rq);
+int consultation_responses_csv(struct req *rq);
+int consultation_response_create(struct req *rq);
+int consultation_response_get(struct req *rq);
+int consultation_response_patch(struct req *rq);
+int consultation_response_withdraw(struct req *rq);
+int consultation_response_comment(struct req *rq);
+
+int follow_up_get(struct req *rq);
+int follow_up_stats(struct req *rq);
+int follow_up_plan(struct req *rq);
+int follow_up_record(struct req *rq);
+int action_plan_get(struct req *rq);
+int action_plan_activity_get(struct req *rq);
+int action_plan_activity_create(struct req *rq);
+int action_plan_activity_patch(struct req *rq);
+
+int documents_upload_agreement(struct req *rq);
+int documents_list_agreement(struct req *rq);
+int documents_upload_dialogue(struct req *rq);
+int documents_list_dialogue(struct req *rq);
+int documents_upload_response(struct req *rq);
+int documents_list_response(struct req *rq);
+int documents_upload_entry(struct req *rq);
+int documents_list_entry(struct req *rq);
+int documents_get(struct req *rq);
+int documents_content(struct req *rq);
+
 /* endorsements.c */
 int endorsements_list(struct req *rq);
 int endorsements_csv(struct req *rq);
@@ -129,6 +159,8 @@ int open_data_organisations_csv(struct req *rq);
 int open_data_organisations_json(struct req *rq);
 int open_data_dialogues_csv(struct req *rq);
 int open_data_dialogues_json(struct req *rq);
+int open_data_follow_up_csv(struct req *rq);
+int open_data_follow_up_json(struct req *rq);
 int open_data_endorsements_csv(struct req *rq);
 int open_data_endorsements_json(struct req *rq);
 

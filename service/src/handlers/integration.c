@@ -25,7 +25,8 @@
 #define WEBHOOK_OVERLAP_MAX_SECONDS (7 * 86400)
 
 static const char *const event_types[] = {"organisation", "endorsement", "dialogue", "agreement",
-					  "registration", "representative", NULL};
+					  "registration", "representative", "document",
+					  "consultation_response", "follow_up", NULL};
 
 static bool is_admin(const struct req *rq)
 {
@@ -35,7 +36,7 @@ static bool is_admin(const struct req *rq)
 /* GET /api/v1/changes (openapi: listChanges) */
 int changes_list(struct req *rq)
 {
-	char after[32] = "0", limit[8] = "100", types[100], array[120] = "{";
+	char after[32] = "0", limit[8] = "100", types[200], array[220] = "{";
 	const char *params[3];
 	char v[100];
 	PGresult *res;
@@ -64,12 +65,14 @@ int changes_list(struct req *rq)
 	rc = req_query(rq, "types", types, sizeof(types));
 	if (rc < 0)
 		return reply_error(rq, 400, "types must be a comma list of event types");
-	/* the register's four types unless asked: registrations and representatives (issue 14)
-	 * came later, and a consumer that mirrors the register should not meet them unasked */
+	/* every type but registrations and representatives unless asked: those came later and
+	 * are about people's doings, and a consumer that mirrors the register should not meet
+	 * them unasked */
 	if (rc == 0 || !types[0])
-		snprintf(types, sizeof(types), "organisation,endorsement,dialogue,agreement");
+		snprintf(types, sizeof(types), "organisation,endorsement,dialogue,agreement,document,"
+			 "consultation_response,follow_up");
 	{
-		char copy[100];
+		char copy[200];
 		char *save = NULL;
 
 		snprintf(copy, sizeof(copy), "%s", types);
@@ -97,7 +100,7 @@ int webhooks_create(struct req *rq)
 {
 	static const struct field_spec fields[] = {
 		{"url", FIELD_STRING, FIELD_REQUIRED, 1, 500},
-		{"types", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 6, event_types},
+		{"types", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 9, event_types},
 		{NULL},
 	};
 	struct problem pb = PROBLEM_INIT;

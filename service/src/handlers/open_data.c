@@ -69,6 +69,21 @@ static const struct field_doc endorsement_fields[] = {
 	{"statement", "string", "Organisationens offentliga uttalande", "The organisation's public statement"},
 };
 
+static const struct field_doc follow_up_fields[] = {
+	{"agreement_id", "uuid", "Överenskommelsens id", "The agreement's id"},
+	{"agreement_version", "integer", "Överenskommelsens versionsnummer", "The agreement's version number"},
+	{"commitment", "integer", "Åtagandets nummer i överenskommelsen (från 1)", "The commitment's number in the agreement (from 1)"},
+	{"party", "string", "Vem åtagandet gäller: city, organisations eller both", "Whose commitment: city, organisations or both"},
+	{"commitment_text", "string", "Åtagandets text", "The commitment's text"},
+	{"principles", "array", "Principer som åtagandet hör till, semikolonseparerade i CSV", "Principles the commitment serves, ';'-separated in CSV"},
+	{"city_owner", "string", "Ansvarig inom staden (förvaltning)", "Owner within the city (administration)"},
+	{"year", "integer", "Uppföljningsår", "Year followed up"},
+	{"status", "string", "not_started, ongoing, done eller discontinued", "not_started, ongoing, done or discontinued"},
+	{"text", "string", "Kansliets uppföljning", "The secretariat's follow-up"},
+	{"demo", "boolean", "Exempeldata, inte verklig uppföljning", "Demo data, not a real follow-up"},
+	{"updated_at", "date-time", "Senast ändrad", "Last changed"},
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct dataset datasets[] = {
@@ -84,7 +99,13 @@ static const struct dataset datasets[] = {
 	 "Registret över organisationer som anslutit sig till den gällande överenskommelsen.",
 	 "The register of organisations endorsing the current agreement.", endorsement_fields,
 	 COUNT(endorsement_fields), NULL},
+	{"follow-up", "Uppföljning av överenskommelsens åtaganden",
+	 "Follow-up of the agreement's commitments",
+	 "Kansliets årliga uppföljning av den gällande överenskommelsens åtaganden.",
+	 "The secretariat's yearly follow-up of the current agreement's commitments.",
+	 follow_up_fields, COUNT(follow_up_fields), NULL},
 };
+#define FOLLOW_UP_DATASET 3
 
 static const struct {
 	const char *id, *name, *url;
@@ -189,7 +210,9 @@ static int reply_dataset(struct req *rq, size_t which, bool csv)
 {
 	const struct dataset *d = &datasets[which];
 	const char *params[1] = {d->id};
-	PGresult *res = db_exec(rq->db, STMT_OPEN_DATASET, params, 1);
+	/* the follow-up has a function of its own (db/migrations/0017) */
+	PGresult *res = which == FOLLOW_UP_DATASET ? db_exec(rq->db, STMT_OPEN_FOLLOW_UP, NULL, 0)
+						    : db_exec(rq->db, STMT_OPEN_DATASET, params, 1);
 	json_t *items;
 	int rc;
 
@@ -270,4 +293,16 @@ int open_data_endorsements_csv(struct req *rq)
 int open_data_endorsements_json(struct req *rq)
 {
 	return reply_dataset(rq, 2, false);
+}
+
+/* GET /api/v1/open-data/follow-up.csv (openapi: getOpenFollowUpCsv) */
+int open_data_follow_up_csv(struct req *rq)
+{
+	return reply_dataset(rq, FOLLOW_UP_DATASET, true);
+}
+
+/* GET /api/v1/open-data/follow-up.json (openapi: getOpenFollowUpJson) */
+int open_data_follow_up_json(struct req *rq)
+{
+	return reply_dataset(rq, FOLLOW_UP_DATASET, false);
 }

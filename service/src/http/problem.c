@@ -25,6 +25,8 @@ static const struct {
 	{429, "/problems/too-many-requests", "Too many requests"},
 	{500, "/problems/internal", "Internal error"},
 	{503, "/problems/unavailable", "Service unavailable"},
+	/* after 500, whose index kind_index falls back on */
+	{416, "/problems/range-not-satisfiable", "Range not satisfiable"},
 };
 
 static size_t kind_index(int status)

@@ -26,25 +26,45 @@ static void add_connection_header(struct req *rq, struct buf *out)
 	}
 }
 
+/* The status line and headers of a response with a body of len bytes, into out. */
+static void head_build(struct req *rq, int status, const char *ctype, size_t len,
+		       struct buf *out)
+{
+	assert(rq->status == 0); /* one response per request */
+	buf_addf(out, "HTTP/1.1 %d %s\r\n", status, mg_get_response_code_text(rq->conn, status));
+	if (ctype)
+		buf_addf(out, "Content-Type: %s\r\n", ctype);
+	buf_addf(out, "Content-Length: %zu\r\nX-Request-Id: %s\r\n", len, rq->request_id);
+	if (rq->token_given)
+		buf_adds(out, "Cache-Control: no-store\r\n");
+	add_connection_header(rq, out);
+	if (rq->headers.len)
+		buf_add(out, rq->headers.data, rq->headers.len);
+	buf_adds(out, "\r\n");
+}
+
 int reply_raw(struct req *rq, int status, const char *ctype, const char *body, size_t len)
 {
 	struct buf out = BUF_INIT;
 
-	assert(rq->status == 0); /* one response per request */
-	buf_addf(&out, "HTTP/1.1 %d %s\r\n", status, mg_get_response_code_text(rq->conn, status));
-	if (ctype)
-		buf_addf(&out, "Content-Type: %s\r\n", ctype);
-	buf_addf(&out, "Content-Length: %zu\r\nX-Request-Id: %s\r\n", len, rq->request_id);
-	if (rq->token_given)
-		buf_adds(&out, "Cache-Control: no-store\r\n");
-	add_connection_header(rq, &out);
-	if (rq->headers.len)
-		buf_add(&out, rq->headers.data, rq->headers.len);
-	buf_adds(&out, "\r\n");
+	head_build(rq, status, ctype, len, &out);
 	if (len && strcmp(rq->ri->request_method, "HEAD") != 0)
 		buf_add(&out, body, len);
 	mg_write(rq->conn, out.data, out.len);
 	buf_release(&out);
+	rq->status = status;
+	return status;
+}
+
+int reply_large(struct req *rq, int status, const char *ctype, const char *body, size_t len)
+{
+	struct buf out = BUF_INIT;
+
+	head_build(rq, status, ctype, len, &out);
+	mg_write(rq->conn, out.data, out.len);
+	buf_release(&out);
+	if (len && strcmp(rq->ri->request_method, "HEAD") != 0)
+		mg_write(rq->conn, body, len);
 	rq->status = status;
 	return status;
 }

@@ -15,6 +15,11 @@
 
 /* Sends len bytes of body with content type ctype. */
 int reply_raw(struct req *rq, int status, const char *ctype, const char *body, size_t len);
+/*
+ * Sends a large body (a document's bytes) without copying it: the headers and the body go
+ * in two writes, which costs nothing next to the size of the body.
+ */
+int reply_large(struct req *rq, int status, const char *ctype, const char *body, size_t len);
 /* Sends JSON text that is already serialised (e.g. built by PostgreSQL). */
 int reply_json_text(struct req *rq, int status, const char *json);
 /* Serialises and sends v; v stays the caller's. */

@@ -159,6 +159,29 @@ static bool body_left_to_discard(const struct req *rq)
 	return rq->body_started || !expect || strcasecmp(expect, "100-continue") != 0;
 }
 
+/*
+ * An upload's body: any declared type (the handler checks it against the bytes), read whole
+ * into one buffer of at most the route's own limit. Returns 0 or the status already replied.
+ */
+static int read_upload(struct req *rq)
+{
+	size_t limit = rq->route->max_body_bytes;
+	int rc;
+
+	if (!req_header(rq, "Content-Type"))
+		return reply_error(rq, 415, "send the file's media type in Content-Type");
+	rc = body_read_all(req_reader, rq, rq->ri->content_length, limit, &rq->raw_body,
+			   &rq->raw_len);
+	if (rc == 413) /* the rest stays pending: router_handle discards it after the answer */
+		return reply_error(rq, 413, "the file is larger than %zu bytes (%zu MB), the limit "
+				   "of this upload", limit, limit / (1024 * 1024));
+	rq->body_pending = false; /* read whole, or the client stalled or went away */
+	if (rc)
+		return reply_error(rq, 400, "the body ended before its declared Content-Length");
+	rq->close_connection = false; /* the body was read whole */
+	return 0;
+}
+
 /* Content type, size and syntax of the body. Returns 0 or the status already replied. */
 static int read_body(struct req *rq)
 {
@@ -385,6 +408,8 @@ static int dispatch_api(struct req *rq, const char *path)
 	if (rq->principal.kind == PRINCIPAL_ANONYMOUS && !(match->flags & ROUTE_PUBLIC))
 		return authorise(rq);
 	if ((match->flags & ROUTE_BODY) && (rc = read_body(rq)))
+		return rc;
+	if ((match->flags & ROUTE_UPLOAD) && (rc = read_upload(rq)))
 		return rc;
 	if (!(match->flags & ROUTE_NO_DB)) {
 		rq->db = pool_checkout(DB_WAIT_MS);

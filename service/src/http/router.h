@@ -29,6 +29,9 @@ enum route_flags {
 	/* Authorization: Basic carries an API client's credentials (client_secret_basic, RFC
 	 * 6749 §2.3.1): the router leaves it to the handler instead of asking for Bearer */
 	ROUTE_CLIENT_BASIC = 1 << 8,
+	/* the body is a file of any declared type, read whole (up to route->max_body bytes)
+	 * into rq->raw_body and not parsed: the handler checks it (document uploads) */
+	ROUTE_UPLOAD = 1 << 9,
 };
 
 typedef int (*handler_fn)(struct req *rq);

@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=a2190b702dd8';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=a2190b702dd8';
-import { t } from '../i18n.js?v=a2190b702dd8';
+import { api, login } from '../api.js?v=3bbaa803ddb7';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=3bbaa803ddb7';
+import { t } from '../i18n.js?v=3bbaa803ddb7';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

@@ -1,9 +1,9 @@
 // The code lists the secretariat keeps: organisation kinds, interest areas and districts. A
 // code is added, relabelled, retired (kept for old records, no longer offered) or taken into
 // use again; codes are never deleted
-import { api, vocabularies, forgetVocabularies } from '../api.js?v=a2190b702dd8';
-import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=a2190b702dd8';
-import { t } from '../i18n.js?v=a2190b702dd8';
+import { api, vocabularies, forgetVocabularies } from '../api.js?v=3bbaa803ddb7';
+import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=3bbaa803ddb7';
+import { t } from '../i18n.js?v=3bbaa803ddb7';
 
 const LISTS = ['districts', 'areas', 'kinds'];
 

@@ -1,11 +1,12 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=a2190b702dd8';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=a2190b702dd8';
-import { spreadsheetCsv } from '../spreadsheet.js?v=a2190b702dd8';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=a2190b702dd8';
-import { md } from '../markdown.js?v=a2190b702dd8';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=a2190b702dd8';
+import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=3bbaa803ddb7';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=3bbaa803ddb7';
+import { spreadsheetCsv } from '../spreadsheet.js?v=3bbaa803ddb7';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=3bbaa803ddb7';
+import { md } from '../markdown.js?v=3bbaa803ddb7';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=3bbaa803ddb7';
+import { documentsSection } from '../documents.js?v=3bbaa803ddb7';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {
@@ -41,7 +42,9 @@ export default async function agreement(view, ctx) {
     a.decisions.length ? h('section', { 'aria-labelledby': 'dec-h' }, h('h2', { id: 'dec-h' }, t('agreement.history')),
       h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, [t('agreement.date'), t('agreement.decidedBy'), t('agreement.reference'), t('agreement.summary')].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, a.decisions.map((d) => h('tr', {}, h('td', { class: 'nowrap' }, fmtDate(`${d.date}T12:00:00Z`)), sv('td', {}, d.body), h('td', {}, d.reference || ''), sv('td', {}, d.summary || '')))))) : null);
+        h('tbody', {}, a.decisions.map((d) => h('tr', {}, h('td', { class: 'nowrap' }, fmtDate(`${d.date}T12:00:00Z`), isExample(d) ? [' ', h('span', { class: 'badge badge-example' }, t('life.example'))] : null), sv('td', {}, d.body), h('td', {}, d.reference || ''), sv('td', {}, d.summary || ''))))),
+      a.decisions.some(isExample) ? h('p', { class: 'hint' }, t('life.exampleNote')) : null) : null);
+  await life(view, a, ctx.go);
 
   if (a.status === 'adopted' || a.status === 'superseded') await register(view, a, vocab, ctx);
   if (a.status === 'adopted') await endorse(view, a, ctx);
@@ -50,6 +53,25 @@ export default async function agreement(view, ctx) {
       h('ul', {}, all.items.map((x) => h('li', {}, sv('a', { href: `/overenskommelsen/${x.slug}`, 'aria-current': x.id === a.id ? 'page' : null }, x.title),
         ' – ', t('agreement.versionN', { n: x.version }), ', ', t(`agreement.status.${x.status}`))))));
   }
+}
+
+// Demo data marks the decisions it invented: their summary starts with "Exempel"
+const isExample = (d) => /^exempel\b/i.test(d.summary || '');
+
+// Around the text: the consultation, the follow-up and the attached documents
+async function life(view, a, go) {
+  const links = [];
+  if (a.status !== 'draft') {
+    const { data: c } = await api(`/agreements/${a.id}/consultation`);
+    if (c.state !== 'not_open') {
+      put(view, h('section', { 'aria-labelledby': 'remiss-h' }, h('h2', { id: 'remiss-h' }, t('life.consultation')),
+        h('p', {}, c.state === 'open' ? t('life.consultationOpen', { date: fmtDate(c.consultation_closes_at) }) : t('life.consultationClosed', { date: fmtDate(c.consultation_closes_at) })),
+        h('p', {}, h('a', { href: `/overenskommelsen/${a.slug}/remiss` }, c.state === 'open' ? t('life.toConsultation') : t('life.toCompilation')))));
+    }
+  }
+  if (a.status === 'adopted' || a.status === 'superseded') links.push(h('a', { href: `/overenskommelsen/${a.slug}/uppfoljning` }, t('life.toFollowUp')));
+  if (links.length) put(view, h('section', { 'aria-labelledby': 'fu-h' }, h('h2', { id: 'fu-h' }, t('life.followUp')), h('p', {}, links)));
+  await documentsSection(view, `/agreements/${a.id}`, (flash) => go(`${location.pathname}#handlingar`, { replace: true, flash }));
 }
 
 // The public register, with filters (kept in the address, so a view can be linked and

@@ -1,8 +1,8 @@
 // The council (rådet): its seats and members today, or on any earlier or later date, read
 // from the kept terms. Names and roles only: they are public by office.
-import { api, qs } from '../api.js?v=a2190b702dd8';
-import { h, put, field, showErrors, problemBox } from '../dom.js?v=a2190b702dd8';
-import { t, fmtDate } from '../i18n.js?v=a2190b702dd8';
+import { api, qs } from '../api.js?v=3bbaa803ddb7';
+import { h, put, field, showErrors, problemBox } from '../dom.js?v=3bbaa803ddb7';
+import { t, fmtDate } from '../i18n.js?v=3bbaa803ddb7';
 
 const CATEGORIES = ['politician', 'official', 'organisation'];
 

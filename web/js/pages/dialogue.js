@@ -1,10 +1,11 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=a2190b702dd8';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=a2190b702dd8';
-import { t, label, fmtNum } from '../i18n.js?v=a2190b702dd8';
-import { md } from '../markdown.js?v=a2190b702dd8';
-import { when, seats } from './dialogues.js?v=a2190b702dd8';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=3bbaa803ddb7';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=3bbaa803ddb7';
+import { t, label, fmtNum } from '../i18n.js?v=3bbaa803ddb7';
+import { md } from '../markdown.js?v=3bbaa803ddb7';
+import { when, seats } from './dialogues.js?v=3bbaa803ddb7';
+import { documentsSection } from '../documents.js?v=3bbaa803ddb7';
 
 export async function currentPrinciples() {
   try {
@@ -118,6 +119,8 @@ export default async function dialogue(view, ctx) {
       put(reg, form);
     }
   }
+
+  await documentsSection(view, `/dialogues/${d.id}`, (flash) => again(flash, '#handlingar'));
 
   // who comes (public); attendance for the secretariat
   const list = h('section', { 'aria-labelledby': 'list-h' }, h('h2', { id: 'list-h' }, t('dialogue.registrations')));

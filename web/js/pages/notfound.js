@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=a2190b702dd8';
-import { t } from '../i18n.js?v=a2190b702dd8';
+import { put, h } from '../dom.js?v=3bbaa803ddb7';
+import { t } from '../i18n.js?v=3bbaa803ddb7';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=a2190b702dd8';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=a2190b702dd8';
-import { t, fmtDate } from '../i18n.js?v=a2190b702dd8';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=3bbaa803ddb7';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=3bbaa803ddb7';
+import { t, fmtDate } from '../i18n.js?v=3bbaa803ddb7';
 
 const ROLES = ['representative', 'signatory'];
 
