@@ -192,14 +192,11 @@ int consultation_response_patch(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
 	char version[16];
-	int m;
 
 	if (consultation_response_check(rq->body, false, &pb))
 		return reply_problem(rq, &pb);
-	m = if_match_version(rq, version);
-	if (m < 0)
-		return reply_error(rq, 412, "If-Match does not name the response's ETag");
-	return change(rq, "edit", m ? version : NULL);
+	/* 404 before 412 and 428: the statement decides (if_match_param) */
+	return change(rq, "edit", if_match_param(rq, version));
 }
 
 /* POST .../responses/{response_id}/withdraw (openapi: withdrawConsultationResponse) */

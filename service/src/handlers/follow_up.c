@@ -181,14 +181,11 @@ int action_plan_activity_patch(struct req *rq)
 {
 	struct problem pb = PROBLEM_INIT;
 	char version[16];
-	int m;
 
 	if (follow_up_number(req_param(rq, 1), YEAR_MIN, YEAR_MAX) < 0)
 		return reply_error(rq, 404, "there is no such activity");
 	if (activity_check(rq->body, false, &pb))
 		return reply_problem(rq, &pb);
-	m = if_match_version(rq, version);
-	if (m < 0)
-		return reply_error(rq, 412, "If-Match does not name the activity's ETag");
-	return activity_write(rq, req_param(rq, 2), m ? version : NULL);
+	/* 404 before 412 and 428: the statement decides (if_match_param) */
+	return activity_write(rq, req_param(rq, 2), if_match_param(rq, version));
 }
