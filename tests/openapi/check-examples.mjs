@@ -5,6 +5,8 @@
 // validates live responses). Generated clients and their documentation show these examples,
 // so one that the schema refuses would teach integrators a body the service never sends.
 // The walk is generic: a route added later is checked without touching this file.
+// A media type whose schema is a file's bytes (a string with `format: binary`,
+// `contentMediaType` or `contentEncoding`) needs no example; one that has an example is checked.
 // Also checks that every `discriminator` names, per mapping entry, a oneOf branch whose
 // property is that constant (Ajv cannot check a mapping: it refuses `mapping` outright).
 // Usage: node tests/openapi/check-examples.mjs [openapi/openapi.yaml]
@@ -40,9 +42,19 @@ function deref(obj, ptr) {
   return [obj, ptr];
 }
 
+/** A schema (through its $refs) for raw bytes: a string with `format: binary`, `contentMediaType` or `contentEncoding`. */
+function isBinary(schema) {
+  [schema] = deref(schema);
+  if (!schema || typeof schema !== "object") return false;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  return types.length === 1 && types[0] === "string" &&
+    (schema.format === "binary" || "contentMediaType" in schema || "contentEncoding" in schema);
+}
+
 const errors = [];
 const seen = new Set(); // a shared component response is checked once
 let checked = 0;
+let exempt = 0; // binary media types without an example
 
 function checkContent(content, ptr, where) {
   for (const [mediaType, media] of Object.entries(content ?? {})) {
@@ -58,6 +70,11 @@ function checkContent(content, ptr, where) {
       else values.push([`examples/${name}`, e.value]);
     }
     if (values.length === 0) {
+      // A file's bytes (an upload or a download) have no meaningful whole-body example in YAML.
+      if (isBinary(media.schema)) {
+        exempt++;
+        continue;
+      }
       errors.push(`${where} ${mediaType}: no whole-body example (add \`example\` or \`examples\` at the media type)`);
       continue;
     }
@@ -122,5 +139,5 @@ checkOperations(doc.webhooks, "webhooks");
 })(doc, "#");
 
 for (const e of errors) console.error(e);
-console.log(`openapi-examples: ${errors.length} error${errors.length === 1 ? "" : "s"} (${checked} request and 2xx media types checked)`);
+console.log(`openapi-examples: ${errors.length} error${errors.length === 1 ? "" : "s"} (${checked} request and 2xx media types checked, ${exempt} binary ones without an example)`);
 process.exit(errors.length ? 1 : 0);
