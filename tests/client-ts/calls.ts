@@ -20,6 +20,16 @@ export function describe(event: ChangeEvent): string {
       return `${event.data.title}, ${event.data.starts_at}`;
     case "agreement":
       return `${event.data.title} v${event.data.version}`;
+    case "registration":
+      return `${event.data.organisation.name} ${event.data.status}`;
+    case "representative":
+      return `${event.data.user_id} ${event.data.role}`;
+    case "document":
+      return `${event.data.title} (${event.data.content_type})`;
+    case "consultation_response":
+      return `${event.data.organisation.name} ${event.data.status}`;
+    case "follow_up":
+      return `${event.data.year} ${event.data.status}`;
     default: {
       const never: never = event;
       return never;
@@ -81,6 +91,28 @@ export async function oneCallPerTag(token: string): Promise<string[]> {
     params: { path: { ref: "current" } },
   });
   if (agreement.data) seen.push(agreement.data.slug, String(agreement.data.endorsement_count));
+
+  // Consultation
+  const consultation = await api.GET("/api/v1/agreements/{ref}/consultation", {
+    params: { path: { ref: "current" } },
+  });
+  if (consultation.data) seen.push(`${consultation.data.state}: ${consultation.data.response_count}`);
+
+  // Follow-up
+  const followUp = await api.GET("/api/v1/agreements/{ref}/follow-up", {
+    params: { path: { ref: "current" } },
+  });
+  if (followUp.data) seen.push(`${followUp.data.year}: ${followUp.data.commitments.length}`);
+
+  // Documents
+  const documents = await api.GET("/api/v1/dialogues/{id}/documents", {
+    params: { path: { id: "9a1c7e44-2b3d-4f5a-8e6b-0c1d2e3f4a5b" } },
+  });
+  if (documents.data) seen.push(...documents.data.items.map((d) => `${d.title} ${d.sha256}`));
+
+  // Council
+  const council = await api.GET("/api/v1/council", { params: { query: { as_of: "2026-03-12" } } });
+  if (council.data) seen.push(`${council.data.as_of}: ${council.data.seats.length} seats`);
 
   // Integration
   const changes = await api.GET("/api/v1/changes", {
