@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=3bbaa803ddb7';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=3bbaa803ddb7';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=3bbaa803ddb7';
-import { clashBox, same } from '../clash.js?v=3bbaa803ddb7';
-import { agreementStatus } from '../endorsements.js?v=3bbaa803ddb7';
+import { api, qs } from '../api.js?v=e0948847f522';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=e0948847f522';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=e0948847f522';
+import { clashBox, same } from '../clash.js?v=e0948847f522';
+import { agreementStatus } from '../endorsements.js?v=e0948847f522';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

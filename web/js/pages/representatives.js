@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=3bbaa803ddb7';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=3bbaa803ddb7';
-import { t, fmtDate } from '../i18n.js?v=3bbaa803ddb7';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=e0948847f522';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=e0948847f522';
+import { t, fmtDate } from '../i18n.js?v=e0948847f522';
 
 const ROLES = ['representative', 'signatory'];
 

@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=3bbaa803ddb7';
-import { put, h } from '../dom.js?v=3bbaa803ddb7';
-import { t, fmtNum } from '../i18n.js?v=3bbaa803ddb7';
-import { dialogueItem } from './dialogues.js?v=3bbaa803ddb7';
+import { api, qs, session, vocabularies } from '../api.js?v=e0948847f522';
+import { put, h } from '../dom.js?v=e0948847f522';
+import { t, fmtNum } from '../i18n.js?v=e0948847f522';
+import { dialogueItem } from './dialogues.js?v=e0948847f522';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));
