@@ -30,6 +30,10 @@ export function describe(event: ChangeEvent): string {
       return `${event.data.organisation.name} ${event.data.status}`;
     case "follow_up":
       return `${event.data.year} ${event.data.status}`;
+    case "council":
+      return "seat_id" in event.data
+        ? `${event.data.name} (${event.data.role})`
+        : `${event.data.title} (${event.data.category})`;
     default: {
       const never: never = event;
       return never;

@@ -6,7 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, adminToken, newSession, createOrg, verifyOrg, assertProblem, assertValidation, auditRowsWhere, uniqueWord } from './support.mjs';
+import { api, adminToken, newSession, createOrg, verifyOrg, assertProblem, assertValidation, auditRowsWhere, uniqueWord, changesHead, waitForChanges, readChanges, clientAccess, CHANGE_TYPES } from './support.mjs';
 
 async function seat(category, title = `Plats ${uniqueWord()}`) {
   const r = await api('POST', '/api/v1/council/seats', { token: await adminToken(), body: { category, title } });
@@ -138,5 +138,79 @@ describe('council meetings: attendance per member and the quorum', () => {
     const m = await newSession();
     assertProblem(await api('PUT', `${url}/${ordinary[0].id}`, { token: m.access, body: { attended: false } }), 403);
     assertProblem(await api('PUT', '/api/v1/council/quorum', { token: m.access, body: { quorum_percent: 10 } }), 403);
+  });
+});
+
+describe('the council on the change feed, and ending a term', () => {
+  test('a seat and a member are `council` events in the default feed; ending a term is an update event, audited; the past stays', async () => {
+    const admin = await adminToken();
+    const head = await changesHead(admin);
+    const s = await seat('politician', `Kommunfullmäktige ${uniqueWord()}`);
+    const r = await appoint(s.id, { role: 'ordinary', name: 'Eva Exempelsson', party: 'Exempelpartiet', from: '2003-01-01' });
+    assert.equal(r.status, 201, r.text);
+    const m = r.json;
+
+    const ended = await api('PATCH', `/api/v1/council/seats/${s.id}/members/${m.id}`, { token: admin, body: { to: '2006-06-30' } });
+    assert.equal(ended.status, 200, ended.text);
+    assert.deepEqual(ended.json, { ...m, to: '2006-06-30' });
+    assert.deepEqual((await seatOn('2006-06-30', s.id)).members.map((x) => x.name), ['Eva Exempelsson']);
+    // the seat is newer than that day, so without a member it is not on the council then
+    assert.equal(await seatOn('2006-07-01', s.id), undefined, 'the term has ended');
+    assert.deepEqual((await seatOn(undefined, s.id)).members, [], 'the term has ended');
+    assert.deepEqual((await seatOn('2004-01-01', s.id)).members, [ended.json], 'the past stays');
+    const rows = await auditRowsWhere({ entityType: 'council_member' });
+    assert.ok(rows.some((x) => x.before?.to === null && x.after?.to === '2006-06-30' && x.after.id === m.id), 'the end is audited with before and after');
+
+    const mine = (items) => items.filter((e) => e.entity_id === s.id || e.entity_id === m.id);
+    const items = await waitForChanges(admin, head, (xs) => mine(xs).length >= 3, { what: 'council events' });
+    const got = mine(items).map((e) => [e.type, e.action, e.entity_id]);
+    assert.deepEqual(got, [['council', 'create', s.id], ['council', 'create', m.id], ['council', 'update', m.id]]);
+    const [seatEvent, created, updated] = mine(items);
+    assert.deepEqual(seatEvent.data, { id: s.id, category: 'politician', title: s.title, members: [] });
+    assert.deepEqual(created.data, m, 'data is the member as GET /api/v1/council shows it');
+    assert.deepEqual(updated.data, ended.json);
+    const only = await readChanges(admin, head, { types: 'council' });
+    assert.ok(only.items.every((e) => e.type === 'council'));
+    assert.ok(mine(only.items).length === 3);
+
+    const client = await clientAccess(['webhooks:manage', 'changes:read']);
+    const hook = await api('POST', '/api/v1/webhooks', { token: client.token, body: { url: 'https://rad.example.org/hook', types: ['council', ...CHANGE_TYPES.filter((t) => t !== 'council')] } });
+    assert.equal(hook.status, 201, hook.text);
+    assert.ok(hook.json.types.includes('council'));
+  });
+
+  test('ending a term: the database decides an ordinary term stretched into another; bad input; another seat; admin only', async () => {
+    const admin = await adminToken();
+    const s = await seat('official', `Förvaltning ${uniqueWord()}`);
+    const first = (await appoint(s.id, { role: 'ordinary', name: 'Karin Först', from: '2024-01-01', to: '2025-12-31' })).json;
+    const second = (await appoint(s.id, { role: 'ordinary', name: 'Lars Sedan', from: '2026-01-01' })).json;
+    const end = (id, body, token = admin, seatId = s.id) => api('PATCH', `/api/v1/council/seats/${seatId}/members/${id}`, { token, body });
+    assertProblem(await end(first.id, { to: null }), 409);
+    assertProblem(await end(first.id, { to: '2026-01-01' }), 409);
+    let r = await end(second.id, { to: '2026-12-31' });
+    assert.equal(r.status, 200, r.text);
+    // twenty secretaries at once: stretch the first term into the second's days, or end the
+    // second earlier; whichever runs first decides, and no day has two ordinary members
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2
+      ? end(first.id, { to: '2026-03-31' })
+      : end(second.id, { to: '2026-06-30' }))));
+    for (const a of answers) assert.ok([200, 409].includes(a.status), a.text);
+    for (const day of ['2026-01-01', '2026-03-31', '2026-06-30']) {
+      const on = (await seatOn(day, s.id)).members.filter((x) => x.role === 'ordinary');
+      assert.equal(on.length, 1, `${day}: ${JSON.stringify(on)}`);
+    }
+    r = await end(second.id, { to: null });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.to, null, 'an end set by mistake can be opened again');
+    assertValidation(await end(second.id, { to: '2025-12-31' }), ['/to']);
+    assertValidation(await end(second.id, { to: 'soon' }), ['/to']);
+    assertValidation(await end(second.id, {}), ['/to']);
+    const other = await seat('official', `Annan ${uniqueWord()}`);
+    assertProblem(await end(second.id, { to: '2026-12-31' }, admin, other.id), 404);
+    assertProblem(await end('not-a-uuid', { to: '2026-12-31' }), 404);
+    const m = await newSession();
+    assertProblem(await end(second.id, { to: '2026-12-31' }, m.access), 403);
+    assertProblem(await api('PATCH', `/api/v1/council/seats/${s.id}/members/${second.id}`, { body: { to: '2026-12-31' } }), 401);
+    assert.equal((await seatOn('2030-01-01', s.id)).members[0].to, null, 'refused changes changed nothing');
   });
 });

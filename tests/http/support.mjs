@@ -1171,7 +1171,7 @@ export function isoFromNow(ms) {
 // second service process, bounded concurrency
 
 export const CHANGES = '/api/v1/changes';
-export const CHANGE_TYPES = Object.freeze(['organisation', 'endorsement', 'dialogue', 'agreement', 'registration', 'representative', 'document', 'consultation_response', 'follow_up']);
+export const CHANGE_TYPES = Object.freeze(['organisation', 'endorsement', 'dialogue', 'agreement', 'registration', 'representative', 'document', 'consultation_response', 'follow_up', 'council']);
 export const CHANGE_ACTIONS = Object.freeze(['create', 'update', 'verify', 'reject', 'withdraw', 'cancel', 'adopt', 'supersede', 'remove', 'comment']);
 const CHANGE_KEYS = ['action', 'data', 'entity_id', 'id', 'occurred_at', 'seq', 'type'];
 

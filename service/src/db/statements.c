@@ -218,6 +218,12 @@ static const struct stmt stmts[STMT_COUNT] = {
 					"status WHEN 404 THEN 'there is no such seat' ELSE message END "
 					"AS message FROM api.council_member_create($1::uuid, $2::jsonb, "
 					"$3::uuid, $4)"},
+	/* $3 the last day of the term, or NULL to open it again */
+	[STMT_COUNCIL_MEMBER_END] = {"council_member_end", 5,
+				     "SELECT status, version, NULL::text AS id, body, field, CASE "
+				     "status WHEN 404 THEN 'there is no such member of the seat' ELSE "
+				     "message END AS message FROM api.council_member_end($1::uuid, "
+				     "$2::uuid, $3::date, $4::uuid, $5)"},
 	[STMT_COUNCIL_ATTENDANCE_GET] = {"council_attendance_get", 1,
 					 "SELECT api.council_attendance_json($1::uuid)::text"},
 	[STMT_COUNCIL_ATTENDANCE_SET] = {"council_attendance_set", 5,

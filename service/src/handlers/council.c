@@ -1,6 +1,6 @@
 /*
  * council.c -- the council (rådet): its composition on any day, and the secretariat adding
- * seats and appointing members for a term (openapi: tag Council). One ordinary member per
+ * seats, appointing members for a term and ending terms (openapi: tag Council). One ordinary member per
  * seat at a time is the database's rule (council_member_one_ordinary, migration 0016).
  */
 #include "domain/fields.h"
@@ -94,6 +94,30 @@ int council_member_create(struct req *rq)
 		return reply_problem(rq, &pb);
 	}
 	return write_json(rq, STMT_COUNCIL_MEMBER_CREATE, req_param(rq, 0), NULL);
+}
+
+/* PATCH /api/v1/council/seats/{id}/members/{member_id} (openapi: endCouncilMemberTerm) */
+int council_member_end(struct req *rq)
+{
+	static const struct field_spec fields[] = {
+		{"to", FIELD_DATE, FIELD_REQUIRED | FIELD_NULLABLE, 0, 0},
+		{NULL},
+	};
+	struct problem pb = PROBLEM_INIT;
+	const char *params[5];
+	PGresult *res;
+
+	if (fields_check(rq->body, fields, &pb))
+		return reply_problem(rq, &pb);
+	params[0] = req_param(rq, 0);
+	params[1] = req_param(rq, 1);
+	params[2] = fields_string(rq->body, "to");
+	params[3] = rq->principal.id;
+	params[4] = rq->request_id;
+	res = db_exec(rq->db, STMT_COUNCIL_MEMBER_END, params, 5);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
 }
 
 /* GET /api/v1/dialogues/{id}/council-attendance (openapi: getCouncilAttendance) */

@@ -63,6 +63,7 @@ int vocabularies_patch(struct req *rq);
 int council_get(struct req *rq);
 int council_seat_create(struct req *rq);
 int council_member_create(struct req *rq);
+int council_member_end(struct req *rq);
 int council_attendance_get(struct req *rq);
 int council_attendance_set(struct req *rq);
 int council_quorum_set(struct req *rq);

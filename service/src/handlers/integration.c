@@ -26,7 +26,7 @@
 
 static const char *const event_types[] = {"organisation", "endorsement", "dialogue", "agreement",
 					  "registration", "representative", "document",
-					  "consultation_response", "follow_up", NULL};
+					  "consultation_response", "follow_up", "council", NULL};
 
 static bool is_admin(const struct req *rq)
 {
@@ -67,10 +67,10 @@ int changes_list(struct req *rq)
 		return reply_error(rq, 400, "types must be a comma list of event types");
 	/* every type but registrations and representatives unless asked: those came later and
 	 * are about people's doings, and a consumer that mirrors the register should not meet
-	 * them unasked */
+	 * them unasked; the council is in, its names and roles are public by office */
 	if (rc == 0 || !types[0])
 		snprintf(types, sizeof(types), "organisation,endorsement,dialogue,agreement,document,"
-			 "consultation_response,follow_up");
+			 "consultation_response,follow_up,council");
 	{
 		char copy[200];
 		char *save = NULL;
@@ -100,7 +100,7 @@ int webhooks_create(struct req *rq)
 {
 	static const struct field_spec fields[] = {
 		{"url", FIELD_STRING, FIELD_REQUIRED, 1, 500},
-		{"types", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 9, event_types},
+		{"types", FIELD_STRING_ARRAY, FIELD_REQUIRED, 1, 10, event_types},
 		{NULL},
 	};
 	struct problem pb = PROBLEM_INIT;

@@ -88,6 +88,8 @@ const struct route routes[] = {
 	 "createCouncilSeat"},
 	{"POST", "/api/v1/council/seats/{id}/members", council_member_create, A | ROUTE_PEOPLE | B,
 	 NULL, "createCouncilMember"},
+	{"PATCH", "/api/v1/council/seats/{id}/members/{member_id}", council_member_end,
+	 A | ROUTE_PEOPLE | B, NULL, "endCouncilMemberTerm"},
 	{"PUT", "/api/v1/council/quorum", council_quorum_set, A | ROUTE_PEOPLE | B, NULL,
 	 "setCouncilQuorum"},
 	{"GET", "/api/v1/dialogues/{id}/council-attendance", council_attendance_get, P, NULL,
