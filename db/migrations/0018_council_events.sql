@@ -63,3 +63,19 @@ BEGIN
 		api.council_member_json(m), p_request_id);
 	RETURN QUERY SELECT 200, NULL::integer, api.council_member_json(m)::text, NULL::text, NULL::text;
 END $$;
+
+-- Open data: the council's composition, every term kept (past, current and future), one row
+-- per member and term. Only what is public by office: the seat, the member's name and role,
+-- a politician's party, an organisation seat's organisation, and the term.
+CREATE FUNCTION api.open_council() RETURNS text LANGUAGE sql STABLE AS $$
+	SELECT coalesce(json_agg(json_build_object('seat_id', s.id, 'seat', s.title,
+		'category', s.category, 'name', m.name, 'role', m.role, 'party', m.party,
+		'organisation_id', o.id, 'organisation', o.name,
+		'from', to_char(lower(m.term), 'YYYY-MM-DD'),
+		'to', CASE WHEN upper_inf(m.term) THEN NULL
+			ELSE to_char(upper(m.term) - 1, 'YYYY-MM-DD') END)
+		ORDER BY array_position(ARRAY['politician', 'official', 'organisation'], s.category),
+			s.title, s.id, lower(m.term), m.role, m.name, m.id), '[]'::json)::text
+	FROM council_seat s JOIN council_member m ON m.seat_id = s.id
+	LEFT JOIN organisation o ON o.id = m.organisation_id;
+$$;

@@ -1,5 +1,5 @@
 // Open data (section 5 of the contract, "Integration and open data" in docs/decisions.md):
-// the index at /api/v1/open-data (licence CC0-1.0 by default, configurable; four datasets,
+// the index at /api/v1/open-data (licence CC0-1.0 by default, configurable; five datasets,
 // each with CSV and JSON, dialogues also iCalendar, and a dictionary of every field), every
 // file answering with its media type, CSVs that parse (csv-parse), JSON files
 // {licence, generated_at, items}, and no personal data in any file: an organisation's e-mail
@@ -36,6 +36,7 @@ const EXPECTED = {
   dialogues: { CSV: '/api/v1/open-data/dialogues.csv', JSON: '/api/v1/open-data/dialogues.json', iCalendar: '/api/v1/dialogues.ics' },
   endorsements: { CSV: '/api/v1/open-data/endorsements.csv', JSON: '/api/v1/open-data/endorsements.json' },
   'follow-up': { CSV: '/api/v1/open-data/follow-up.csv', JSON: '/api/v1/open-data/follow-up.json' },
+  council: { CSV: '/api/v1/open-data/council.csv', JSON: '/api/v1/open-data/council.json' },
 };
 const MEDIA = { CSV: 'text/csv', JSON: 'application/json', iCalendar: 'text/calendar' };
 /** Field names that would carry personal data; none may appear in a dataset. */
@@ -109,13 +110,28 @@ before(async () => {
   mark.note = `Två rullstolsplatser ${uniqueWord()}`;
   const reg = await api('POST', `/api/v1/dialogues/${d.json.id}/registrations`, { token: mark.member.access, body: { organisation_id: id, attendees: 3, note: mark.note } });
   assert.equal(reg.status, 201, reg.text);
+  // the council: a politician's ended term and an organisation seat's running one
+  const seat = async (category, title) => {
+    const r = await api('POST', '/api/v1/council/seats', { token: admin, body: { category, title } });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  mark.politicianSeat = await seat('politician', `Kommunstyrelsen ${w}`);
+  mark.orgSeat = await seat('organisation', `Idéburna, ${w}`);
+  const member = async (seatId, body) => {
+    const r = await api('POST', `/api/v1/council/seats/${seatId}/members`, { token: admin, body });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  mark.politician = await member(mark.politicianSeat.id, { role: 'ordinary', name: `Eva Rådsdotter ${w}`, party: 'Exempelpartiet', from: '2023-01-01', to: '2024-12-31' });
+  mark.orgMember = await member(mark.orgSeat.id, { role: 'substitute', name: `Olle Rådsson ${w}`, organisation_id: id, from: '2025-01-01' });
   mark.secrets = [mark.email, mark.phone, mark.member.email, mark.member.user.name, ...Object.values(mark.signatory), mark.note, env.adminEmail];
 });
 
 // ------------------------------------------------------------------------------------------
 
 describe('the index', () => {
-  test('public; licence CC0-1.0 by default; publisher; four datasets with titles and descriptions in Swedish and English', async () => {
+  test('public; licence CC0-1.0 by default; publisher; five datasets with titles and descriptions in Swedish and English', async () => {
     const idx = await getIndex();
     assert.deepEqual(Object.keys(idx).sort(), ['datasets', 'licence', 'publisher']);
     assert.deepEqual(Object.keys(idx.licence).sort(), ['id', 'name', 'url']);
@@ -123,7 +139,7 @@ describe('the index', () => {
     assert.match(idx.licence.name, /CC0|Creative Commons Zero/i);
     assert.match(idx.licence.url, /^https?:\/\/\S+$/);
     assert.ok(idx.publisher, 'publisher');
-    assert.deepEqual(idx.datasets.map((d) => d.id).sort(), ['dialogues', 'endorsements', 'follow-up', 'organisations']);
+    assert.deepEqual(idx.datasets.map((d) => d.id).sort(), ['council', 'dialogues', 'endorsements', 'follow-up', 'organisations']);
     for (const ds of idx.datasets) {
       for (const k of ['title_sv', 'title_en', 'description_sv', 'description_en']) {
         assert.equal(typeof ds[k], 'string', `${ds.id}.${k}`);
@@ -230,6 +246,25 @@ describe('the files', () => {
       const t = find('endorsements', fmt).res.text;
       assert.ok(t.includes(mark.orgId) || t.includes(mark.endorsement.id), `the endorsement is in endorsements ${fmt}`);
     }
+  });
+
+  test('the council: every term, names and roles public by office, party for politicians, organisation for organisation seats', async () => {
+    const idx = await getIndex();
+    const files = await fetchAll(idx);
+    const find = (fmt) => files.find((x) => x.dataset === 'council' && x.format === fmt);
+    const items = find('JSON').res.json.items;
+    assert.deepEqual(items.find((it) => it.seat_id === mark.politicianSeat.id), {
+      seat_id: mark.politicianSeat.id, seat: mark.politicianSeat.title, category: 'politician', name: mark.politician.name,
+      role: 'ordinary', party: 'Exempelpartiet', organisation_id: null, organisation: null, from: '2023-01-01', to: '2024-12-31',
+    }, 'an ended term is kept');
+    assert.deepEqual(items.find((it) => it.seat_id === mark.orgSeat.id), {
+      seat_id: mark.orgSeat.id, seat: mark.orgSeat.title, category: 'organisation', name: mark.orgMember.name,
+      role: 'substitute', party: null, organisation_id: mark.orgId, organisation: mark.orgName, from: '2025-01-01', to: null,
+    });
+    const rows = csvRows(find('CSV').res.text, 'council.csv');
+    assert.deepEqual(rows[0], ['seat_id', 'seat', 'category', 'name', 'role', 'party', 'organisation_id', 'organisation', 'from', 'to']);
+    assert.deepEqual(rows.find((r) => r[0] === mark.orgSeat.id), [mark.orgSeat.id, mark.orgSeat.title, 'organisation', mark.orgMember.name, 'substitute', '', mark.orgId, mark.orgName, '2025-01-01', '']);
+    assert.deepEqual(rows.find((r) => r[0] === mark.politicianSeat.id), [mark.politicianSeat.id, mark.politicianSeat.title, 'politician', mark.politician.name, 'ordinary', 'Exempelpartiet', '', '', '2023-01-01', '2024-12-31']);
   });
 
   test('no personal data anywhere: no e-mail, phone, signatory, mandate, note or person in any file, and no such field', async () => {

@@ -408,6 +408,7 @@ static const struct stmt stmts[STMT_COUNT] = {
 		"message FROM api.activity_write($1, $2::int, $3::uuid, $4::int, $5::jsonb, $6::uuid, "
 		"$7)"},
 	[STMT_OPEN_FOLLOW_UP] = {"open_follow_up", 0, "SELECT api.open_follow_up()"},
+	[STMT_OPEN_COUNCIL] = {"open_council", 0, "SELECT api.open_council()"},
 	/* $1 parent type, $2 its id (or an agreement's slug), $3 metadata, $4 the bytes (sent
 	 * binary), $5 actor, $6 request id, $7 caller kind, $8 the agreement of a response */
 	[STMT_DOCUMENT_CREATE] = {"document_create", 8,

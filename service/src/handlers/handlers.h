@@ -162,6 +162,8 @@ int open_data_dialogues_csv(struct req *rq);
 int open_data_dialogues_json(struct req *rq);
 int open_data_follow_up_csv(struct req *rq);
 int open_data_follow_up_json(struct req *rq);
+int open_data_council_csv(struct req *rq);
+int open_data_council_json(struct req *rq);
 int open_data_endorsements_csv(struct req *rq);
 int open_data_endorsements_json(struct req *rq);
 

@@ -1,5 +1,6 @@
 /*
- * open_data.c -- the open datasets (organisations, dialogues, the endorsement register) as
+ * open_data.c -- the open datasets (organisations, dialogues, the endorsement register, the
+ * follow-up, the council's composition) as
  * CSV and JSON, and an index that describes them field by field, with the licence. No
  * personal data: the SQL selects only public fields of organisations and no people.
  */
@@ -84,6 +85,19 @@ static const struct field_doc follow_up_fields[] = {
 	{"updated_at", "date-time", "Senast ändrad", "Last changed"},
 };
 
+static const struct field_doc council_fields[] = {
+	{"seat_id", "uuid", "Platsens id", "The seat's id"},
+	{"seat", "string", "Platsen i rådet", "The seat on the council"},
+	{"category", "string", "politician, official eller organisation", "politician, official or organisation"},
+	{"name", "string", "Ledamotens eller ersättarens namn", "The member's or substitute's name"},
+	{"role", "string", "ordinary (ledamot) eller substitute (ersättare)", "ordinary (member) or substitute"},
+	{"party", "string", "Parti, för politiker", "Party, for politicians"},
+	{"organisation_id", "uuid", "Organisationens id, för organisationsplatser", "The organisation's id, for organisation seats"},
+	{"organisation", "string", "Organisationens namn, för organisationsplatser", "The organisation's name, for organisation seats"},
+	{"from", "date", "Mandatperiodens första dag", "The term's first day"},
+	{"to", "date", "Mandatperiodens sista dag (tom: pågår)", "The term's last day (empty: running)"},
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct dataset datasets[] = {
@@ -104,8 +118,13 @@ static const struct dataset datasets[] = {
 	 "Kansliets årliga uppföljning av den gällande överenskommelsens åtaganden.",
 	 "The secretariat's yearly follow-up of the current agreement's commitments.",
 	 follow_up_fields, COUNT(follow_up_fields), NULL},
+	{"council", "Rådets sammansättning", "The council's composition",
+	 "Rådets platser och ledamöter med mandatperioder, även tidigare och kommande.",
+	 "The council's seats and members with their terms, past and future ones too.",
+	 council_fields, COUNT(council_fields), NULL},
 };
 #define FOLLOW_UP_DATASET 3
+#define COUNCIL_DATASET 4
 
 static const struct {
 	const char *id, *name, *url;
@@ -210,9 +229,10 @@ static int reply_dataset(struct req *rq, size_t which, bool csv)
 {
 	const struct dataset *d = &datasets[which];
 	const char *params[1] = {d->id};
-	/* the follow-up has a function of its own (db/migrations/0017) */
+	/* the follow-up and the council have functions of their own (migrations 0017, 0018) */
 	PGresult *res = which == FOLLOW_UP_DATASET ? db_exec(rq->db, STMT_OPEN_FOLLOW_UP, NULL, 0)
-						    : db_exec(rq->db, STMT_OPEN_DATASET, params, 1);
+			: which == COUNCIL_DATASET ? db_exec(rq->db, STMT_OPEN_COUNCIL, NULL, 0)
+						   : db_exec(rq->db, STMT_OPEN_DATASET, params, 1);
 	json_t *items;
 	int rc;
 
@@ -305,4 +325,16 @@ int open_data_follow_up_csv(struct req *rq)
 int open_data_follow_up_json(struct req *rq)
 {
 	return reply_dataset(rq, FOLLOW_UP_DATASET, false);
+}
+
+/* GET /api/v1/open-data/council.csv (openapi: getOpenCouncilCsv) */
+int open_data_council_csv(struct req *rq)
+{
+	return reply_dataset(rq, COUNCIL_DATASET, true);
+}
+
+/* GET /api/v1/open-data/council.json (openapi: getOpenCouncilJson) */
+int open_data_council_json(struct req *rq)
+{
+	return reply_dataset(rq, COUNCIL_DATASET, false);
 }
