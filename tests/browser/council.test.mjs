@@ -1,20 +1,23 @@
 // The council's public page: today and on an earlier date (from the kept terms), in Swedish
-// and English, axe-clean.
+// and English, axe-clean; the secretariat's attendance; a council meeting's public page with
+// its quorum, met or not.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, settled, axe, visit, loginTo, call, apiLogin, ADMIN, RUN } from './support.mjs';
 
 const title = `Kommunstyrelsen ${RUN}`;
-let meeting;
+let meeting, quorumMeeting, adminToken;
 
 before(async () => {
   const token = await apiLogin(ADMIN.email, ADMIN.password);
+  adminToken = token;
   const seat = (await call('POST', '/council/seats', { category: 'politician', title }, token)).data;
   await call('POST', `/council/seats/${seat.id}/members`, { role: 'ordinary', name: `Anna Förr ${RUN}`, party: 'A-partiet', from: '2019-01-01', to: '2022-12-31' }, token);
   await call('POST', `/council/seats/${seat.id}/members`, { role: 'ordinary', name: `Bengt Nu ${RUN}`, party: 'B-partiet', from: '2023-01-01' }, token);
   await call('POST', `/council/seats/${seat.id}/members`, { role: 'substitute', name: `Cilla Ersätter ${RUN}`, party: 'A-partiet', from: '2023-01-01' }, token);
   const starts = new Date(Date.now() + 40 * 864e5);
   meeting = (await call('POST', '/dialogues', { title: `Rådsmöte ${RUN}`, kind: 'radsmote', starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + 2 * 3600e3).toISOString() }, token)).data;
+  quorumMeeting = (await call('POST', '/dialogues', { title: `Beslutsmöte ${RUN}`, kind: 'radsmote', starts_at: new Date(starts.getTime() + 864e5).toISOString(), ends_at: new Date(starts.getTime() + 864e5 + 2 * 3600e3).toISOString() }, token)).data;
 });
 
 test('the council today and as it was on a date; in English too', async () => {
@@ -61,5 +64,28 @@ test('the secretariat notes who of the council attended a council meeting, and s
     [[`Bengt Nu ${RUN}`, false], [`Cilla Ersätter ${RUN}`, true]]);
   await axe(page, 'council attendance, noted');
   await page.assertClean('council attendance');
+  await context.close();
+});
+
+test('the public page of a council meeting shows whether it has a quorum, in Swedish and English', async () => {
+  const { page, context } = await open();
+  await visit(page, `/dialoger/${quorumMeeting.id}`);
+  const sec = page.locator('#beslutsforhet');
+  await sec.getByRole('heading', { level: 2, name: 'Beslutsförhet' }).waitFor();
+  await settled(page);
+  // nobody noted yet: no seat is present, so no rule is met
+  assert.match(await sec.innerText(), /Mötet är inte beslutsmässigt: 0 av \d+ platser är närvarande \(regel: minst \d+ procent\)/);
+  await axe(page, 'a council meeting without a quorum');
+  // every member of the day attends: every seat is present, so any rule (1..100 per cent) is met
+  const a = (await call('GET', `/dialogues/${quorumMeeting.id}/council-attendance`)).data;
+  for (const m of a.members) await call('PUT', `/dialogues/${quorumMeeting.id}/council-attendance/${m.id}`, { attended: true }, adminToken);
+  await page.reload();
+  await sec.getByRole('heading', { level: 2, name: 'Beslutsförhet' }).waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  await sec.getByRole('heading', { level: 2, name: 'Quorum' }).waitFor();
+  await settled(page);
+  assert.match(await sec.innerText(), new RegExp(`The meeting has a quorum: ${a.seats} of ${a.seats} seats are present`));
+  await axe(page, 'en: a council meeting with a quorum');
+  await page.assertClean('the quorum on the public page');
   await context.close();
 });

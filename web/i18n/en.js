@@ -783,6 +783,8 @@ export default {
     none: 'Nobody sat on the council that day.',
     quorumMet: 'The meeting has a quorum: {present} of {seats} seats are present (rule: at least {percent} per cent).',
     quorumNotMet: 'The meeting has no quorum: {present} of {seats} seats are present (rule: at least {percent} per cent).',
+    publicTitle: 'Quorum',
+    publicLead: 'A seat counts as present when its member or a substitute attends; the secretariat notes attendance at the meeting.',
   },
   council: {
     title: 'The council',

@@ -783,6 +783,8 @@ export default {
     none: 'Ingen satt i rådet den dagen.',
     quorumMet: 'Mötet är beslutsmässigt: {present} av {seats} platser är närvarande (regel: minst {percent} procent).',
     quorumNotMet: 'Mötet är inte beslutsmässigt: {present} av {seats} platser är närvarande (regel: minst {percent} procent).',
+    publicTitle: 'Beslutsförhet',
+    publicLead: 'En plats räknas som närvarande när ledamoten eller en ersättare deltar; kansliet noterar närvaron vid mötet.',
   },
   council: {
     title: 'Rådet',

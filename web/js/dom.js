@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldErrorText } from './i18n.js?v=e0948847f522';
-import { session } from './api.js?v=e0948847f522';
+import { t, getLang, fieldErrorText } from './i18n.js?v=9eea9b1a505b';
+import { session } from './api.js?v=9eea9b1a505b';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

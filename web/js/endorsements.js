@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=e0948847f522';
-import { t, label, fmtDate } from './i18n.js?v=e0948847f522';
+import { h } from './dom.js?v=9eea9b1a505b';
+import { t, label, fmtDate } from './i18n.js?v=9eea9b1a505b';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=e0948847f522';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=e0948847f522';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=e0948847f522';
-import { clashBox, same } from '../clash.js?v=e0948847f522';
-import { agreementStatus } from '../endorsements.js?v=e0948847f522';
+import { api, qs } from '../api.js?v=9eea9b1a505b';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=9eea9b1a505b';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=9eea9b1a505b';
+import { clashBox, same } from '../clash.js?v=9eea9b1a505b';
+import { agreementStatus } from '../endorsements.js?v=9eea9b1a505b';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,9 +1,9 @@
 // The code lists the secretariat keeps: organisation kinds, interest areas and districts. A
 // code is added, relabelled, retired (kept for old records, no longer offered) or taken into
 // use again; codes are never deleted
-import { api, vocabularies, forgetVocabularies } from '../api.js?v=e0948847f522';
-import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=e0948847f522';
-import { t } from '../i18n.js?v=e0948847f522';
+import { api, vocabularies, forgetVocabularies } from '../api.js?v=9eea9b1a505b';
+import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=9eea9b1a505b';
+import { t } from '../i18n.js?v=9eea9b1a505b';
 
 const LISTS = ['districts', 'areas', 'kinds'];
 

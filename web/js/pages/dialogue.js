@@ -1,11 +1,11 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=e0948847f522';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=e0948847f522';
-import { t, label, fmtNum } from '../i18n.js?v=e0948847f522';
-import { md } from '../markdown.js?v=e0948847f522';
-import { when, seats } from './dialogues.js?v=e0948847f522';
-import { documentsSection } from '../documents.js?v=e0948847f522';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=9eea9b1a505b';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=9eea9b1a505b';
+import { t, label, fmtNum } from '../i18n.js?v=9eea9b1a505b';
+import { md } from '../markdown.js?v=9eea9b1a505b';
+import { when, seats } from './dialogues.js?v=9eea9b1a505b';
+import { documentsSection } from '../documents.js?v=9eea9b1a505b';
 
 export async function currentPrinciples() {
   try {
@@ -34,6 +34,8 @@ export default async function dialogue(view, ctx) {
   // seats and the waiting list matter only while one can still come: not once it has begun
   const upcoming = d.status === 'scheduled' && !started;
   const principleTitle = (c) => (principles.find((p) => p.code === c) || {}).title || c;
+  // a council meeting shows whether it has a quorum under the secretariat's rule (public)
+  const council = d.kind === 'radsmote' ? await api(`/dialogues/${id}/council-attendance`).then((r) => r.data, () => null) : null;
 
   put(view,
     h('p', {}, h('a', { href: '/dialoger' }, t('common.back'), ': ', t('dialogues.title'))),
@@ -57,6 +59,10 @@ export default async function dialogue(view, ctx) {
         [t('dialogue.principles'), d.principles.map(principleTitle).join(', ')],
       ].filter(([, v]) => v != null && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       h('p', {}, h('a', { href: absolute(`/dialogues/${d.id}.ics`), download: `dialog-${d.id}.ics` }, t('dialogue.addToCalendar')))),
+    council ? h('section', { 'aria-labelledby': 'quorum-h', id: 'beslutsforhet' }, h('h2', { id: 'quorum-h' }, t('councilAttendance.publicTitle')),
+      notice(council.quorum_met ? 'success' : 'warning', h('p', {}, t(council.quorum_met ? 'councilAttendance.quorumMet' : 'councilAttendance.quorumNotMet',
+        { present: fmtNum(council.seats_present), seats: fmtNum(council.seats), percent: fmtNum(council.quorum_percent) }))),
+      h('p', {}, t('councilAttendance.publicLead'))) : null,
     d.description ? h('section', { 'aria-labelledby': 'desc-h' }, h('h2', { id: 'desc-h' }, t('dialogue.description')), sv('div', { class: 'prose-md' }, md(d.description))) : null,
     d.agenda ? h('section', { 'aria-labelledby': 'agenda-h' }, h('h2', { id: 'agenda-h' }, t('dialogue.agenda')), sv('div', { class: 'prose-md' }, md(d.agenda))) : null,
     d.minutes ? h('section', { 'aria-labelledby': 'min-h' }, h('h2', { id: 'min-h' }, t('dialogue.minutes')), sv('div', { class: 'prose-md' }, md(d.minutes))) : null);

@@ -1,7 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=e0948847f522';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=e0948847f522';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=e0948847f522';
+import { api, qs, vocabularies, absolute } from '../api.js?v=9eea9b1a505b';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=9eea9b1a505b';
+import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=9eea9b1a505b';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=e0948847f522';
-import { t } from '../i18n.js?v=e0948847f522';
+import { put, h } from '../dom.js?v=9eea9b1a505b';
+import { t } from '../i18n.js?v=9eea9b1a505b';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

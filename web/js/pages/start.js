@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=e0948847f522';
-import { put, h } from '../dom.js?v=e0948847f522';
-import { t, fmtNum } from '../i18n.js?v=e0948847f522';
-import { dialogueItem } from './dialogues.js?v=e0948847f522';
+import { api, qs, session, vocabularies } from '../api.js?v=9eea9b1a505b';
+import { put, h } from '../dom.js?v=9eea9b1a505b';
+import { t, fmtNum } from '../i18n.js?v=9eea9b1a505b';
+import { dialogueItem } from './dialogues.js?v=9eea9b1a505b';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));
