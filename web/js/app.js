@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=9eea9b1a505b';
-import { BASE, session, onSession, logout, resume } from './api.js?v=9eea9b1a505b';
-import { h, announce, problemBox } from './dom.js?v=9eea9b1a505b';
+import { initLang, t } from './i18n.js?v=0b9f4cd41ed0';
+import { BASE, session, onSession, logout, resume } from './api.js?v=0b9f4cd41ed0';
+import { h, announce, problemBox } from './dom.js?v=0b9f4cd41ed0';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -85,7 +85,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=9eea9b1a505b`);
+    const mod = await import(`./pages/${page}.js?v=0b9f4cd41ed0`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

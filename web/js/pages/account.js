@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=9eea9b1a505b';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=9eea9b1a505b';
-import { t } from '../i18n.js?v=9eea9b1a505b';
+import { api, login } from '../api.js?v=0b9f4cd41ed0';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=0b9f4cd41ed0';
+import { t } from '../i18n.js?v=0b9f4cd41ed0';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

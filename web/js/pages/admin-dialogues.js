@@ -1,14 +1,14 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=9eea9b1a505b';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=9eea9b1a505b';
-import { attendance } from './admin-attendance.js?v=9eea9b1a505b';
-import { councilAttendance } from './admin-council-attendance.js?v=9eea9b1a505b';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=9eea9b1a505b';
-import { clashBox, same } from '../clash.js?v=9eea9b1a505b';
-import { when } from './dialogues.js?v=9eea9b1a505b';
-import { currentPrinciples } from './dialogue.js?v=9eea9b1a505b';
+import { api, qs, vocabularies } from '../api.js?v=0b9f4cd41ed0';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=0b9f4cd41ed0';
+import { attendance } from './admin-attendance.js?v=0b9f4cd41ed0';
+import { councilAttendance } from './admin-council-attendance.js?v=0b9f4cd41ed0';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=0b9f4cd41ed0';
+import { clashBox, same } from '../clash.js?v=0b9f4cd41ed0';
+import { when } from './dialogues.js?v=0b9f4cd41ed0';
+import { currentPrinciples } from './dialogue.js?v=0b9f4cd41ed0';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];

@@ -1,8 +1,8 @@
 // The council (rådet): its seats and members today, or on any earlier or later date, read
 // from the kept terms. Names and roles only: they are public by office.
-import { api, qs } from '../api.js?v=9eea9b1a505b';
-import { h, put, field, showErrors, problemBox } from '../dom.js?v=9eea9b1a505b';
-import { t, fmtDate } from '../i18n.js?v=9eea9b1a505b';
+import { api, qs } from '../api.js?v=0b9f4cd41ed0';
+import { h, put, field, showErrors, problemBox } from '../dom.js?v=0b9f4cd41ed0';
+import { t, fmtDate } from '../i18n.js?v=0b9f4cd41ed0';
 
 const CATEGORIES = ['politician', 'official', 'organisation'];
 

@@ -1,11 +1,11 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=9eea9b1a505b';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=9eea9b1a505b';
-import { t, label, fmtNum } from '../i18n.js?v=9eea9b1a505b';
-import { md } from '../markdown.js?v=9eea9b1a505b';
-import { when, seats } from './dialogues.js?v=9eea9b1a505b';
-import { documentsSection } from '../documents.js?v=9eea9b1a505b';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=0b9f4cd41ed0';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=0b9f4cd41ed0';
+import { t, label, fmtNum } from '../i18n.js?v=0b9f4cd41ed0';
+import { md } from '../markdown.js?v=0b9f4cd41ed0';
+import { when, seats } from './dialogues.js?v=0b9f4cd41ed0';
+import { documentsSection } from '../documents.js?v=0b9f4cd41ed0';
 
 export async function currentPrinciples() {
   try {

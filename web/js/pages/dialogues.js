@@ -1,7 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=9eea9b1a505b';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=9eea9b1a505b';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=9eea9b1a505b';
+import { api, qs, vocabularies, absolute } from '../api.js?v=0b9f4cd41ed0';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=0b9f4cd41ed0';
+import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=0b9f4cd41ed0';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

@@ -1,9 +1,9 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason); a rejected one is
 // corrected and sent back for review from here
-import { api, loadMe } from '../api.js?v=9eea9b1a505b';
-import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=9eea9b1a505b';
-import { t } from '../i18n.js?v=9eea9b1a505b';
+import { api, loadMe } from '../api.js?v=0b9f4cd41ed0';
+import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=0b9f4cd41ed0';
+import { t } from '../i18n.js?v=0b9f4cd41ed0';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

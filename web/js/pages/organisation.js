@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=9eea9b1a505b';
-import { h, put, notice, problemBox } from '../dom.js?v=9eea9b1a505b';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=9eea9b1a505b';
-import { orgItem } from './organisations.js?v=9eea9b1a505b';
-import { endorsementTable } from '../endorsements.js?v=9eea9b1a505b';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=0b9f4cd41ed0';
+import { h, put, notice, problemBox } from '../dom.js?v=0b9f4cd41ed0';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=0b9f4cd41ed0';
+import { orgItem } from './organisations.js?v=0b9f4cd41ed0';
+import { endorsementTable } from '../endorsements.js?v=0b9f4cd41ed0';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

@@ -1,9 +1,9 @@
 // The pages a mail links to, and the way to one: "forgotten password" (asks for the reset
 // mail), "choose a new password" (/aterstall-losenord?token=...) and "confirm your address"
 // (/bekrafta-adress?token=...). None needs a login.
-import { api, session, loadMe } from '../api.js?v=9eea9b1a505b';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=9eea9b1a505b';
-import { t } from '../i18n.js?v=9eea9b1a505b';
+import { api, session, loadMe } from '../api.js?v=0b9f4cd41ed0';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=0b9f4cd41ed0';
+import { t } from '../i18n.js?v=0b9f4cd41ed0';
 
 function forgot(view, ctx) {
   const title = t('people.forgotTitle');
