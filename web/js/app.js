@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=3bbaa803ddb7';
-import { BASE, session, onSession, logout, resume } from './api.js?v=3bbaa803ddb7';
-import { h, announce, problemBox } from './dom.js?v=3bbaa803ddb7';
+import { initLang, t } from './i18n.js?v=c6e095fe764a';
+import { BASE, session, onSession, logout, resume } from './api.js?v=c6e095fe764a';
+import { h, announce, problemBox } from './dom.js?v=c6e095fe764a';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -85,7 +85,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=3bbaa803ddb7`);
+    const mod = await import(`./pages/${page}.js?v=c6e095fe764a`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

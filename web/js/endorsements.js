@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=3bbaa803ddb7';
-import { t, label, fmtDate } from './i18n.js?v=3bbaa803ddb7';
+import { h } from './dom.js?v=c6e095fe764a';
+import { t, label, fmtDate } from './i18n.js?v=c6e095fe764a';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

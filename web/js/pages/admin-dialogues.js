@@ -1,14 +1,14 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=3bbaa803ddb7';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=3bbaa803ddb7';
-import { attendance } from './admin-attendance.js?v=3bbaa803ddb7';
-import { councilAttendance } from './admin-council-attendance.js?v=3bbaa803ddb7';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=3bbaa803ddb7';
-import { clashBox, same } from '../clash.js?v=3bbaa803ddb7';
-import { when } from './dialogues.js?v=3bbaa803ddb7';
-import { currentPrinciples } from './dialogue.js?v=3bbaa803ddb7';
+import { api, qs, vocabularies } from '../api.js?v=c6e095fe764a';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=c6e095fe764a';
+import { attendance } from './admin-attendance.js?v=c6e095fe764a';
+import { councilAttendance } from './admin-council-attendance.js?v=c6e095fe764a';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=c6e095fe764a';
+import { clashBox, same } from '../clash.js?v=c6e095fe764a';
+import { when } from './dialogues.js?v=c6e095fe764a';
+import { currentPrinciples } from './dialogue.js?v=c6e095fe764a';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];

@@ -1,11 +1,11 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=3bbaa803ddb7';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=3bbaa803ddb7';
-import { t, label, fmtNum } from '../i18n.js?v=3bbaa803ddb7';
-import { md } from '../markdown.js?v=3bbaa803ddb7';
-import { when, seats } from './dialogues.js?v=3bbaa803ddb7';
-import { documentsSection } from '../documents.js?v=3bbaa803ddb7';
+import { api, apiAll, qs, session, vocabularies, absolute } from '../api.js?v=c6e095fe764a';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=c6e095fe764a';
+import { t, label, fmtNum } from '../i18n.js?v=c6e095fe764a';
+import { md } from '../markdown.js?v=c6e095fe764a';
+import { when, seats } from './dialogues.js?v=c6e095fe764a';
+import { documentsSection } from '../documents.js?v=c6e095fe764a';
 
 export async function currentPrinciples() {
   try {

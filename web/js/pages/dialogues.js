@@ -1,7 +1,7 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=3bbaa803ddb7';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=3bbaa803ddb7';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=3bbaa803ddb7';
+import { api, qs, vocabularies, absolute } from '../api.js?v=c6e095fe764a';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=c6e095fe764a';
+import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=c6e095fe764a';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

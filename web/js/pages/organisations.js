@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=3bbaa803ddb7';
-import { h, put, field, problemBox } from '../dom.js?v=3bbaa803ddb7';
-import { t, label } from '../i18n.js?v=3bbaa803ddb7';
+import { api, qs, vocabularies } from '../api.js?v=c6e095fe764a';
+import { h, put, field, problemBox } from '../dom.js?v=c6e095fe764a';
+import { t, label } from '../i18n.js?v=c6e095fe764a';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 
