@@ -1,6 +1,6 @@
 // Markdown, the safe path: a small subset (headings, paragraphs, lists, **strong**, *em*,
 // `code`, [links](https://…)) turned into DOM nodes. Raw HTML in the text stays text.
-import { h } from './dom.js?v=c6e095fe764a';
+import { h } from './dom.js?v=51caece7f5e9';
 
 const SAFE_URL = /^(https?:\/\/|mailto:|\/(?!\/))/i;
 

@@ -1,9 +1,9 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
 // save for all (a PATCH per changed row), and the page stays where the person is. The notes
 // the organisations wrote when registering are the secretariat's; the list downloads as CSV.
-import { api, apiAll } from '../api.js?v=c6e095fe764a';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=c6e095fe764a';
-import { t, fmtNum } from '../i18n.js?v=c6e095fe764a';
+import { api, apiAll } from '../api.js?v=51caece7f5e9';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=51caece7f5e9';
+import { t, fmtNum } from '../i18n.js?v=51caece7f5e9';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));
