@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=51caece7f5e9';
-import { BASE, session, onSession, logout, resume } from './api.js?v=51caece7f5e9';
-import { h, announce, problemBox } from './dom.js?v=51caece7f5e9';
+import { initLang, t } from './i18n.js?v=c779d641e645';
+import { BASE, session, onSession, logout, resume } from './api.js?v=c779d641e645';
+import { h, announce, problemBox } from './dom.js?v=c779d641e645';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -85,7 +85,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=51caece7f5e9`);
+    const mod = await import(`./pages/${page}.js?v=c779d641e645`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

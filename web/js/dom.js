@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldErrorText } from './i18n.js?v=51caece7f5e9';
-import { session } from './api.js?v=51caece7f5e9';
+import { t, getLang, fieldErrorText } from './i18n.js?v=c779d641e645';
+import { session } from './api.js?v=c779d641e645';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=51caece7f5e9';
-import { t, label, fmtDate } from './i18n.js?v=51caece7f5e9';
+import { h } from './dom.js?v=c779d641e645';
+import { t, label, fmtDate } from './i18n.js?v=c779d641e645';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

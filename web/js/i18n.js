@@ -10,7 +10,7 @@ function stored() {
 
 export async function initLang(want) {
   const l = LANGS.includes(want) ? want : LANGS.includes(stored()) ? stored() : 'sv';
-  dict = (await import(`../i18n/${l}.js?v=51caece7f5e9`)).default;
+  dict = (await import(`../i18n/${l}.js?v=c779d641e645`)).default;
   lang = l;
   document.documentElement.lang = l;
   if (want) try { localStorage.setItem(KEY, l); } catch { /* private mode: not remembered */ }

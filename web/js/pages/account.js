@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=51caece7f5e9';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=51caece7f5e9';
-import { t, getLang } from '../i18n.js?v=51caece7f5e9';
+import { api, login } from '../api.js?v=c779d641e645';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=c779d641e645';
+import { t, getLang } from '../i18n.js?v=c779d641e645';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=51caece7f5e9';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=51caece7f5e9';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=51caece7f5e9';
-import { clashBox, same } from '../clash.js?v=51caece7f5e9';
-import { agreementStatus } from '../endorsements.js?v=51caece7f5e9';
+import { api, qs } from '../api.js?v=c779d641e645';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=c779d641e645';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=c779d641e645';
+import { clashBox, same } from '../clash.js?v=c779d641e645';
+import { agreementStatus } from '../endorsements.js?v=c779d641e645';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,9 +1,9 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
 // save for all (a PATCH per changed row), and the page stays where the person is. The notes
 // the organisations wrote when registering are the secretariat's; the list downloads as CSV.
-import { api, apiAll } from '../api.js?v=51caece7f5e9';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=51caece7f5e9';
-import { t, fmtNum } from '../i18n.js?v=51caece7f5e9';
+import { api, apiAll } from '../api.js?v=c779d641e645';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=c779d641e645';
+import { t, fmtNum } from '../i18n.js?v=c779d641e645';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));

@@ -1,9 +1,9 @@
 // A council meeting (a dialogue of kind radsmote): attendance per member of the council on
 // the meeting's day, one save for all, and whether the meeting has a quorum under the
 // secretariat's rule (a seat is present when its ordinary member or a substitute attends)
-import { api } from '../api.js?v=51caece7f5e9';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=51caece7f5e9';
-import { t } from '../i18n.js?v=51caece7f5e9';
+import { api } from '../api.js?v=c779d641e645';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=c779d641e645';
+import { t } from '../i18n.js?v=c779d641e645';
 
 const asValue = (attended) => (attended == null ? '' : String(attended));
 

@@ -1,9 +1,9 @@
 // The code lists the secretariat keeps: organisation kinds, interest areas and districts. A
 // code is added, relabelled, retired (kept for old records, no longer offered) or taken into
 // use again; codes are never deleted
-import { api, vocabularies, forgetVocabularies } from '../api.js?v=51caece7f5e9';
-import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=51caece7f5e9';
-import { t } from '../i18n.js?v=51caece7f5e9';
+import { api, vocabularies, forgetVocabularies } from '../api.js?v=c779d641e645';
+import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=c779d641e645';
+import { t } from '../i18n.js?v=c779d641e645';
 
 const LISTS = ['districts', 'areas', 'kinds'];
 

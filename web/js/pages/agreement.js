@@ -1,12 +1,12 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=51caece7f5e9';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=51caece7f5e9';
-import { spreadsheetCsv } from '../spreadsheet.js?v=51caece7f5e9';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=51caece7f5e9';
-import { md } from '../markdown.js?v=51caece7f5e9';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=51caece7f5e9';
-import { documentsSection } from '../documents.js?v=51caece7f5e9';
+import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=c779d641e645';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=c779d641e645';
+import { spreadsheetCsv } from '../spreadsheet.js?v=c779d641e645';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=c779d641e645';
+import { md } from '../markdown.js?v=c779d641e645';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=c779d641e645';
+import { documentsSection } from '../documents.js?v=c779d641e645';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {

@@ -1,8 +1,8 @@
 // The council (rådet): its seats and members today, or on any earlier or later date, read
 // from the kept terms. Names and roles only: they are public by office.
-import { api, qs } from '../api.js?v=51caece7f5e9';
-import { h, put, field, showErrors, problemBox } from '../dom.js?v=51caece7f5e9';
-import { t, fmtDate } from '../i18n.js?v=51caece7f5e9';
+import { api, qs } from '../api.js?v=c779d641e645';
+import { h, put, field, showErrors, problemBox } from '../dom.js?v=c779d641e645';
+import { t, fmtDate } from '../i18n.js?v=c779d641e645';
 
 const CATEGORIES = ['politician', 'official', 'organisation'];
 

@@ -1,11 +1,11 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, session, vocabularies, absolute } from '../api.js?v=51caece7f5e9';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=51caece7f5e9';
-import { t, label, fmtNum } from '../i18n.js?v=51caece7f5e9';
-import { md } from '../markdown.js?v=51caece7f5e9';
-import { when, seats, currentPrinciples } from '../dialogue-common.js?v=51caece7f5e9';
-import { documentsSection } from '../documents.js?v=51caece7f5e9';
+import { api, apiAll, session, vocabularies, absolute } from '../api.js?v=c779d641e645';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=c779d641e645';
+import { t, label, fmtNum } from '../i18n.js?v=c779d641e645';
+import { md } from '../markdown.js?v=c779d641e645';
+import { when, seats, currentPrinciples } from '../dialogue-common.js?v=c779d641e645';
+import { documentsSection } from '../documents.js?v=c779d641e645';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 

@@ -1,8 +1,8 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=51caece7f5e9';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=51caece7f5e9';
-import { t, label, fmtMonth, local, getLang } from '../i18n.js?v=51caece7f5e9';
-import { when, seats } from '../dialogue-common.js?v=51caece7f5e9';
+import { api, qs, vocabularies, absolute } from '../api.js?v=c779d641e645';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=c779d641e645';
+import { t, label, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=c779d641e645';
+import { when, seats } from '../dialogue-common.js?v=c779d641e645';
 
 export function dialogueItem(d, vocab, tag = 'h3') {
   const kind = label(vocab.dialogue_kinds.find((k) => k.code === d.kind));

@@ -1,8 +1,8 @@
 // The accessibility statement (tillgänglighetsredogörelse), the open-data page and the
 // privacy page (personuppgifter)
-import { api, BASE } from '../api.js?v=51caece7f5e9';
-import { h, put, problemBox } from '../dom.js?v=51caece7f5e9';
-import { t, getLang } from '../i18n.js?v=51caece7f5e9';
+import { api, BASE } from '../api.js?v=c779d641e645';
+import { h, put, problemBox } from '../dom.js?v=c779d641e645';
+import { t, getLang } from '../i18n.js?v=c779d641e645';
 
 const sec = (id, title, ...kids) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...kids);
 const list = (items) => h('ul', {}, items.map((x) => h('li', {}, x)));

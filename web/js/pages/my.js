@@ -1,9 +1,9 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason); a rejected one is
 // corrected and sent back for review from here
-import { api, loadMe } from '../api.js?v=51caece7f5e9';
-import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=51caece7f5e9';
-import { t } from '../i18n.js?v=51caece7f5e9';
+import { api, loadMe } from '../api.js?v=c779d641e645';
+import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=c779d641e645';
+import { t } from '../i18n.js?v=c779d641e645';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=51caece7f5e9';
-import { t } from '../i18n.js?v=51caece7f5e9';
+import { put, h } from '../dom.js?v=c779d641e645';
+import { t } from '../i18n.js?v=c779d641e645';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

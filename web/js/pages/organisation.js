@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=51caece7f5e9';
-import { h, put, notice, problemBox } from '../dom.js?v=51caece7f5e9';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=51caece7f5e9';
-import { orgItem } from './organisations.js?v=51caece7f5e9';
-import { endorsementTable } from '../endorsements.js?v=51caece7f5e9';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=c779d641e645';
+import { h, put, notice, problemBox } from '../dom.js?v=c779d641e645';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=c779d641e645';
+import { orgItem } from './organisations.js?v=c779d641e645';
+import { endorsementTable } from '../endorsements.js?v=c779d641e645';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=51caece7f5e9';
-import { h, put, field, problemBox } from '../dom.js?v=51caece7f5e9';
-import { t, label } from '../i18n.js?v=51caece7f5e9';
+import { api, qs, vocabularies } from '../api.js?v=c779d641e645';
+import { h, put, field, problemBox } from '../dom.js?v=c779d641e645';
+import { t, label } from '../i18n.js?v=c779d641e645';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

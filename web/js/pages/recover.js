@@ -1,9 +1,9 @@
 // The pages a mail links to, and the way to one: "forgotten password" (asks for the reset
 // mail), "choose a new password" (/aterstall-losenord?token=...) and "confirm your address"
 // (/bekrafta-adress?token=...). None needs a login.
-import { api, session, loadMe } from '../api.js?v=51caece7f5e9';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=51caece7f5e9';
-import { t } from '../i18n.js?v=51caece7f5e9';
+import { api, session, loadMe } from '../api.js?v=c779d641e645';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=c779d641e645';
+import { t } from '../i18n.js?v=c779d641e645';
 
 function forgot(view, ctx) {
   const title = t('people.forgotTitle');

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=51caece7f5e9';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=51caece7f5e9';
-import { t, fmtDate } from '../i18n.js?v=51caece7f5e9';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=c779d641e645';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=c779d641e645';
+import { t, fmtDate } from '../i18n.js?v=c779d641e645';
 
 const ROLES = ['representative', 'signatory'];
 

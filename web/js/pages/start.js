@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=51caece7f5e9';
-import { put, h } from '../dom.js?v=51caece7f5e9';
-import { t, fmtNum } from '../i18n.js?v=51caece7f5e9';
-import { dialogueItem } from './dialogues.js?v=51caece7f5e9';
+import { api, qs, session, vocabularies } from '../api.js?v=c779d641e645';
+import { put, h } from '../dom.js?v=c779d641e645';
+import { t, fmtNum } from '../i18n.js?v=c779d641e645';
+import { dialogueItem } from './dialogues.js?v=c779d641e645';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));

@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=51caece7f5e9';
-import { put, h } from '../dom.js?v=51caece7f5e9';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=51caece7f5e9';
+import { api, vocabularies } from '../api.js?v=c779d641e645';
+import { put, h } from '../dom.js?v=c779d641e645';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=c779d641e645';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
