@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=0b9f4cd41ed0';
-import { t, label, fmtDate } from './i18n.js?v=0b9f4cd41ed0';
+import { h } from './dom.js?v=8e6c4b1f514d';
+import { t, label, fmtDate } from './i18n.js?v=8e6c4b1f514d';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

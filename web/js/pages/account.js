@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=0b9f4cd41ed0';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=0b9f4cd41ed0';
-import { t } from '../i18n.js?v=0b9f4cd41ed0';
+import { api, login } from '../api.js?v=8e6c4b1f514d';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=8e6c4b1f514d';
+import { t, getLang } from '../i18n.js?v=8e6c4b1f514d';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations
@@ -40,7 +40,8 @@ export default async function account(view, ctx) {
     }).filter(Boolean);
     if (errs.length) return showErrors(form, errs, labels);
     try {
-      if (register) await api('/auth/register', { method: 'POST', body: { name: v.name, email: v.email, password: form.elements.password.value }, auth: false });
+      // the page's language becomes the language of the account's mails, the first one too
+      if (register) await api('/auth/register', { method: 'POST', body: { name: v.name, email: v.email, password: form.elements.password.value, language: getLang() }, auth: false });
       const me = await login(v.email, form.elements.password.value);
       ctx.go(safeNext(ctx.query.get('next'), me), { flash: t(register ? 'account.created' : 'account.loggedIn') });
     } catch (e) {

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=0b9f4cd41ed0';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=0b9f4cd41ed0';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=0b9f4cd41ed0';
-import { clashBox, same } from '../clash.js?v=0b9f4cd41ed0';
-import { agreementStatus } from '../endorsements.js?v=0b9f4cd41ed0';
+import { api, qs } from '../api.js?v=8e6c4b1f514d';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=8e6c4b1f514d';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=8e6c4b1f514d';
+import { clashBox, same } from '../clash.js?v=8e6c4b1f514d';
+import { agreementStatus } from '../endorsements.js?v=8e6c4b1f514d';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,9 +1,9 @@
 // The secretariat's view of the integrations: every webhook subscription, its deliveries with
 // the errors of each attempt, and a retry for a delivery that has failed (the worker then
 // sends it again like any other)
-import { api, apiAll } from '../api.js?v=0b9f4cd41ed0';
-import { h, put, announce, problemBox } from '../dom.js?v=0b9f4cd41ed0';
-import { t, fmtDateTime, fmtNum } from '../i18n.js?v=0b9f4cd41ed0';
+import { api, apiAll } from '../api.js?v=8e6c4b1f514d';
+import { h, put, announce, problemBox } from '../dom.js?v=8e6c4b1f514d';
+import { t, fmtDateTime, fmtNum } from '../i18n.js?v=8e6c4b1f514d';
 
 // The last attempt's error in words: the HTTP status the receiver answered, or why none came
 function lastError(d) {

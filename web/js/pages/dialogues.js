@@ -1,26 +1,8 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=0b9f4cd41ed0';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=0b9f4cd41ed0';
-import { t, label, fmtDateTime, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=0b9f4cd41ed0';
-
-// "torsdag 3 december 2026 18:00–20:00"
-export function when(d) {
-  const a = local(new Date(d.starts_at));
-  const b = local(new Date(d.ends_at));
-  const sameDay = a.year === b.year && a.month === b.month && a.day === b.day;
-  return `${fmtDateTime(d.starts_at)}–${sameDay ? fmtTime(d.ends_at) : fmtDateTime(d.ends_at)}`;
-}
-
-export function seats(d) {
-  if (d.status === 'cancelled') return h('span', { class: 'badge badge-rejected' }, t('dialogues.status.cancelled'));
-  if (d.status === 'held') return h('span', { class: 'badge badge-coming' }, t('dialogues.status.held'));
-  if (new Date(d.starts_at) <= new Date()) return null;
-  if (!d.registration_open) return h('span', { class: 'badge badge-inactive' }, t('dialogues.closed'));
-  if (d.capacity == null) return h('span', { class: 'badge badge-verified' }, t('dialogues.open'));
-  const left = Math.max(0, d.capacity - d.seats_taken);
-  return left ? h('span', { class: 'badge badge-verified' }, t('dialogues.seatsLeft', { n: left }))
-    : h('span', { class: 'badge badge-pending' }, t('dialogues.full'));
-}
+import { api, qs, vocabularies, absolute } from '../api.js?v=8e6c4b1f514d';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=8e6c4b1f514d';
+import { t, label, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=8e6c4b1f514d';
+import { when, seats } from '../dialogue-common.js?v=8e6c4b1f514d';
 
 export function dialogueItem(d, vocab, tag = 'h3') {
   const kind = label(vocab.dialogue_kinds.find((k) => k.code === d.kind));

@@ -1,9 +1,9 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason); a rejected one is
 // corrected and sent back for review from here
-import { api, loadMe } from '../api.js?v=0b9f4cd41ed0';
-import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=0b9f4cd41ed0';
-import { t } from '../i18n.js?v=0b9f4cd41ed0';
+import { api, loadMe } from '../api.js?v=8e6c4b1f514d';
+import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=8e6c4b1f514d';
+import { t } from '../i18n.js?v=8e6c4b1f514d';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

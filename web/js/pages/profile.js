@@ -1,9 +1,9 @@
 // Your account (/konto): name, address and language; the reminders you want; a new
 // password; your data as a file; and erasing the account. Each part is its own form, so
 // one mistake never costs what was typed in another.
-import { api, loadMe, logout } from '../api.js?v=0b9f4cd41ed0';
-import { h, put, field, notice, readForm, showErrors, onSubmit, needLogin, announce, confirmAction, problemBox } from '../dom.js?v=0b9f4cd41ed0';
-import { t } from '../i18n.js?v=0b9f4cd41ed0';
+import { api, loadMe, logout } from '../api.js?v=8e6c4b1f514d';
+import { h, put, field, notice, readForm, showErrors, onSubmit, needLogin, announce, confirmAction, problemBox } from '../dom.js?v=8e6c4b1f514d';
+import { t } from '../i18n.js?v=8e6c4b1f514d';
 
 const section = (id, title, ...kids) => h('section', { 'aria-labelledby': id, class: 'section' }, h('h2', { id }, title), ...kids);
 
@@ -78,8 +78,8 @@ function passwordForm(ctx) {
     const cur = form.elements.current_password.value;
     const pw = form.elements.new_password.value;
     const errs = [];
-    if (!cur) errs.push({ field: '/current_password', message: 'is required' });
-    if ([...pw].length < 12) errs.push({ field: '/new_password', message: pw ? 'must be at least 12 characters long' : 'is required' });
+    if (!cur) errs.push({ field: '/current_password', code: 'required' });
+    if ([...pw].length < 12) errs.push(pw ? { field: '/new_password', code: 'too_short', min: 12 } : { field: '/new_password', code: 'required' });
     if (errs.length) return showErrors(form, errs, labels);
     try {
       await api('/me/password', { method: 'POST', body: { current_password: cur, new_password: pw } });
@@ -101,7 +101,8 @@ function exportPart() {
     try {
       const { data } = await api('/me/export');
       const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-      const a = h('a', { href: url, download: 'idekom-mina-uppgifter.json' }, t('people.downloadReady'));
+      const file = t('people.downloadFile');
+      const a = h('a', { href: url, download: file }, t('people.downloadReady', { file }));
       status.replaceChildren(notice('success', h('p', {}, a)));
       a.click();
       a.focus();

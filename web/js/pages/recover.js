@@ -1,9 +1,9 @@
 // The pages a mail links to, and the way to one: "forgotten password" (asks for the reset
 // mail), "choose a new password" (/aterstall-losenord?token=...) and "confirm your address"
 // (/bekrafta-adress?token=...). None needs a login.
-import { api, session, loadMe } from '../api.js?v=0b9f4cd41ed0';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=0b9f4cd41ed0';
-import { t } from '../i18n.js?v=0b9f4cd41ed0';
+import { api, session, loadMe } from '../api.js?v=8e6c4b1f514d';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=8e6c4b1f514d';
+import { t } from '../i18n.js?v=8e6c4b1f514d';
 
 function forgot(view, ctx) {
   const title = t('people.forgotTitle');
@@ -16,7 +16,7 @@ function forgot(view, ctx) {
   put(view, h('h1', {}, title), h('p', { class: 'lead' }, t('people.forgotLead')), done, form);
   onSubmit(form, async () => {
     const v = readForm(form);
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email)) return showErrors(form, [{ field: '/email', message: v.email ? 'must be an e-mail address' : 'is required' }], labels);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email)) return showErrors(form, [{ field: '/email', code: v.email ? 'invalid_format' : 'required' }], labels);
     try {
       await api('/auth/password-reset', { method: 'POST', body: { email: v.email }, auth: false });
       done.replaceChildren(notice('success', h('p', {}, t('people.forgotSent', { email: v.email }))));
@@ -37,7 +37,7 @@ function reset(view, ctx) {
   put(view, h('h1', {}, title), h('p', { class: 'lead' }, t('people.resetLead')), form);
   onSubmit(form, async () => {
     const pw = form.elements.new_password.value;
-    if ([...pw].length < 12) return showErrors(form, [{ field: '/new_password', message: pw ? 'must be at least 12 characters long' : 'is required' }], labels);
+    if ([...pw].length < 12) return showErrors(form, [pw ? { field: '/new_password', code: 'too_short', min: 12 } : { field: '/new_password', code: 'required' }], labels);
     try {
       await api('/auth/password-reset/confirm', { method: 'POST', body: { token, new_password: pw }, auth: false });
       ctx.go('/logga-in', { flash: t('people.resetDone') });

@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=0b9f4cd41ed0';
-import { put, h } from '../dom.js?v=0b9f4cd41ed0';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=0b9f4cd41ed0';
+import { api, vocabularies } from '../api.js?v=8e6c4b1f514d';
+import { put, h } from '../dom.js?v=8e6c4b1f514d';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=8e6c4b1f514d';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
