@@ -846,8 +846,8 @@ export default {
     noAnswer: 'No answer (the receiver could not be reached)',
     status: { pending: 'Waiting', delivered: 'Delivered', failed: 'Failed' },
     retry: 'Try again',
-    retryName: 'Try delivering event no. {n} again',
-    retried: 'Event no. {n} will be sent again shortly.',
+    retryName: 'Try delivering event no. {seq} again',
+    retried: 'Event no. {seq} will be sent again shortly.',
   },
   audit: {
     lead: 'Every change in Idékom is logged: who, what and when. The newest comes first.',

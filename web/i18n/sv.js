@@ -846,8 +846,8 @@ export default {
     noAnswer: 'Inget svar (mottagaren gick inte att nå)',
     status: { pending: 'Väntar', delivered: 'Levererad', failed: 'Misslyckad' },
     retry: 'Försök igen',
-    retryName: 'Försök leverera händelse nr {n} igen',
-    retried: 'Händelse nr {n} skickas igen inom kort.',
+    retryName: 'Försök leverera händelse nr {seq} igen',
+    retried: 'Händelse nr {seq} skickas igen inom kort.',
   },
   audit: {
     lead: 'Varje ändring i Idékom loggas: vem, vad och när. Loggen visas med den senaste först.',

@@ -1,8 +1,8 @@
 // An edit clash (412): someone saved a newer version while this person typed. Nothing typed is
 // lost; the box says what the other person changed and offers to save on top of it or to take
 // the saved version.
-import { h } from './dom.js?v=8e6c4b1f514d';
-import { t } from './i18n.js?v=8e6c4b1f514d';
+import { h } from './dom.js?v=96767f9aa765';
+import { t } from './i18n.js?v=96767f9aa765';
 
 export const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldErrorText } from './i18n.js?v=8e6c4b1f514d';
-import { session } from './api.js?v=8e6c4b1f514d';
+import { t, getLang, fieldErrorText } from './i18n.js?v=96767f9aa765';
+import { session } from './api.js?v=96767f9aa765';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

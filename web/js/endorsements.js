@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=8e6c4b1f514d';
-import { t, label, fmtDate } from './i18n.js?v=8e6c4b1f514d';
+import { h } from './dom.js?v=96767f9aa765';
+import { t, label, fmtDate } from './i18n.js?v=96767f9aa765';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

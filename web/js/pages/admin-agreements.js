@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=8e6c4b1f514d';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=8e6c4b1f514d';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=8e6c4b1f514d';
-import { clashBox, same } from '../clash.js?v=8e6c4b1f514d';
-import { agreementStatus } from '../endorsements.js?v=8e6c4b1f514d';
+import { api, qs } from '../api.js?v=96767f9aa765';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=96767f9aa765';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=96767f9aa765';
+import { clashBox, same } from '../clash.js?v=96767f9aa765';
+import { agreementStatus } from '../endorsements.js?v=96767f9aa765';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,9 +1,9 @@
 // The secretariat's view of the integrations: every webhook subscription, its deliveries with
 // the errors of each attempt, and a retry for a delivery that has failed (the worker then
 // sends it again like any other)
-import { api, apiAll } from '../api.js?v=8e6c4b1f514d';
-import { h, put, announce, problemBox } from '../dom.js?v=8e6c4b1f514d';
-import { t, fmtDateTime, fmtNum } from '../i18n.js?v=8e6c4b1f514d';
+import { api, apiAll } from '../api.js?v=96767f9aa765';
+import { h, put, announce, problemBox } from '../dom.js?v=96767f9aa765';
+import { t, fmtDateTime, fmtNum } from '../i18n.js?v=96767f9aa765';
 
 // The last attempt's error in words: the HTTP status the receiver answered, or why none came
 function lastError(d) {
@@ -20,12 +20,12 @@ async function deliveries(box, hook) {
   const rows = data.items.map((d) => {
     const cell = h('td');
     if (d.status === 'failed') {
-      const b = h('button', { type: 'button', class: 'button button-small', 'aria-label': t('webhooks.retryName', { n: d.event_seq }) }, t('webhooks.retry'));
+      const b = h('button', { type: 'button', class: 'button button-small', 'aria-label': t('webhooks.retryName', { seq: d.event_seq }) }, t('webhooks.retry'));
       b.addEventListener('click', async () => {
         try {
           await api(`/webhooks/${hook.id}/deliveries/${d.id}/retry`, { method: 'POST' });
           await deliveries(box, hook);
-          const done = h('div', { class: 'notice notice-success', tabindex: '-1' }, h('p', {}, t('webhooks.retried', { n: d.event_seq })));
+          const done = h('div', { class: 'notice notice-success', tabindex: '-1' }, h('p', {}, t('webhooks.retried', { seq: d.event_seq })));
           box.prepend(done);
           done.focus();
           announce(done.textContent);
@@ -34,7 +34,8 @@ async function deliveries(box, hook) {
       cell.append(b);
     }
     return h('tr', {},
-      h('td', {}, fmtNum(d.event_seq)), h('td', {}, t(`audit.types.${d.type}`)),
+      // the event number is an identifier (the change feed's seq): shown as it is, not formatted
+      h('td', {}, String(d.event_seq)), h('td', {}, t(`audit.types.${d.type}`)),
       h('td', {}, h('span', { class: `badge badge-delivery-${d.status}` }, t(`webhooks.status.${d.status}`))),
       h('td', {}, fmtNum(d.attempts)), h('td', {}, lastError(d)),
       h('td', {}, d.delivered_at ? fmtDateTime(d.delivered_at) : d.next_attempt_at ? t('webhooks.next', { at: fmtDateTime(d.next_attempt_at) }) : '–'),

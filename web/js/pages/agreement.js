@@ -1,12 +1,12 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=8e6c4b1f514d';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=8e6c4b1f514d';
-import { spreadsheetCsv } from '../spreadsheet.js?v=8e6c4b1f514d';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=8e6c4b1f514d';
-import { md } from '../markdown.js?v=8e6c4b1f514d';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=8e6c4b1f514d';
-import { documentsSection } from '../documents.js?v=8e6c4b1f514d';
+import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=96767f9aa765';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=96767f9aa765';
+import { spreadsheetCsv } from '../spreadsheet.js?v=96767f9aa765';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=96767f9aa765';
+import { md } from '../markdown.js?v=96767f9aa765';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=96767f9aa765';
+import { documentsSection } from '../documents.js?v=96767f9aa765';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {

@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=8e6c4b1f514d';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=8e6c4b1f514d';
-import { t, fmtDate } from '../i18n.js?v=8e6c4b1f514d';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=96767f9aa765';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=96767f9aa765';
+import { t, fmtDate } from '../i18n.js?v=96767f9aa765';
 
 const ROLES = ['representative', 'signatory'];
 

@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=8e6c4b1f514d';
-import { put, h } from '../dom.js?v=8e6c4b1f514d';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=8e6c4b1f514d';
+import { api, vocabularies } from '../api.js?v=96767f9aa765';
+import { put, h } from '../dom.js?v=96767f9aa765';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=96767f9aa765';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
