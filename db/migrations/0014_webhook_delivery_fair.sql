@@ -40,7 +40,7 @@ CREATE FUNCTION api.webhook_claim_fair(p_limit integer, p_per_host integer, p_bu
 RETURNS TABLE (delivery_id uuid, host text, url text, secrets text, event_id uuid, body text)
 LANGUAGE sql AS $$
 	WITH ranked AS (
-		SELECT d.id, d.next_attempt_at, d.event_seq, api.webhook_host(w.url) AS host,
+		SELECT d.id, d.next_attempt_at, d.event_seq, d.attempts, api.webhook_host(w.url) AS host,
 			row_number() OVER (PARTITION BY api.webhook_host(w.url)
 				ORDER BY d.next_attempt_at, d.event_seq) AS rank
 		FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id
@@ -49,7 +49,9 @@ LANGUAGE sql AS $$
 	candidates AS (
 		SELECT r.id FROM ranked r
 		WHERE r.rank <= p_per_host - coalesce((p_busy ->> r.host)::integer, 0)
-		ORDER BY r.next_attempt_at, r.event_seq LIMIT p_limit),
+		-- round robin over hosts, and a first attempt before a retry: receivers that keep
+		-- failing (their retries always due) cannot keep a new delivery waiting
+		ORDER BY r.rank, r.attempts > 0, r.next_attempt_at, r.event_seq LIMIT p_limit),
 	due AS (
 		SELECT d.id FROM webhook_delivery d
 		WHERE d.id IN (SELECT c.id FROM candidates c) AND d.status = 'pending'
