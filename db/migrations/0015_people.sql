@@ -6,17 +6,23 @@
 -- The profile. Existing accounts were made before addresses were verified; they keep
 -- working as they did (their address counts as verified from its creation), new ones start
 -- unverified until the link in the verification mail is used.
+-- The NOT NULL columns get their default and NOT NULL in steps: PostgreSQL 15.19 and later
+-- refuse ADD COLUMN ... NOT NULL DEFAULT on a table whose row type a function uses (as
+-- api.user_json does), while a nullable column, an UPDATE and SET NOT NULL pass.
 ALTER TABLE app_user
-	ADD COLUMN language text NOT NULL DEFAULT 'sv' CONSTRAINT app_user_language_check
-		CHECK (language IN ('sv', 'en')),
+	ADD COLUMN language text CONSTRAINT app_user_language_check CHECK (language IN ('sv', 'en')),
 	ADD COLUMN email_verified_at timestamptz,
-	ADD COLUMN notify_reminders boolean NOT NULL DEFAULT true,
+	ADD COLUMN notify_reminders boolean,
 	ADD COLUMN erased_at timestamptz,
 	-- "raderad person <pseudonym>" replaces the name of an erased person in the records that
 	-- stay (the audit log, signatory names); stable, so one person's entries still belong
 	-- together, and unrelated to anything else about them
 	ADD COLUMN pseudonym text UNIQUE;
-UPDATE app_user SET email_verified_at = created_at;
+UPDATE app_user SET email_verified_at = created_at, language = 'sv', notify_reminders = true;
+ALTER TABLE app_user ALTER COLUMN language SET DEFAULT 'sv',
+	ALTER COLUMN notify_reminders SET DEFAULT true;
+ALTER TABLE app_user ALTER COLUMN language SET NOT NULL,
+	ALTER COLUMN notify_reminders SET NOT NULL;
 
 -- Single-use tokens mailed to a person: verify an address (valid 7 days) or reset the
 -- password (valid 1 hour). Only the SHA-256 of the token is kept; the token itself travels
