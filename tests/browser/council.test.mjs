@@ -32,7 +32,7 @@ test('the council today and as it was on a date; in English too', async () => {
   await axe(page, 'the council today');
   await page.getByLabel(/^Visa rådet som det såg ut på ett visst datum/).fill('2020-06-30');
   await page.getByRole('button', { name: 'Visa', exact: true }).click();
-  await page.getByText('Rådet den 30 juni 2020.').waitFor();
+  await page.locator('main').getByText('Rådet den 30 juni 2020.').waitFor();
   assert.match(page.url(), /\/radet\?as_of=2020-06-30$/);
   assert.match(await seat.innerText(), new RegExp(`Anna Förr ${RUN} \\(A-partiet\\) – ledamot[\\s\\S]*1 januari 2019 – 31 december 2022`));
   assert.doesNotMatch(await seat.innerText(), /Bengt Nu/);

@@ -29,17 +29,17 @@ test('the verification queue is filtered and pages past its first page', async (
   await loginTo(page, ADMIN.email, ADMIN.password, '/kansli');
   await page.getByLabel('Sök på namn eller verksamhet').fill(word);
   await page.getByRole('button', { name: 'Filtrera', exact: true }).click();
-  await page.getByText('Visar 50 organisationer – det finns fler').waitFor();
+  await page.locator('main').getByText('Visar 50 organisationer – det finns fler').waitFor();
   await settled(page);
   assert.equal(await page.locator('.org-list > li').count(), 50);
   assert.match(page.url(), /\/kansli\?q=/);
   await axe(page, 'the verification queue, filtered');
   await page.getByRole('button', { name: 'Visa fler' }).click();
-  await page.getByText('Visar 53 organisationer', { exact: true }).waitFor();
+  await page.locator('main').getByText('Visar 53 organisationer', { exact: true }).waitFor();
   assert.equal(await page.locator('.org-list > li').count(), 53);
   assert.ok(await page.locator('.org-list > li').nth(50).locator('a').evaluate((a) => a === document.activeElement), 'focus on the first new item');
   await page.getByLabel('Organisationsform').selectOption('stiftelse');
-  await page.getByText('Inga organisationer väntar på granskning.').waitFor();
+  await page.locator('main').getByText('Inga organisationer väntar på granskning.').waitFor();
   await axe(page, 'the verification queue, nothing matches');
 });
 
@@ -79,7 +79,7 @@ test('the secretariat sees who signed and under which mandate, and records a pap
   await form.getByLabel(/^Namn på den som undertecknar/).fill('Pia Papper');
   await form.getByLabel(/^Beslut om anslutning/).fill('Årsmötesbeslut 2026-02-20 §9');
   await form.getByRole('button', { name: 'Registrera anslutningen' }).click();
-  await page.getByText(`Anslutningen för ${onPaper.org.name} är registrerad.`).waitFor();
+  await page.locator('main').getByText(`Anslutningen för ${onPaper.org.name} är registrerad.`).waitFor();
   await settled(page);
   assert.match(await page.locator('table tr', { hasText: onPaper.org.name }).innerText(), /Pia Papper[\s\S]*Mandat: Årsmötesbeslut 2026-02-20 §9/);
   await axe(page, 'the register with a paper endorsement (secretariat)');
