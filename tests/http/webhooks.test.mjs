@@ -593,7 +593,14 @@ describe('the outbox: a restart and two processes', () => {
     }
     const okIds = h.requests.filter((r) => r.status === 204).map((r) => r.id);
     assert.equal(new Set(okIds).size, okIds.length, 'some event was delivered twice');
-    const ds = (await deliveries(token, hook.id)).filter((x) => events.some((e) => e.id === x.event_id));
+    // a worker records the answer after the receiver has it: wait for the record, not a time
+    const recorded = async () => {
+      const r = await api('GET', `${HOOKS}/${hook.id}/deliveries?limit=100`, { token });
+      assert.equal(r.status, 200, r.text);
+      const mine = r.json.items.filter((x) => events.some((e) => e.id === x.event_id));
+      return mine.length === 20 && mine.every((x) => x.status !== 'pending') ? mine : null;
+    };
+    const ds = await waitUntil(recorded, { timeoutMs: 60000, what: 'the 20 deliveries recorded' });
     assert.equal(ds.length, 20, 'one delivery per event');
     for (const x of ds) {
       assert.equal(x.status, 'delivered');
