@@ -496,7 +496,7 @@ doc_sql="WITH x AS (INSERT INTO dialogue (title, kind, starts_at, ends_at) VALUE
 	('Backup-test', 'dialogmote', now(), now() + interval '1 hour') RETURNING id)
 	SELECT d.status FROM x, api.document_create('dialogue', x.id::text, '{\"title\": \"Backup-test\", \"language\": \"sv\",
 	\"type\": \"other\", \"filename\": \"backup.png\", \"content_type\": \"image/png\"}',
-	'\\x89504e470d0a1a0a0000000d4948445200ff00fe'::bytea, NULL, 'deploy-backup') d"
+	'\\x89504e470d0a1a0a0000000d4948445200ff00fe'::bytea, NULL, 'deploy-backup', 'admin', NULL) d"
 if [ "$(psql "$DATABASE_URL" -qAt -c "$doc_sql" 2>&1)" = 201 ]; then ok "a document stored for the backup"; else bad "storing a document for the backup"; fi
 # count, and the stored SHA-256 of each document checked against its bytes
 documents_of() {
