@@ -2,6 +2,8 @@
 #include "handlers/common.h"
 #include "handlers/write_result.h"
 #include "http/router.h"
+#include "util/buf.h"
+#include "util/csv.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -280,4 +282,42 @@ int caller_confirm(struct req *rq, const PGresult *res)
 	if (PQntuples(res) == 0)
 		return router_caller_held(rq, NULL);
 	return router_caller_held(rq, PQgetvalue(res, 0, 0));
+}
+
+int reply_csv_rows(struct req *rq, PGresult *res, const char *header, const char *filename,
+		   const char *not_found)
+{
+	struct buf out = BUF_INIT;
+	char disposition[160];
+	json_t *rows;
+	const json_t *row;
+	size_t i;
+	int rc;
+
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+		PQclear(res);
+		return reply_error(rq, 404, "%s", not_found);
+	}
+	rows = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	if (!json_is_array(rows)) {
+		json_decref(rows);
+		return reply_error(rq, 500, "the file could not be written");
+	}
+	buf_adds(&out, header);
+	json_array_foreach(rows, i, row)
+	{
+		for (size_t c = 0; c < json_array_size(row); c++) {
+			if (c)
+				buf_add(&out, ",", 1);
+			csv_cell(&out, json_string_value(json_array_get(row, c)));
+		}
+		buf_add(&out, "\r\n", 2);
+	}
+	json_decref(rows);
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", filename);
+	req_add_header(rq, "Content-Disposition", disposition);
+	rc = reply_raw(rq, 200, "text/csv; charset=utf-8", out.data, out.len);
+	buf_release(&out);
+	return rc;
 }

@@ -84,4 +84,12 @@ int reply_resource(struct req *rq, int status, const char *version, const char *
  */
 int reply_found(struct req *rq, PGresult *res, int col, const char *not_found);
 
+/*
+ * Answers a CSV file from a statement's one column: a JSON array of rows, each an array of
+ * strings or nulls (RFC 4180 cells through csv_cell, CRLF line ends), after the header line.
+ * A NULL column is a 404 with not_found. PQclears res.
+ */
+int reply_csv_rows(struct req *rq, PGresult *res, const char *header, const char *filename,
+		   const char *not_found);
+
 #endif

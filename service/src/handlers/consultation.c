@@ -221,14 +221,11 @@ int consultation_responses_csv(struct req *rq)
 	static const char header[] = "response_id,organisation_id,organisation_name,org_number,"
 				     "kind,districts,status,submitted_at,updated_at,"
 				     "not_for_publication,principles,commitments,body,comment\r\n";
-	struct buf out = BUF_INIT;
 	char filters[3][64];
 	const char *params[2];
-	json_t *f, *rows;
-	const json_t *row;
+	json_t *f;
 	char *text;
 	PGresult *res;
-	size_t i;
 	int rc;
 
 	if ((rc = read_filters(rq, filters)))
@@ -248,28 +245,6 @@ int consultation_responses_csv(struct req *rq)
 	free(text);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such agreement");
-	}
-	rows = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	PQclear(res);
-	if (!rows)
-		return reply_error(rq, 500, "the responses could not be written");
-	buf_adds(&out, header);
-	json_array_foreach(rows, i, row)
-	{
-		for (size_t c = 0; c < json_array_size(row); c++) {
-			if (c)
-				buf_add(&out, ",", 1);
-			csv_cell(&out, json_string_value(json_array_get(row, c)));
-		}
-		buf_add(&out, "\r\n", 2);
-	}
-	json_decref(rows);
-	req_add_header(rq, "Content-Disposition",
-		       "attachment; filename=\"consultation-responses.csv\"");
-	rc = reply_raw(rq, 200, "text/csv; charset=utf-8", out.data, out.len);
-	buf_release(&out);
-	return rc;
+	return reply_csv_rows(rq, res, header, "consultation-responses.csv",
+			      "there is no such agreement");
 }

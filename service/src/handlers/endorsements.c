@@ -95,13 +95,10 @@ int endorsements_csv(struct req *rq)
 {
 	static const char header[] = "organisation_id,organisation_name,org_number,kind,status,"
 				     "endorsed_at,withdrawn_at,statement\r\n";
-	struct buf out = BUF_INIT;
 	const char *params[3];
-	json_t *f, *rows;
-	const json_t *row;
+	json_t *f;
 	char *text;
 	PGresult *res;
-	size_t i;
 	int rc = 0;
 
 	f = register_filters(rq, &rc);
@@ -116,29 +113,7 @@ int endorsements_csv(struct req *rq)
 	free(text);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such agreement");
-	}
-	rows = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	PQclear(res);
-	if (!rows)
-		return reply_error(rq, 500, "the register could not be written");
-	buf_adds(&out, header);
-	json_array_foreach(rows, i, row)
-	{
-		for (size_t c = 0; c < json_array_size(row); c++) {
-			if (c)
-				buf_add(&out, ",", 1);
-			csv_cell(&out, json_string_value(json_array_get(row, c)));
-		}
-		buf_add(&out, "\r\n", 2);
-	}
-	json_decref(rows);
-	req_add_header(rq, "Content-Disposition", "attachment; filename=\"endorsements.csv\"");
-	rc = reply_raw(rq, 200, "text/csv; charset=utf-8", out.data, out.len);
-	buf_release(&out);
-	return rc;
+	return reply_csv_rows(rq, res, header, "endorsements.csv", "there is no such agreement");
 }
 
 /* POST /api/v1/agreements/{ref}/endorsements (openapi: createEndorsement) */

@@ -142,38 +142,11 @@ int registrations_csv(struct req *rq)
 {
 	static const char header[] = "organisation_name,org_number,status,attendees,note,attended,"
 				     "registered_at\r\n";
-	struct buf out = BUF_INIT;
 	const char *params[1] = {req_param(rq, 0)};
-	json_t *rows;
-	const json_t *row;
 	PGresult *res;
-	size_t i;
-	int rc;
 
 	res = db_exec(rq->db, STMT_REGISTRATIONS_CSV, params, 1);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
-	if (PQgetisnull(res, 0, 0)) {
-		PQclear(res);
-		return reply_error(rq, 404, "there is no such dialogue");
-	}
-	rows = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	PQclear(res);
-	if (!rows)
-		return reply_error(rq, 500, "the list could not be written");
-	buf_adds(&out, header);
-	json_array_foreach(rows, i, row)
-	{
-		for (size_t c = 0; c < json_array_size(row); c++) {
-			if (c)
-				buf_add(&out, ",", 1);
-			csv_cell(&out, json_string_value(json_array_get(row, c)));
-		}
-		buf_add(&out, "\r\n", 2);
-	}
-	json_decref(rows);
-	req_add_header(rq, "Content-Disposition", "attachment; filename=\"participants.csv\"");
-	rc = reply_raw(rq, 200, "text/csv; charset=utf-8", out.data, out.len);
-	buf_release(&out);
-	return rc;
+	return reply_csv_rows(rq, res, header, "participants.csv", "there is no such dialogue");
 }
