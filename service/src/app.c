@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Civetweb's own errors (a malformed request line, headers over the limit) as problems. */
 static int on_http_error(struct mg_connection *conn, int status, const char *msg)
@@ -86,14 +87,40 @@ struct mg_context *app_start(const struct config *cfg)
 	return ctx;
 }
 
+/* A stop phase that takes long is logged by name, so a slow SIGTERM says what held it. */
+#define SLOW_STOP_PHASE_MS 1000
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void stop_phase(const char *name, long long *since)
+{
+	long long now = monotonic_ms();
+
+	if (now - *since >= SLOW_STOP_PHASE_MS)
+		log_msgf(LOG_WARN, "stopping: %s took %lld ms", name, now - *since);
+	*since = now;
+}
+
 void app_stop(struct mg_context *ctx)
 {
+	long long t = monotonic_ms();
+
 	mg_stop(ctx); /* waits for the workers: requests in flight finish */
+	stop_phase("the HTTP server (requests in flight)", &t);
 	webhook_worker_stop();
+	stop_phase("the webhook worker (deliveries on the wire)", &t);
 	mail_worker_stop();
+	stop_phase("the mail worker", &t);
 	retention_stop();
 	reminders_stop();
 	sequencer_stop();
+	stop_phase("the retention, reminder and sequencer jobs", &t);
 	pool_shutdown();
 	metrics_free();
 	curl_global_cleanup();

@@ -176,15 +176,19 @@ test('the next release migrates (additive) and serves beside the old one: no req
   // the next release joins behind nginx
   const next = serve('next', NEXT, P_NEXT);
   await untilReady(P_NEXT);
+  // Both replicas answer through nginx. Its access log (on stdout) names the upstreams tried,
+  // the one that answered last ("a, b" when a refused). nginx tried the next release before it
+  // listened and keeps it out for fail_timeout (5 s), so traffic goes on until it answers.
+  const answeredBy = () => new Set(fs.readFileSync(path.join(LOGS, 'nginx.log'), 'utf8').split('\n')
+    .filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).upstream.split(', ').at(-1)));
   const joined = load.sent;
   await load.until(joined + 200);
+  for (let t = Date.now(); !answeredBy().has(`127.0.0.1:${P_NEXT}`) && Date.now() - t < 30000;) await sleep(100);
   await load.stop();
   assert.deepEqual(load.failures, [], `${load.failures.length} of ${load.sent} requests failed`);
   assert.equal(psql("SELECT kind FROM schema_migration WHERE version = '9001_upgrade_test_additive'"), 'additive');
-  // both replicas answered through nginx (its access log, on stdout, names the upstream)
-  const upstreams = new Set(fs.readFileSync(path.join(LOGS, 'nginx.log'), 'utf8').split('\n')
-    .filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).upstream));
-  assert.ok(upstreams.has(`127.0.0.1:${P_OLD}`) && upstreams.has(`127.0.0.1:${P_NEXT}`), `upstreams seen: ${[...upstreams]}`);
+  const upstreams = answeredBy();
+  assert.ok(upstreams.has(`127.0.0.1:${P_OLD}`) && upstreams.has(`127.0.0.1:${P_NEXT}`), `upstreams that answered: ${[...upstreams]}`);
   // the old release's connections name the newest migration it knows
   assert.match(psql(`SELECT string_agg(DISTINCT application_name, ',') FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'idekom@%'`),
     /idekom@\d{4}_/);

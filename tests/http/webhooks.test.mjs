@@ -603,8 +603,8 @@ describe('the outbox: a restart and two processes', () => {
     const ds = await waitUntil(recorded, { timeoutMs: 60000, what: 'the 20 deliveries recorded' });
     assert.equal(ds.length, 20, 'one delivery per event');
     for (const x of ds) {
-      assert.equal(x.status, 'delivered');
-      assert.equal(x.attempts, 1);
+      assert.equal(x.status, 'delivered', JSON.stringify(x));
+      assert.equal(x.attempts, 1, `attempts of ${x.event_id}: ${JSON.stringify(x.attempts_log)}`);
     }
     assert.equal(second.exited(), null, `the second process died: ${second.output()}`);
   });
