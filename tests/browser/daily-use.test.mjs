@@ -225,16 +225,18 @@ test('in English, Swedish content carries lang="sv", and every page stays axe-cl
   await settled(page);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.equal(await page.locator('main h1').getAttribute('lang'), 'sv');
-  assert.ok(await page.locator('#register table td[lang="sv"], main ol[lang="sv"], main dl[lang="sv"]').count() > 0);
+  assert.ok(await page.locator('#register table td[lang="sv"], main ol[lang="sv"], main dl[lang="sv"]').count() > 0,
+    `no Swedish-marked register, list or definitions on ${page.url()}: ${(await page.locator('main').innerText()).slice(0, 300)}`);
   await axe(page, 'the agreement in English');
   const d = (await call('GET', `/dialogues?from=${encodeURIComponent(new Date().toISOString())}&limit=1`)).data.items[0];
   if (d) {
     await visit(page, `/dialoger/${d.id}`);
-    assert.equal(await page.locator('main h1').getAttribute('lang'), 'sv');
+    assert.equal(await page.locator('main h1').getAttribute('lang'), 'sv', `the h1 of ${d.kind} dialogue "${d.title}" (${d.status})`);
     await axe(page, 'a dialogue in English');
   }
   await visit(page, '/dialoger');
-  assert.ok(await page.locator('.org-item a[lang="sv"]').count() > 0 || !d);
+  assert.ok(await page.locator('.org-item a[lang="sv"]').count() > 0 || !d,
+    `the dialogue list marks no title lang="sv" (first upcoming: ${d && d.title}): ${(await page.locator('main').innerText()).slice(0, 300)}`);
   await axe(page, 'dialogues in English');
   await page.locator('#lang-switch').click();
   await settled(page);
