@@ -263,7 +263,8 @@ describe('stopping with deliveries on the wire', () => {
     const started = Date.now();
     const res = await second.stop('SIGTERM');
     assert.deepEqual(res, { code: 0, signal: null }, `exit after SIGTERM: ${JSON.stringify(res)}\n${second.output()}`);
-    console.error(`# the second process stopped ${Date.now() - started} ms after SIGTERM`);
+    const slow = second.output().split('\n').filter((l) => l.includes('stopping: ')).join('\n');
+    console.error(`# the second process stopped ${Date.now() - started} ms after SIGTERM${slow ? `\n${slow}` : ''}`);
     // every one of the event's deliveries is still attempted: none was lost with the process
     await waitUntil(() => new Set(dead.of(ev.id).map((r) => r.path)).size === MAX_PER_HOST * 2, {
       what: 'every webhook of the event attempted',
