@@ -1,5 +1,6 @@
 /* common.c -- see common.h */
 #include "handlers/common.h"
+#include "domain/fields.h"
 #include "handlers/write_result.h"
 #include "http/router.h"
 #include "util/buf.h"
@@ -261,6 +262,31 @@ int write_patch(struct req *rq, enum stmt_id stmt)
 	PGresult *res = db_exec(rq->db, stmt, params, 5);
 
 	free(text);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
+}
+
+int write_attendance(struct req *rq, enum stmt_id stmt)
+{
+	static const struct field_spec fields[] = {
+		{"attended", FIELD_BOOLEAN, FIELD_REQUIRED | FIELD_NULLABLE, 0, 0},
+		{NULL},
+	};
+	struct problem pb = PROBLEM_INIT;
+	const json_t *attended;
+	const char *params[5];
+	PGresult *res;
+
+	if (fields_check(rq->body, fields, &pb))
+		return reply_problem(rq, &pb);
+	attended = json_object_get(rq->body, "attended");
+	params[0] = req_param(rq, 0);
+	params[1] = req_param(rq, 1);
+	params[2] = json_is_null(attended) ? NULL : json_is_true(attended) ? "true" : "false";
+	params[3] = rq->principal.id;
+	params[4] = rq->request_id;
+	res = db_exec(rq->db, stmt, params, 5);
 	if (!db_ok(res))
 		return reply_db_failure(rq, res);
 	return reply_write_result(rq, res, NULL);

@@ -61,6 +61,13 @@ int write_create(struct req *rq, enum stmt_id stmt, const char *location_prefix)
 int write_patch(struct req *rq, enum stmt_id stmt);
 
 /*
+ * Attendance at a dialogue, of an organisation's registration or of a council member: checks
+ * the body {attended: true | false | null (not noted)}, runs stmt with (dialogue id, the
+ * second path id, attended, actor id, request id) and answers its write result.
+ */
+int write_attendance(struct req *rq, enum stmt_id stmt);
+
+/*
  * The first three parameters of a statement that reads the caller itself (CALLER_CTE in
  * statements.c): principal kind ("user", "client", "anonymous"), its id and its token's
  * scopes (NULL when there are none).

@@ -141,27 +141,7 @@ int council_attendance_get(struct req *rq)
 /* PUT /api/v1/dialogues/{id}/council-attendance/{member_id} (openapi: setCouncilAttendance) */
 int council_attendance_set(struct req *rq)
 {
-	static const struct field_spec fields[] = {
-		{"attended", FIELD_BOOLEAN, FIELD_REQUIRED | FIELD_NULLABLE, 0, 0},
-		{NULL},
-	};
-	struct problem pb = PROBLEM_INIT;
-	const json_t *attended;
-	const char *params[5];
-	PGresult *res;
-
-	if (fields_check(rq->body, fields, &pb))
-		return reply_problem(rq, &pb);
-	attended = json_object_get(rq->body, "attended");
-	params[0] = req_param(rq, 0);
-	params[1] = req_param(rq, 1);
-	params[2] = json_is_null(attended) ? NULL : json_is_true(attended) ? "true" : "false";
-	params[3] = rq->principal.id;
-	params[4] = rq->request_id;
-	res = db_exec(rq->db, STMT_COUNCIL_ATTENDANCE_SET, params, 5);
-	if (!db_ok(res))
-		return reply_db_failure(rq, res);
-	return reply_write_result(rq, res, NULL);
+	return write_attendance(rq, STMT_COUNCIL_ATTENDANCE_SET);
 }
 
 /* PUT /api/v1/council/quorum (openapi: setCouncilQuorum) */
