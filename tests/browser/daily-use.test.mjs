@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
-import { open, visit, settled, axe, confirmDialog, loginTo, loginUI, call, apiLogin, makeUser, memberWithOrganisation, ensureAgreement, ensureRegister, ADMIN, RUN, REPO_ROOT } from './support.mjs';
+import { open, visit, settled, switchLanguage, axe, confirmDialog, loginTo, loginUI, call, apiLogin, makeUser, memberWithOrganisation, ensureAgreement, ensureRegister, ADMIN, RUN, REPO_ROOT } from './support.mjs';
 import { stampWeb } from '../../tools/stamp-web.mjs';
 import { local } from '../../web/js/i18n.js';
 
@@ -87,8 +87,7 @@ test('unregistering asks first, in a modal dialog that keeps and returns the foc
   assert.ok(await off.evaluate((b) => b === document.activeElement), 'focus back on Avanmäl');
   assert.equal((await call('GET', `/dialogues/${d.id}/registrations`)).data.items[0].status, 'registered', 'Escape changed nothing');
   // in English the dialog is English and axe-clean too
-  await page.locator('#lang-switch').click();
-  await settled(page);
+  await switchLanguage(page, 'en');
   await page.getByRole('button', { name: `Unregister ${m.org.name}` }).click();
   await confirmDialog(page, { title: `Unregister ${m.org.name}?`, answer: 'Yes, unregister', label: 'confirmation dialog (English)' });
   // the notice shows where the person is: in the registration section
@@ -97,8 +96,7 @@ test('unregistering asks first, in a modal dialog that keeps and returns the foc
   assert.match(await notice.innerText(), new RegExp(`${m.org.name}`));
   assert.ok(await notice.isVisible());
   assert.equal((await call('GET', `/dialogues/${d.id}/registrations`)).data.items[0].status, 'cancelled');
-  await page.locator('#lang-switch').click();
-  await settled(page);
+  await switchLanguage(page, 'sv');
 });
 
 test('"Mina organisationer" shows each status, the rejection with its reason', async () => {
@@ -221,8 +219,7 @@ test('in English, Swedish content carries lang="sv", and every page stays axe-cl
   await ensureAgreement();
   const { page } = await session({ lang: 'en' });
   await visit(page, '/overenskommelsen');
-  await page.locator('#lang-switch').click();
-  await settled(page);
+  await switchLanguage(page, 'en');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.equal(await page.locator('main h1').getAttribute('lang'), 'sv');
   assert.ok(await page.locator('#register table td[lang="sv"], main ol[lang="sv"], main dl[lang="sv"]').count() > 0,
@@ -238,8 +235,7 @@ test('in English, Swedish content carries lang="sv", and every page stays axe-cl
   assert.ok(await page.locator('.org-item a[lang="sv"]').count() > 0 || !d,
     `the dialogue list marks no title lang="sv" (first upcoming: ${d && d.title}): ${(await page.locator('main').innerText()).slice(0, 300)}`);
   await axe(page, 'dialogues in English');
-  await page.locator('#lang-switch').click();
-  await settled(page);
+  await switchLanguage(page, 'sv');
 });
 
 test('the month calendar marks today, and on a phone it names the month', async () => {

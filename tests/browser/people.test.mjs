@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 
-import { open, visit, settled, axe, call, makeUser, loginTo, confirmDialog, apiLogin, BASE, RUN, PASSWORD } from './support.mjs';
+import { open, visit, settled, switchLanguage, axe, call, makeUser, loginTo, confirmDialog, apiLogin, BASE, RUN, PASSWORD } from './support.mjs';
 import { startSmtp } from '../http/mail.mjs';
 import sv from '../../web/i18n/sv.js';
 import en from '../../web/i18n/en.js';
@@ -55,9 +55,7 @@ async function browser(lang) {
   const b = await open({ lang });
   if (lang === 'en') {
     await visit(b.page, '/');
-    await b.page.locator('#lang-switch').click();
-    await b.page.locator('html[lang="en"]').waitFor();
-    await settled(b.page);
+    await switchLanguage(b.page, 'en');
   }
   return b;
 }
@@ -233,8 +231,7 @@ test('switching the language keeps what was typed in the forms', async () => {
   await page.getByLabel(/^Ditt namn/).fill('Namn under arbete');
   await page.getByLabel('Påminnelser inför möten som min organisation är anmäld till').uncheck();
   await page.getByLabel(/^Nuvarande lösenord/).fill('halvvägs');
-  await page.locator('#lang-switch').click();
-  await page.locator('html[lang="en"]').waitFor();
+  await switchLanguage(page, 'en');
   await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
   assert.equal(await page.getByLabel(/^Your name/).inputValue(), 'Namn under arbete');
   assert.equal(await page.getByLabel('Reminders before meetings my organisation is registered for').isChecked(), false);
@@ -242,7 +239,7 @@ test('switching the language keeps what was typed in the forms', async () => {
   await axe(page, 'my account, typed values kept across the language switch (en)');
   await visit(page, '/glomt-losenord');
   await page.getByLabel(/^E-mail address/).fill('halv@adress');
-  await page.locator('#lang-switch').click();
+  await switchLanguage(page, 'sv');
   await page.getByRole('heading', { level: 1, name: 'Glömt lösenordet' }).waitFor();
   assert.equal(await page.getByLabel(/^E-postadress/).inputValue(), 'halv@adress');
   await context.close();

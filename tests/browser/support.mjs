@@ -92,6 +92,19 @@ export async function settled(page) {
   await page.waitForLoadState('networkidle');
 }
 
+/**
+ * Presses the language switch and waits until the switch has done all it does: the page in
+ * the other language, typed values put back, the focus on the switch again (its last step).
+ * settled() alone is not enough: the page was settled already, so it can pass before the
+ * switch has begun.
+ */
+export async function switchLanguage(page, to) {
+  await page.locator('#lang-switch').click();
+  await page.locator(`html[lang="${to}"]`).waitFor({ state: 'attached' });
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'lang-switch');
+  await settled(page);
+}
+
 export async function visit(page, p) {
   await page.goto(BASE + p);
   await settled(page);
