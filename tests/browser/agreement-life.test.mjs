@@ -3,10 +3,12 @@
 // each) and adopts the next version, after which the public reads the compilation (in
 // English too); the secretariat records a year's follow-up; the public reads the follow-up
 // per principle, with the action plan, in both languages, and the yearly report prints
-// without the page's controls. axe-clean at every step.
+// without the page's controls; the secretariat plans the follow-up on its own page (owners
+// and indicators of a commitment; the action plan's activities added, changed and removed),
+// and the public follow-up shows what it planned. axe-clean at every step.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, visit, settled, axe, shot, loginTo, call, apiLogin, memberWithOrganisation, RUN, ADMIN } from './support.mjs';
+import { open, visit, settled, axe, shot, loginTo, call, apiLogin, memberWithOrganisation, confirmDialog, RUN, ADMIN } from './support.mjs';
 
 const YEAR = new Date().getFullYear();
 let adminToken;
@@ -163,5 +165,103 @@ test('4. the public reads the follow-up, per principle, in both languages, and p
   assert.match(text, /Follow-up:/);
   assert.match(text, /Commitment 1[\s\S]*Done[\s\S]*Action plan/);
   await axe(en.page, 'follow-up, public, English');
+  await en.context.close();
+});
+
+test("5. the secretariat records a commitment's owners and an indicator", async () => {
+  const { page } = admin;
+  await loginTo(page, ADMIN.email, ADMIN.password, '/kansli');
+  await page.getByRole('navigation', { name: 'Kansliets sidor' }).getByRole('link', { name: 'Uppföljning' }).click();
+  await settled(page);
+  await axe(page, 'follow-up planning, the agreements followed up');
+  await page.locator('main').getByRole('link', { name: draft.title }).click();
+  await settled(page);
+  await axe(page, 'follow-up planning of an agreement');
+  const c1 = page.locator('#c-1');
+  await c1.getByLabel(/^Ansvarig i staden/).fill('Stadsledningskontoret');
+  await c1.getByLabel('Organisation att lägga till').selectOption({ label: org.org.name });
+  await c1.getByRole('button', { name: 'Lägg till organisationen' }).click();
+  await c1.getByRole('button', { name: `Ta bort ${org.org.name}` }).waitFor();
+  // an indicator that is too long: explained at the field in Swedish, by its code
+  await c1.getByLabel(/^Indikatorer/).fill('x'.repeat(501));
+  await c1.getByRole('button', { name: 'Spara åtagande 1' }).click();
+  await c1.locator('.error-summary').getByText('Indikatorer: ska ha 1–500 tecken').waitFor();
+  await axe(page, 'a commitment plan with a field error');
+  await c1.getByLabel(/^Indikatorer/).fill('Antal dialogmöten per år\nAndel stadsområden med minst ett dialogmöte');
+  await c1.getByRole('button', { name: 'Spara åtagande 1' }).click();
+  await page.locator('main').getByText('Åtagande 1 är sparat.').waitFor();
+  await settled(page);
+  assert.equal(await c1.getByLabel(/^Ansvarig i staden/).inputValue(), 'Stadsledningskontoret');
+  assert.ok(await c1.getByRole('button', { name: `Ta bort ${org.org.name}` }).isVisible(), 'the organisation is kept');
+  assert.equal(await c1.getByLabel(/^Indikatorer/).inputValue(), 'Antal dialogmöten per år\nAndel stadsområden med minst ett dialogmöte');
+  assert.ok(await c1.getByRole('checkbox', { name: 'Dialog', exact: true }).isChecked(), 'the principle set before is kept');
+  await axe(page, 'a saved commitment plan');
+  await shot(page, 'follow-up-planning');
+  const saved = (await call('GET', `/agreements/${draft.id}/follow-up`)).data.commitments[0];
+  assert.equal(saved.city_owner, 'Stadsledningskontoret');
+  assert.deepEqual(saved.organisation_owners.map((o) => o.id), [org.org.id]);
+  assert.deepEqual(saved.indicators, ['Antal dialogmöten per år', 'Andel stadsområden med minst ett dialogmöte']);
+
+  const pub = await open();
+  await visit(pub.page, `/overenskommelsen/${draft.slug}/uppfoljning?ar=${YEAR}`);
+  const text = await pub.page.locator('main').innerText();
+  assert.match(text, new RegExp(`Åtagande 1[\\s\\S]*Ansvarig i staden: Stadsledningskontoret[\\s\\S]*Ansvariga organisationer: ${org.org.name}[\\s\\S]*Antal dialogmöten per år`));
+  await axe(pub.page, 'the public follow-up with owners and indicators');
+  await pub.context.close();
+});
+
+test('6. the secretariat adds an action-plan activity with a budget, changes one and removes one; the public action plan shows it', async () => {
+  const { page } = admin;
+  await loginTo(page, ADMIN.email, ADMIN.password, `/kansli/uppfoljning/${draft.slug}`);
+  const form = page.locator('form[aria-labelledby="add-h"]');
+  await form.getByLabel(/^Titel/).fill('Föreningsmässa i Angered');
+  await form.getByLabel(/^Ansvarig/).fill('Idrotts- och föreningsförvaltningen');
+  await form.getByLabel(/^Startdatum/).fill(`${YEAR}-09-01`);
+  await form.getByLabel(/^Slutdatum/).fill(`${YEAR}-08-01`);
+  await form.getByLabel(/^Budget i kronor/).fill('250 000');
+  await form.getByRole('checkbox', { name: 'Öppenhet och insyn' }).check();
+  await form.getByRole('checkbox', { name: /^2\. Parterna följer upp/ }).check();
+  await form.getByRole('button', { name: 'Lägg till aktiviteten' }).click();
+  await form.locator('.error-summary').getByText('Slutdatum: får inte vara före startdatumet').waitFor();
+  await axe(page, 'an activity that ends before it starts');
+  await form.getByLabel(/^Slutdatum/).fill(`${YEAR}-09-30`);
+  await form.getByRole('button', { name: 'Lägg till aktiviteten' }).click();
+  await page.locator('main').getByText(`Föreningsmässa i Angered är tillagd i handlingsplanen ${YEAR}.`).waitFor();
+  await settled(page);
+  assert.match(await page.locator('#handlingsplan table').innerText(), /Föreningsmässa i Angered[\s\S]*Idrotts- och föreningsförvaltningen[\s\S]*250\s000/);
+  await axe(page, 'the action plan with the new activity');
+
+  // its budget changed on the activity's own page
+  await page.getByRole('link', { name: 'Ändra Föreningsmässa i Angered' }).click();
+  await settled(page);
+  await axe(page, 'changing an activity');
+  await page.getByLabel(/^Budget i kronor/).fill('300000');
+  await page.getByRole('button', { name: 'Spara ändringarna' }).click();
+  await page.locator('main').getByText('Föreningsmässa i Angered är sparad.').waitFor();
+  await settled(page);
+
+  // the conference of test 4 removed, after a confirmation (cancelled once)
+  await page.getByRole('button', { name: 'Ta bort Dialogkonferens' }).click();
+  await confirmDialog(page, { title: 'Ta bort Dialogkonferens?', answer: 'Avbryt', label: 'removing an activity, the confirmation' });
+  assert.ok(await page.getByRole('button', { name: 'Ta bort Dialogkonferens' }).isVisible(), 'cancelled: still there');
+  await page.getByRole('button', { name: 'Ta bort Dialogkonferens' }).click();
+  await confirmDialog(page, { title: 'Ta bort Dialogkonferens?', answer: 'Ja, ta bort' });
+  await page.locator('main').getByText('Dialogkonferens är borttagen ur handlingsplanen.').waitFor();
+  await settled(page);
+  await axe(page, 'the action plan after a removal');
+  const plan = (await call('GET', `/agreements/${draft.id}/action-plan/${YEAR}`)).data;
+  assert.deepEqual(plan.activities.map((x) => [x.title, x.budget_sek, x.principles, x.commitments]), [['Föreningsmässa i Angered', 300000, ['oppenhet'], [2]]]);
+
+  const pub = await open();
+  await visit(pub.page, `/overenskommelsen/${draft.slug}/uppfoljning?ar=${YEAR}`);
+  const sv = await pub.page.locator('main').innerText();
+  assert.match(sv, new RegExp(`Handlingsplan ${YEAR}[\\s\\S]*Föreningsmässa i Angered[\\s\\S]*Idrotts- och föreningsförvaltningen[\\s\\S]*300[\\s\\u00a0]000[\\s\\S]*Summa: 300[\\s\\u00a0]000`));
+  assert.doesNotMatch(sv, /Dialogkonferens/);
+  await axe(pub.page, 'the public action plan');
+  await pub.context.close();
+  const en = await english();
+  await visit(en.page, `/overenskommelsen/${draft.slug}/uppfoljning?ar=${YEAR}`);
+  assert.match(await en.page.locator('main').innerText(), new RegExp(`Action plan ${YEAR}[\\s\\S]*Föreningsmässa i Angered[\\s\\S]*300,000`));
+  await axe(en.page, 'the public action plan, in English');
   await en.context.close();
 });

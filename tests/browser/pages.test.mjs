@@ -166,7 +166,7 @@ test('the secretariat pages', async () => {
   await settled(page);
   await axe(page, 'secretariat: to review');
   const tabs = [['Användare', 'Användare'], ['API-klienter', 'API-klienter'], ['Dialoger', 'Dialoger'],
-    ['Överenskommelser', 'Överenskommelser'], ['Händelselogg', 'Händelselogg']];
+    ['Överenskommelser', 'Överenskommelser'], ['Uppföljning', 'Uppföljning'], ['Händelselogg', 'Händelselogg']];
   for (const [link, h2] of tabs) {
     await page.getByRole('navigation', { name: 'Kansliets sidor' }).getByRole('link', { name: link }).click();
     await page.getByRole('heading', { level: 2, name: h2 }).waitFor();

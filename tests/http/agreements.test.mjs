@@ -40,7 +40,7 @@ const ORGS = '/api/v1/organisations';
 const ALL_SCOPES = ['organisations:read', 'organisations:write', 'changes:read', 'webhooks:manage'];
 const AGREEMENT_KEYS = [
   'id', 'slug', 'title', 'status', 'goals', 'principles', 'commitments', 'body', 'decisions', 'version', 'adopted_at',
-  'endorsement_count', 'created_at', 'updated_at',
+  'consultation_closes_at', 'endorsement_count', 'created_at', 'updated_at',
 ].sort();
 
 const DECISION = Object.freeze({
@@ -82,6 +82,7 @@ function assertAgreement(a, what = 'agreement') {
   assert.ok(Number.isInteger(a.version) && a.version >= 1, `${what}.version ${a.version} is not a positive integer`);
   assert.ok(Number.isInteger(a.endorsement_count) && a.endorsement_count >= 0, `${what}.endorsement_count`);
   assert.ok(a.adopted_at === null || RFC3339_Z_RE.test(a.adopted_at), `${what}.adopted_at ${a.adopted_at}`);
+  assert.ok(a.consultation_closes_at === null || RFC3339_Z_RE.test(a.consultation_closes_at), `${what}.consultation_closes_at ${a.consultation_closes_at}`);
   for (const k of ['created_at', 'updated_at']) assert.match(a[k], RFC3339_Z_RE, `${what}.${k}`);
   for (const k of ['goals', 'principles', 'commitments', 'decisions']) assert.ok(Array.isArray(a[k]), `${what}.${k} is an array`);
 }
@@ -173,7 +174,7 @@ describe('agreements', { concurrency: 1 }, () => {
     for (const status of ['adopted', 'superseded', 'antagen']) {
       assertValidation(await api('POST', AGR, { token: admin, body: agreementBody({ status }) }), ['/status'], `create with status ${status}`);
     }
-    const ro = { id: crypto.randomUUID(), version: 7, adopted_at: '2012-09-04T10:00:00Z', endorsement_count: 3, created_at: '2012-01-01T00:00:00Z', foo: 1 };
+    const ro = { id: crypto.randomUUID(), version: 7, adopted_at: '2012-09-04T10:00:00Z', consultation_closes_at: '2012-04-30T22:00:00Z', endorsement_count: 3, created_at: '2012-01-01T00:00:00Z', foo: 1 };
     for (const [k, v] of Object.entries(ro)) {
       assertValidation(await api('POST', AGR, { token: admin, body: agreementBody({ [k]: v }) }), [`/${k}`], `create with ${k}`);
     }

@@ -23,6 +23,7 @@ import {
   auditRowsWhere,
   readChanges,
   changesHead,
+  waitForChanges,
   isoFromNow,
 } from './support.mjs';
 
@@ -83,6 +84,55 @@ describe('scheduling the consultation', () => {
     assert.equal(auditRowsWhere({ requestId: rid })[0].action, 'schedule_consultation');
     assert.equal((await api('GET', `/api/v1/agreements/${a.id}/consultation`)).json.state, 'open');
     assertProblem(await api('GET', `/api/v1/agreements/${draft.id}/consultation`), 404, "a draft's consultation for the public");
+  });
+});
+
+describe('the close date on the change feed', () => {
+  test("setting or moving the close is an agreement update whose data carries the date; the same date again changes nothing", async () => {
+    const admin = await adminToken();
+    const a = await createAgreement({ status: 'consultation' });
+    const g0 = await api('GET', `/api/v1/agreements/${a.id}`);
+    assert.equal(g0.json.consultation_closes_at, null);
+    const head = await changesHead(admin);
+    const updates = (items) => items.filter((e) => e.type === 'agreement' && e.entity_id === a.id && e.action === 'update');
+    const schedule = async (at) => {
+      const r = await api('PUT', `/api/v1/agreements/${a.id}/consultation`, { token: admin, body: { consultation_closes_at: at } });
+      assert.equal(r.status, 200, r.text);
+      return r;
+    };
+
+    const first = isoFromNow(14 * 86400000);
+    await schedule(first);
+    let items = await waitForChanges(admin, head, (its) => updates(its).length >= 1, { what: 'the update of the close date' });
+    const [e1] = updates(items);
+    assert.equal(Date.parse(e1.data.consultation_closes_at), Date.parse(first), 'the event carries the new date');
+    const g1 = await api('GET', `/api/v1/agreements/${a.id}`);
+    assert.deepEqual(e1.data, g1.json, 'data equals GET');
+    assert.notEqual(g1.headers.etag, g0.headers.etag, 'a new revision');
+    assert.ok(Date.parse(g1.json.updated_at) >= Date.parse(g0.json.updated_at));
+
+    // the same date again: no revision, no event, no audit row
+    const rid = newRequestId('same-close');
+    const again = await api('PUT', `/api/v1/agreements/${a.id}/consultation`, { token: admin, body: { consultation_closes_at: first }, headers: { 'x-request-id': rid } });
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json.state, 'open');
+    assert.equal((await api('GET', `/api/v1/agreements/${a.id}`)).headers.etag, g1.headers.etag);
+    assert.equal(auditRowsWhere({ requestId: rid }).length, 0);
+
+    // moved: the next event shows the new date, and nothing came between (events are in commit order)
+    const moved = isoFromNow(21 * 86400000);
+    await schedule(moved);
+    items = await waitForChanges(admin, head, (its) => updates(its).length >= 2, { what: 'the update of the moved close' });
+    const ups = updates(items);
+    assert.equal(ups.length, 2, `one event per change: ${JSON.stringify(ups.map((e) => e.data.consultation_closes_at))}`);
+    assert.equal(Date.parse(ups[1].data.consultation_closes_at), Date.parse(moved));
+    assert.equal((await api('GET', `/api/v1/agreements/${a.id}/consultation`)).json.state, 'open');
+
+    // the date is the consultation's to set: read-only in the agreement
+    const g2 = await api('GET', `/api/v1/agreements/${a.id}`, { token: admin });
+    const patch = await api('PATCH', `/api/v1/agreements/${a.id}`, { token: admin, body: { consultation_closes_at: first }, headers: { 'if-match': g2.headers.etag } });
+    assertProblem(patch, 422);
+    assert.ok(patch.json.errors.some((e) => e.field === '/consultation_closes_at' && e.code === 'read_only'), patch.text);
   });
 });
 

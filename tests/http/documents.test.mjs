@@ -27,6 +27,9 @@ import {
   validateResponse,
   readChanges,
   changesHead,
+  waitForChanges,
+  adminId,
+  sqlLit,
   isoFromNow,
   UUID_RE,
 } from './support.mjs';
@@ -416,5 +419,89 @@ describe('visibility follows the parent', () => {
     const anon = await download(id, { headers: { 'x-request-id': rid2 } });
     assert.equal(anon.status, 200);
     assert.equal(auditRowsWhere({ requestId: rid2 }).length, 0);
+  });
+});
+
+describe("a draft's documents on the change feed", () => {
+  const documentEvents = (items, ids) => items.filter((e) => e.type === 'document' && ids.includes(e.entity_id));
+  const untilAgreement = (action, id) => (items) => items.some((e) => e.type === 'agreement' && e.action === action && e.entity_id === id);
+
+  test('published for consultation: each document of the draft gets its event, after the agreement\'s, once; then public', async () => {
+    const admin = await adminToken();
+    const a = await createAgreement();
+    const head = await changesHead(admin);
+    const ids = [];
+    for (const title of ['Remissversion', 'Missiv till remissinstanserna']) {
+      const up = await upload(`/api/v1/agreements/${a.id}`, pdfBytes(), { fields: { type: 'decision', title } });
+      assert.equal(up.status, 201, up.text);
+      ids.push(up.json.id);
+    }
+    for (const id of ids) assertProblem(await api('GET', `/api/v1/documents/${id}`), 404, 'a draft\'s document, anonymously');
+
+    const cur = await api('GET', `/api/v1/agreements/${a.id}`, { token: admin });
+    const pub = await api('PATCH', `/api/v1/agreements/${a.id}`, { token: admin, body: { status: 'consultation' }, headers: { 'if-match': cur.headers.etag } });
+    assert.equal(pub.status, 200, pub.text);
+    const items = await waitForChanges(admin, head, (its) => untilAgreement('create', a.id)(its) && documentEvents(its, ids).length === ids.length,
+      { what: 'the published agreement and its documents' });
+    const created = items.findIndex((e) => e.type === 'agreement' && e.entity_id === a.id);
+    assert.equal(items[created].action, 'create');
+    const docs = documentEvents(items, ids);
+    assert.deepEqual(docs.map((e) => e.entity_id), ids, 'one event per document, in the order they were attached');
+    for (const e of docs) {
+      assert.equal(e.action, 'create');
+      assert.ok(e.seq > items[created].seq, "after the agreement's own event");
+      const got = await api('GET', `/api/v1/documents/${e.entity_id}`);
+      assert.equal(got.status, 200, 'readable anonymously once published');
+      assert.deepEqual(e.data, got.json, 'the event carries the metadata as GET shows it');
+    }
+    const content = await download(ids[0]);
+    assert.equal(content.status, 200);
+    assert.equal(content.headers['content-type'], PDF);
+
+    // back to draft and out again: the documents were announced already
+    const after = items.at(-1).seq;
+    for (const status of ['draft', 'consultation']) {
+      const g = await api('GET', `/api/v1/agreements/${a.id}`, { token: admin });
+      const r = await api('PATCH', `/api/v1/agreements/${a.id}`, { token: admin, body: { status }, headers: { 'if-match': g.headers.etag } });
+      assert.equal(r.status, 200, r.text);
+    }
+    const again = await waitForChanges(admin, after, untilAgreement('create', a.id), { what: 'the agreement published again' });
+    assert.deepEqual(documentEvents(again, ids), [], 'no document is announced twice');
+  });
+
+  test('adopted straight from a draft: its documents get their events too', async () => {
+    const admin = await adminToken();
+    const a = await createAgreement();
+    const head = await changesHead(admin);
+    const up = await upload(`/api/v1/agreements/${a.slug}`, pdfBytes(), { fields: { type: 'signed_agreement', title: 'Undertecknad överenskommelse' } });
+    assert.equal(up.status, 201, up.text);
+    const decision = { body: 'Kommunstyrelsen', date: '2026-02-01', reference: 'Dnr 0003/26', summary: null };
+    const r = await api('POST', `/api/v1/agreements/${a.id}/adopt`, { token: admin, body: { decision } });
+    assert.equal(r.status, 200, r.text);
+    const items = await waitForChanges(admin, head, (its) => documentEvents(its, [up.json.id]).length > 0, { what: 'the adopted draft\'s document' });
+    const adopt = items.find((e) => e.type === 'agreement' && e.action === 'adopt' && e.entity_id === a.id);
+    assert.ok(adopt, 'the adopt event');
+    const [doc] = documentEvents(items, [up.json.id]);
+    assert.ok(doc.seq > adopt.seq);
+    assert.equal((await api('GET', `/api/v1/documents/${up.json.id}`)).status, 200);
+  });
+
+  test('a document attached in the transaction that publishes its agreement is announced once', async () => {
+    const admin = await adminToken();
+    const a = await createAgreement();
+    const head = await changesHead(admin);
+    const m = JSON.stringify({ title: 'Beslutsunderlag', language: 'sv', type: 'decision', filename: 'underlag.pdf', content_type: PDF });
+    // one psql -c string is one transaction; the document's id is its last line
+    const id = psql(`UPDATE agreement SET status = 'consultation', revision = revision + 1 WHERE id = ${sqlLit(a.id)};
+      SELECT body::json->>'id' FROM api.document_create('agreement', ${sqlLit(a.id)}, ${sqlLit(m)}::jsonb,
+        convert_to('%PDF-1.7 ${uniqueWord()}', 'UTF8'), ${sqlLit(await adminId())}::uuid, 'rid-same-tx', 'admin', NULL)`).split('\n').at(-1);
+    assert.match(id, UUID_RE);
+    // a later change of the agreement is the barrier: events are numbered in commit order
+    const g = await api('GET', `/api/v1/agreements/${a.id}`, { token: admin });
+    const r = await api('PATCH', `/api/v1/agreements/${a.id}`, { token: admin, body: { title: `${a.title} (remissversion)` }, headers: { 'if-match': g.headers.etag } });
+    assert.equal(r.status, 200, r.text);
+    const items = await waitForChanges(admin, head, untilAgreement('update', a.id), { what: 'the barrier' });
+    assert.ok(untilAgreement('create', a.id)(items));
+    assert.equal(documentEvents(items, [id]).length, 1, 'exactly one event');
   });
 });

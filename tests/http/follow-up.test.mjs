@@ -197,6 +197,51 @@ describe('follow-up', () => {
     assertProblem(await api('GET', AP(a, 'next')), 404);
   });
 
+  test('removing an activity: If-Match, 204, gone from the plan and its total; the audit row keeps it', async () => {
+    const c = await api('POST', `${AP(a, 2027)}/activities`, { token: admin, body: activity({ title: 'Felregistrerad aktivitet', budget_sek: 50000, starts_on: '2027-02-01', ends_on: '2027-03-01' }) });
+    assert.equal(c.status, 201, c.text);
+    const keep = await api('POST', `${AP(a, 2027)}/activities`, { token: admin, body: activity({ budget_sek: 20000, starts_on: '2027-02-01', ends_on: '2027-03-01' }) });
+    assert.equal((await api('GET', AP(a, 2027))).json.budget_total_sek, 70000);
+    const one = `${AP(a, 2027)}/activities/${c.json.id}`;
+    assertProblem(await api('DELETE', one, { token: admin }), 428, 'without If-Match');
+    assertProblem(await api('DELETE', one, { token: admin, headers: { 'if-match': '"7"' } }), 412, 'stale');
+    assertProblem(await api('DELETE', one, { token: owner.member.access, headers: { 'if-match': '"1"' } }), 403, 'a member');
+    assert.equal((await api('DELETE', one, { headers: { 'if-match': '"1"' } })).status, 401);
+    assertProblem(await api('DELETE', `${AP(a, 2026)}/activities/${c.json.id}`, { token: admin, headers: { 'if-match': '"1"' } }), 404, 'another year');
+    const rid = newRequestId('act-del');
+    const d = await api('DELETE', one, { token: admin, headers: { 'if-match': '"1"', 'x-request-id': rid } });
+    assert.equal(d.status, 204, d.text);
+    assert.equal(d.text, '');
+    assertProblem(await api('GET', one), 404, 'removed');
+    assertProblem(await api('DELETE', one, { token: admin, headers: { 'if-match': '*' } }), 404, 'removed twice');
+    const plan = await api('GET', AP(a, 2027));
+    assert.deepEqual(plan.json.activities.map((x) => x.id), [keep.json.id]);
+    assert.equal(plan.json.budget_total_sek, 20000);
+    const [row] = auditRowsWhere({ requestId: rid });
+    assert.equal(row.action, 'delete');
+    assert.equal(row.entity_type, 'action_plan_activity');
+    assert.equal(row.before.title, 'Felregistrerad aktivitet', 'what it was is kept');
+  });
+
+  test('the follow-up writes name their field errors by code (for the pages in both languages)', async () => {
+    const code = async (method, url, body, field, headers) => {
+      const r = await api(method, url, { token: admin, body, headers });
+      assertProblem(r, 422, JSON.stringify(body));
+      const e = r.json.errors.find((x) => x.field === field);
+      assert.ok(e, r.text);
+      return e;
+    };
+    assert.equal((await code('POST', `${AP(a, 2026)}/activities`, activity({ starts_on: '2026-05-01', ends_on: '2026-04-01' }), '/ends_on')).code, 'ends_before_start');
+    assert.equal((await code('POST', `${AP(a, 2026)}/activities`, activity({ principles: ['finns_inte'] }), '/principles')).code, 'unknown_value');
+    assert.equal((await code('POST', `${AP(a, 2026)}/activities`, activity({ commitments: [0] }), '/commitments')).code, 'unknown_value');
+    const ind = await code('PUT', `${FU(a)}/commitments/1`, { indicators: ['x'.repeat(501)] }, '/indicators');
+    assert.deepEqual([ind.code, ind.min, ind.max], ['length', 1, 500]);
+    const pending = await createOrg((await newSession()).access);
+    assert.equal((await code('PUT', `${FU(a)}/commitments/1`, { organisation_owners: [pending.id] }, '/organisation_owners')).code, 'not_found');
+    assert.equal((await code('PUT', `${FU(a)}/commitments/1`, { organisation_owners: ['x'] }, '/organisation_owners')).code, 'invalid_format');
+    assert.equal((await code('PUT', `${FU(a)}/commitments/1`, { principles: ['Dialog!'] }, '/principles')).code, 'invalid_format');
+  });
+
   test('statistics: commitments by status per year, dialogues per principle', async () => {
     const starts = isoFromNow(40 * 86400000);
     const d = await api('POST', '/api/v1/dialogues', { token: admin, body: { title: `Dialog ${uniqueWord()}`, kind: 'dialogmote', starts_at: starts, ends_at: new Date(Date.parse(starts) + 3600000).toISOString(), principles: ['sjalvstandighet'] } });

@@ -76,6 +76,7 @@ Test(agreement, create_and_patch_bodies)
 	    {"{" BASE ",\"id\":\"x\"}", "/id"},
 	    {"{" BASE ",\"version\":2}", "/version"},
 	    {"{" BASE ",\"adopted_at\":\"2026-01-01T00:00:00Z\"}", "/adopted_at"},
+	    {"{" BASE ",\"consultation_closes_at\":null}", "/consultation_closes_at"},
 	    {"{" BASE ",\"endorsement_count\":0}", "/endorsement_count"},
 	    {"{" BASE ",\"created_at\":\"x\"}", "/created_at"},
 	    {"{" BASE ",\"updated_at\":\"x\"}", "/updated_at"},

@@ -267,3 +267,23 @@ Test(problem, a_number_message_is_not_mistaken_for_a_prefix)
 			 "invalid_format");
 	cr_expect_str_eq(problem_code_of(NULL, &min, &max), "invalid");
 }
+
+Test(problem, the_follow_up_messages_have_codes)
+{
+	long min, max;
+
+	cr_expect_str_eq(problem_code_of("each indicator is 1 to 500 characters", &min, &max),
+			 "length");
+	cr_expect_eq(min, 1);
+	cr_expect_eq(max, 500);
+	cr_expect_str_eq(problem_code_of("must not be before starts_on", &min, &max),
+			 "ends_before_start");
+	cr_expect_str_eq(problem_code_of("names a principle or commitment the agreement does not "
+					 "have", &min, &max), "unknown_value");
+	cr_expect_str_eq(problem_code_of("names an organisation that is not a verified organisation",
+					 &min, &max), "not_found");
+	cr_expect_str_eq(problem_code_of("each is an organisation id", &min, &max),
+			 "invalid_format");
+	cr_expect_str_eq(problem_code_of("each is a commitment's number in the agreement, from 1",
+					 &min, &max), "unknown_value");
+}

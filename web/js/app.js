@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=96767f9aa765';
-import { BASE, session, onSession, logout, resume } from './api.js?v=96767f9aa765';
-import { h, announce, problemBox } from './dom.js?v=96767f9aa765';
+import { initLang, t } from './i18n.js?v=730d4441ab16';
+import { BASE, session, onSession, logout, resume } from './api.js?v=730d4441ab16';
+import { h, announce, problemBox } from './dom.js?v=730d4441ab16';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -37,6 +37,9 @@ const ROUTES = [
   ['/kansli/overenskommelser', 'admin', { tab: 'agreements' }],
   ['/kansli/overenskommelser/ny', 'admin', { tab: 'agreements', sub: 'new' }],
   ['/kansli/overenskommelser/:ref', 'admin', { tab: 'agreements', sub: 'edit' }],
+  ['/kansli/uppfoljning', 'admin', { tab: 'followup' }],
+  ['/kansli/uppfoljning/:ref', 'admin', { tab: 'followup', sub: 'agreement' }],
+  ['/kansli/uppfoljning/:ref/handlingsplan/:year/:id', 'admin', { tab: 'followup', sub: 'activity' }],
   ['/kansli/kodlistor', 'admin', { tab: 'vocabularies' }],
   ['/kansli/webhooks', 'admin', { tab: 'webhooks' }],
   ['/kansli/logg', 'admin', { tab: 'audit' }],
@@ -85,7 +88,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=96767f9aa765`);
+    const mod = await import(`./pages/${page}.js?v=730d4441ab16`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

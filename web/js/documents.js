@@ -1,8 +1,8 @@
 // Documents attached to an agreement or a dialogue: the public list with download links, and
 // for the secretariat an upload form (the file's type is checked by the service, up to 10 MB)
-import { api, apiUpload, qs, session, BASE } from './api.js?v=96767f9aa765';
-import { h, put, field, showErrors, onSubmit } from './dom.js?v=96767f9aa765';
-import { t } from './i18n.js?v=96767f9aa765';
+import { api, apiUpload, qs, session, BASE } from './api.js?v=730d4441ab16';
+import { h, put, field, showErrors, onSubmit } from './dom.js?v=730d4441ab16';
+import { t } from './i18n.js?v=730d4441ab16';
 
 const TYPES = ['signed_agreement', 'decision', 'agenda', 'minutes', 'presentation', 'other'];
 const MAX = 10 * 1024 * 1024;
@@ -33,7 +33,7 @@ export async function documentsSection(view, parent, again) {
     const file = form.elements.file.files[0];
     const title = form.elements.title.value.trim();
     const errs = [];
-    if (!title) errs.push({ field: '/title', message: 'is required' });
+    if (!title) errs.push({ field: '/title', code: 'required' });
     if (!file) errs.push({ field: '/file', text: t('life.fileMissing') });
     else if (file.size > MAX) errs.push({ field: '/file', text: t('life.fileTooLarge') });
     if (errs.length) return showErrors(form, errs);

@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldErrorText } from './i18n.js?v=96767f9aa765';
-import { session } from './api.js?v=96767f9aa765';
+import { t, getLang, fieldErrorText } from './i18n.js?v=730d4441ab16';
+import { session } from './api.js?v=730d4441ab16';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {
@@ -60,9 +60,10 @@ export function field(o) {
   return h('div', { class: 'field', 'data-field': o.field || o.name, 'data-label': o.label }, lbl, hint, err, control);
 }
 
-// A group of checkboxes in a fieldset; value: the checked codes
+// A group of checkboxes in a fieldset; value: the checked codes; id: when a page has the
+// same group more than once (f-<name> unless given)
 export function checkGroup(o) {
-  const id = `f-${o.name}`;
+  const id = o.id || `f-${o.name}`;
   const hint = o.hint ? h('p', { class: 'hint', id: `${id}-hint` }, o.hint) : null;
   const err = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
   const set = new Set(o.value || []);
@@ -145,7 +146,7 @@ export function showErrors(form, errs, labels = {}, err = null) {
       if (ctl !== wrap) ctl.setAttribute('aria-invalid', 'true');
       ctl.dataset.err = '1';
       ctl.setAttribute('aria-describedby', [ctl.getAttribute('aria-describedby'), slot.id].filter(Boolean).join(' '));
-      const target = wrap.matches('fieldset') ? wrap.querySelector('input') : ctl;
+      const target = wrap.matches('fieldset') ? wrap.querySelector('input, select') || wrap : ctl;
       items.push(h('li', {}, h('a', { href: `#${target.id}` }, label, ': ', msg())));
     } else {
       items.push(h('li', {}, name ? `${label}: ` : '', msg()));

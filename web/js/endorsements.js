@@ -1,6 +1,6 @@
 // Shared by the agreement, organisation and secretariat pages: statuses and the register table
-import { h } from './dom.js?v=96767f9aa765';
-import { t, label, fmtDate } from './i18n.js?v=96767f9aa765';
+import { h } from './dom.js?v=730d4441ab16';
+import { t, label, fmtDate } from './i18n.js?v=730d4441ab16';
 
 export const agreementStatus = (s) => h('span', { class: `badge badge-ag-${s}` }, t(`agreement.status.${s}`));
 

@@ -10,7 +10,7 @@ function stored() {
 
 export async function initLang(want) {
   const l = LANGS.includes(want) ? want : LANGS.includes(stored()) ? stored() : 'sv';
-  dict = (await import(`../i18n/${l}.js?v=96767f9aa765`)).default;
+  dict = (await import(`../i18n/${l}.js?v=730d4441ab16`)).default;
   lang = l;
   document.documentElement.lang = l;
   if (want) try { localStorage.setItem(KEY, l); } catch { /* private mode: not remembered */ }
@@ -36,6 +36,7 @@ export function t(key, params = {}) {
 // Times are shown in Göteborg's time zone, whatever the device's zone is
 export const TZ = 'Europe/Stockholm';
 export const fmtNum = (n) => new Intl.NumberFormat(lang).format(n);
+export const fmtSek = (n) => new Intl.NumberFormat(lang, { style: 'currency', currency: 'SEK', maximumFractionDigits: 0 }).format(n);
 export const fmtDate = (iso) => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: TZ }).format(new Date(iso));
 export const fmtDateTime = (iso) => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone: TZ }).format(new Date(iso));
 export const fmtTime = (iso) => new Intl.DateTimeFormat(lang, { timeStyle: 'short', timeZone: TZ }).format(new Date(iso));

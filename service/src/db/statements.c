@@ -407,6 +407,10 @@ static const struct stmt stmts[STMT_COUNT] = {
 		"(body::json->>'year') || '/activities/' || (body::json->>'id') AS id, body, field, "
 		"message FROM api.activity_write($1, $2::int, $3::uuid, $4::int, $5::jsonb, $6::uuid, "
 		"$7)"},
+	/* $1 agreement, $2 year, $3 activity, $4 If-Match version or NULL, $5 actor, $6 request */
+	[STMT_ACTIVITY_DELETE] = {"activity_delete", 6,
+				  "SELECT status, version, NULL::text AS id, body, field, message FROM "
+				  "api.activity_delete($1, $2::int, $3::uuid, $4::int, $5::uuid, $6)"},
 	[STMT_OPEN_FOLLOW_UP] = {"open_follow_up", 0, "SELECT api.open_follow_up()"},
 	[STMT_OPEN_COUNCIL] = {"open_council", 0, "SELECT api.open_council()"},
 	/* $1 parent type, $2 its id (or an agreement's slug), $3 metadata, $4 the bytes (sent

@@ -21,6 +21,7 @@ static const char *const parties[] = {"city", "organisations", "both", NULL};
 	{"id", FIELD_STRING, FIELD_READ_ONLY},                                                 \
 	{"version", FIELD_INTEGER, FIELD_READ_ONLY},                                           \
 	{"adopted_at", FIELD_STRING, FIELD_READ_ONLY},                                         \
+	{"consultation_closes_at", FIELD_STRING, FIELD_READ_ONLY},                             \
 	{"endorsement_count", FIELD_INTEGER, FIELD_READ_ONLY},                                 \
 	{"created_at", FIELD_STRING, FIELD_READ_ONLY},                                         \
 	{"updated_at", FIELD_STRING, FIELD_READ_ONLY}

@@ -189,3 +189,25 @@ int action_plan_activity_patch(struct req *rq)
 	/* 404 before 412 and 428: the statement decides (if_match_param) */
 	return activity_write(rq, req_param(rq, 2), if_match_param(rq, version));
 }
+
+/* DELETE .../action-plan/{year}/activities/{activity_id} (openapi: deleteActivity) */
+int action_plan_activity_delete(struct req *rq)
+{
+	const char *params[6];
+	char version[16];
+	PGresult *res;
+
+	if (follow_up_number(req_param(rq, 1), YEAR_MIN, YEAR_MAX) < 0)
+		return reply_error(rq, 404, "there is no such activity");
+	params[0] = req_param(rq, 0);
+	params[1] = req_param(rq, 1);
+	params[2] = req_param(rq, 2);
+	/* 404 before 412 and 428: the statement decides (if_match_param) */
+	params[3] = if_match_param(rq, version);
+	params[4] = rq->principal.id;
+	params[5] = rq->request_id;
+	res = db_exec(rq->db, STMT_ACTIVITY_DELETE, params, 6);
+	if (!db_ok(res))
+		return reply_db_failure(rq, res);
+	return reply_write_result(rq, res, NULL);
+}

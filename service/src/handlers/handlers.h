@@ -119,6 +119,7 @@ int action_plan_get(struct req *rq);
 int action_plan_activity_get(struct req *rq);
 int action_plan_activity_create(struct req *rq);
 int action_plan_activity_patch(struct req *rq);
+int action_plan_activity_delete(struct req *rq);
 
 int documents_upload_agreement(struct req *rq);
 int documents_list_agreement(struct req *rq);

@@ -79,6 +79,14 @@ static const struct {
 	{"minutes are published after the meeting", "too_early"},
 	{"has too many items", "too_many_items"},
 	{"each goal is 1 to 2000 characters", "length"},
+	/* the follow-up's (domain/follow_up.c and the follow-up functions of migration 0017) */
+	{"each indicator is 1 to 500 characters", "length"},
+	{"must not be before starts_on", "ends_before_start"},
+	{"names a principle", "unknown_value"},
+	{"names an organisation that is not a verified", "not_found"},
+	{"each is a commitment's number", "unknown_value"},
+	{"each is a principle code", "invalid_format"},
+	{"each is an organisation id", "invalid_format"},
 };
 
 /* True when message is exactly fmt (one %ld, then %n), the number landing in a. */
@@ -136,6 +144,10 @@ const char *problem_code_of(const char *message, long *min, long *max)
 	if (strcmp(message, "each goal is 1 to 2000 characters") == 0) {
 		*min = 1;
 		*max = 2000;
+	}
+	if (strcmp(message, "each indicator is 1 to 500 characters") == 0) {
+		*min = 1;
+		*max = 500;
 	}
 	for (size_t i = 0; i < sizeof(by_prefix) / sizeof(by_prefix[0]); i++)
 		if (strncmp(message, by_prefix[i].prefix, strlen(by_prefix[i].prefix)) == 0)

@@ -186,6 +186,8 @@ const struct route routes[] = {
 	 action_plan_activity_get, P, NULL, "getActivity"},
 	{"PATCH", "/api/v1/agreements/{ref}/action-plan/{year}/activities/{activity_id}",
 	 action_plan_activity_patch, A | ROUTE_PEOPLE | B | M, NULL, "patchActivity"},
+	{"DELETE", "/api/v1/agreements/{ref}/action-plan/{year}/activities/{activity_id}",
+	 action_plan_activity_delete, A | ROUTE_PEOPLE | M, NULL, "deleteActivity"},
 	{"GET", "/api/v1/follow-up-entries/{id}/documents", documents_list_entry, P, NULL,
 	 "listFollowUpDocuments"},
 	{"POST", "/api/v1/follow-up-entries/{id}/documents", documents_upload_entry,

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=96767f9aa765';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=96767f9aa765';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=96767f9aa765';
-import { clashBox, same } from '../clash.js?v=96767f9aa765';
-import { agreementStatus } from '../endorsements.js?v=96767f9aa765';
+import { api, qs } from '../api.js?v=730d4441ab16';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=730d4441ab16';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=730d4441ab16';
+import { clashBox, same } from '../clash.js?v=730d4441ab16';
+import { agreementStatus } from '../endorsements.js?v=730d4441ab16';
 
 const PARTIES = ['city', 'organisations', 'both'];
 
@@ -69,7 +69,7 @@ export default async function agreements(section, ctx) {
   put(section, h('p', {}, h('a', { href: '/kansli/overenskommelser' }, t('common.back'))), h('h2', { id: 'sec-h' }, title));
   if (edit && !['draft', 'consultation'].includes(base.status)) {
     put(section, h('p', {}, agreementStatus(base.status)), notice('info', h('p', {}, t('admin.adoptedNoEdit')),
-      h('p', {}, h('a', { href: `/overenskommelsen/${base.slug}` }, t('admin.publicPage')), ' · ', h('a', { href: '/kansli/overenskommelser/ny' }, t('admin.newAgreement')))));
+      h('p', {}, h('a', { href: `/overenskommelsen/${base.slug}` }, t('admin.publicPage')), ' · ', h('a', { href: `/kansli/uppfoljning/${base.slug}` }, t('life.toPlan')), ' · ', h('a', { href: '/kansli/overenskommelser/ny' }, t('admin.newAgreement')))));
     return;
   }
   let v = base;

@@ -1,12 +1,12 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=96767f9aa765';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=96767f9aa765';
-import { spreadsheetCsv } from '../spreadsheet.js?v=96767f9aa765';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=96767f9aa765';
-import { md } from '../markdown.js?v=96767f9aa765';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=96767f9aa765';
-import { documentsSection } from '../documents.js?v=96767f9aa765';
+import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=730d4441ab16';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=730d4441ab16';
+import { spreadsheetCsv } from '../spreadsheet.js?v=730d4441ab16';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=730d4441ab16';
+import { md } from '../markdown.js?v=730d4441ab16';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=730d4441ab16';
+import { documentsSection } from '../documents.js?v=730d4441ab16';
 
 const PARTIES = ['city', 'organisations', 'both'];
 export default async function agreement(view, ctx) {

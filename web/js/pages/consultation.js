@@ -1,10 +1,10 @@
 // The consultation (remiss) on an agreement: its state, the organisation's own response
 // (send, change, withdraw while open), the secretariat's view of every response with
 // filters, CSV and comments, and after the close the public compilation (remissammanställning)
-import { api, apiBlob, qs, session, vocabularies, BASE } from '../api.js?v=96767f9aa765';
-import { h, put, sv, field, checkGroup, notice, readForm, showErrors, onSubmit, confirmAction } from '../dom.js?v=96767f9aa765';
-import { t, label, fmtDate } from '../i18n.js?v=96767f9aa765';
-import { md } from '../markdown.js?v=96767f9aa765';
+import { api, apiBlob, qs, session, vocabularies, BASE } from '../api.js?v=730d4441ab16';
+import { h, put, sv, field, checkGroup, notice, readForm, showErrors, onSubmit, confirmAction } from '../dom.js?v=730d4441ab16';
+import { t, label, fmtDate } from '../i18n.js?v=730d4441ab16';
+import { md } from '../markdown.js?v=730d4441ab16';
 
 export default async function consultation(view, ctx) {
   const ref = encodeURIComponent(ctx.params.ref);
@@ -70,7 +70,7 @@ async function respondSection(view, a, me, again) {
     const withdraw = h('button', { type: 'button', class: 'button button-danger' }, t('life.withdraw'));
     onSubmit(form, async () => {
       const body = responseBody(form);
-      if (!body.body) return showErrors(form, [{ field: '/body', message: 'is required' }]);
+      if (!body.body) return showErrors(form, [{ field: '/body', code: 'required' }]);
       try {
         const cur = await api(`/agreements/${a.id}/consultation/responses/${r.id}`);
         await api(`/agreements/${a.id}/consultation/responses/${r.id}`, { method: 'PATCH', body, ifMatch: cur.etag });
@@ -95,7 +95,7 @@ async function respondSection(view, a, me, again) {
   onSubmit(form, async () => {
     const orgId = form.elements.organisation_id.value;
     const body = { organisation_id: orgId, ...responseBody(form) };
-    if (!body.body) return showErrors(form, [{ field: '/body', message: 'is required' }]);
+    if (!body.body) return showErrors(form, [{ field: '/body', code: 'required' }]);
     try {
       await api(`/agreements/${a.id}/consultation/responses`, { method: 'POST', body });
       again(t('life.sent', { name: open.find((o) => o.id === orgId).name }), '#svara');
@@ -157,7 +157,7 @@ async function secretariat(view, a, vocab, ctx, again) {
     if (form) {
       onSubmit(form, async () => {
         const comment = form.elements.comment.value.trim();
-        if (!comment) return showErrors(form, [{ field: '/comment', message: 'is required' }]);
+        if (!comment) return showErrors(form, [{ field: '/comment', code: 'required' }]);
         try {
           await api(`/agreements/${a.id}/consultation/responses/${r.id}/comment`, { method: 'PUT', body: { comment } });
           again(t('life.commented'), '#alla');

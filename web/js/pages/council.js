@@ -1,8 +1,8 @@
 // The council (rådet): its seats and members today, or on any earlier or later date, read
 // from the kept terms. Names and roles only: they are public by office.
-import { api, qs } from '../api.js?v=96767f9aa765';
-import { h, put, field, showErrors, problemBox } from '../dom.js?v=96767f9aa765';
-import { t, fmtDate } from '../i18n.js?v=96767f9aa765';
+import { api, qs } from '../api.js?v=730d4441ab16';
+import { h, put, field, showErrors, problemBox } from '../dom.js?v=730d4441ab16';
+import { t, fmtDate } from '../i18n.js?v=730d4441ab16';
 
 const CATEGORIES = ['politician', 'official', 'organisation'];
 

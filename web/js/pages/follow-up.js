@@ -1,12 +1,11 @@
 // The follow-up (uppföljning) of an agreement's commitments, one year at a time: per
 // principle, the action plan, the status of every year; printable as the yearly report for
 // the council and the political bodies. The secretariat records the year's follow-up here.
-import { api, qs, session } from '../api.js?v=96767f9aa765';
-import { h, put, sv, field, notice, showErrors, onSubmit } from '../dom.js?v=96767f9aa765';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=96767f9aa765';
+import { api, qs, session } from '../api.js?v=730d4441ab16';
+import { h, put, sv, field, notice, showErrors, onSubmit } from '../dom.js?v=730d4441ab16';
+import { t, fmtDate, fmtNum, fmtSek as sek } from '../i18n.js?v=730d4441ab16';
 
 const STATUSES = ['not_started', 'ongoing', 'done', 'discontinued'];
-const sek = (n) => new Intl.NumberFormat(document.documentElement.lang || 'sv', { style: 'currency', currency: 'SEK', maximumFractionDigits: 0 }).format(n);
 
 export default async function followUp(view, ctx) {
   const ref = encodeURIComponent(ctx.params.ref);
@@ -42,6 +41,8 @@ export default async function followUp(view, ctx) {
       h('h4', {}, t('life.commitment', { n: c.number })),
       sv('p', {}, c.text),
       c.city_owner ? h('p', { class: 'meta' }, t('life.owner', { name: c.city_owner })) : null,
+      c.organisation_owners.length ? h('p', { class: 'meta' }, t('life.orgOwners', { names: c.organisation_owners.map((o) => o.name).join(', ') })) : null,
+      c.indicators.length ? [h('p', { class: 'meta' }, t('life.indicators')), h('ul', {}, c.indicators.map((x) => sv('li', {}, x)))] : null,
       h('p', {}, h('strong', {}, e ? t(`life.fuStatus.${e.status}`) : t('life.notReported')), e && e.demo ? ` (${t('life.demo')})` : ''),
       e ? sv('p', {}, e.text) : null);
   };
@@ -82,7 +83,8 @@ export default async function followUp(view, ctx) {
 
 // The secretariat records the year's follow-up, one commitment at a time
 function record(view, a, fu, year, ctx) {
-  const sec = h('section', { 'aria-labelledby': 'rec-h', id: 'registrera', class: 'no-print' }, h('h2', { id: 'rec-h' }, t('life.record'), ` ${year}`));
+  const sec = h('section', { 'aria-labelledby': 'rec-h', id: 'registrera', class: 'no-print' }, h('h2', { id: 'rec-h' }, t('life.record'), ` ${year}`),
+    h('p', {}, t('life.planElsewhere'), ' ', h('a', { href: `/kansli/uppfoljning/${a.slug}?ar=${year}` }, t('life.toPlan'))));
   put(view, sec);
   for (const c of fu.commitments) {
     const e = c.entries.find((x) => x.year === year);
@@ -93,7 +95,7 @@ function record(view, a, fu, year, ctx) {
       h('p', {}, h('button', { type: 'submit', class: 'button button-secondary' }, t('life.recordSave'))));
     onSubmit(form, async () => {
       const body = { status: form.elements.status.value, text: form.elements.text.value.trim() };
-      if (!body.text) return showErrors(form, [{ field: '/text', message: 'is required' }]);
+      if (!body.text) return showErrors(form, [{ field: '/text', code: 'required' }]);
       try {
         await api(`/agreements/${a.id}/follow-up/commitments/${c.number}/years/${year}`, { method: 'PUT', body });
         ctx.go(`/overenskommelsen/${a.slug}/uppfoljning?ar=${year}#registrera`, { replace: true, flash: t('life.recorded', { n: c.number }) });
