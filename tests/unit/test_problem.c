@@ -267,3 +267,13 @@ Test(problem, a_number_message_is_not_mistaken_for_a_prefix)
 			 "invalid_format");
 	cr_expect_str_eq(problem_code_of(NULL, &min, &max), "invalid");
 }
+
+Test(problem, a_term_ended_before_it_began_is_ends_before_start)
+{
+	long min, max;
+
+	/* api.council_member_end (0018) and api.council_member_create (0016) */
+	cr_expect_str_eq(problem_code_of("must not be before from", &min, &max), "ends_before_start");
+	cr_expect_str_eq(problem_code_of("must be after from", &min, &max), "ends_before_start");
+	cr_expect_eq(min, PROBLEM_NO_LIMIT);
+}
