@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=96767f9aa765';
-import { BASE, session, onSession, logout, resume } from './api.js?v=96767f9aa765';
-import { h, announce, problemBox } from './dom.js?v=96767f9aa765';
+import { initLang, t } from './i18n.js?v=5569f8641191';
+import { BASE, session, onSession, logout, resume } from './api.js?v=5569f8641191';
+import { h, announce, problemBox } from './dom.js?v=5569f8641191';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -85,7 +85,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=96767f9aa765`);
+    const mod = await import(`./pages/${page}.js?v=5569f8641191`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

@@ -1,8 +1,8 @@
 // Documents attached to an agreement or a dialogue: the public list with download links, and
 // for the secretariat an upload form (the file's type is checked by the service, up to 10 MB)
-import { api, apiUpload, qs, session, BASE } from './api.js?v=96767f9aa765';
-import { h, put, field, showErrors, onSubmit } from './dom.js?v=96767f9aa765';
-import { t } from './i18n.js?v=96767f9aa765';
+import { api, apiUpload, qs, session, BASE } from './api.js?v=5569f8641191';
+import { h, put, field, showErrors, onSubmit } from './dom.js?v=5569f8641191';
+import { t } from './i18n.js?v=5569f8641191';
 
 const TYPES = ['signed_agreement', 'decision', 'agenda', 'minutes', 'presentation', 'other'];
 const MAX = 10 * 1024 * 1024;

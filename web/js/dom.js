@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldErrorText } from './i18n.js?v=96767f9aa765';
-import { session } from './api.js?v=96767f9aa765';
+import { t, getLang, fieldErrorText } from './i18n.js?v=5569f8641191';
+import { session } from './api.js?v=5569f8641191';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

@@ -1,6 +1,6 @@
 // Markdown, the safe path: a small subset (headings, paragraphs, lists, **strong**, *em*,
 // `code`, [links](https://…)) turned into DOM nodes. Raw HTML in the text stays text.
-import { h } from './dom.js?v=96767f9aa765';
+import { h } from './dom.js?v=5569f8641191';
 
 const SAFE_URL = /^(https?:\/\/|mailto:|\/(?!\/))/i;
 

@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=96767f9aa765';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=96767f9aa765';
-import { t, getLang } from '../i18n.js?v=96767f9aa765';
+import { api, login } from '../api.js?v=5569f8641191';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=5569f8641191';
+import { t, getLang } from '../i18n.js?v=5569f8641191';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

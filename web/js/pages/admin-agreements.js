@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=96767f9aa765';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=96767f9aa765';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=96767f9aa765';
-import { clashBox, same } from '../clash.js?v=96767f9aa765';
-import { agreementStatus } from '../endorsements.js?v=96767f9aa765';
+import { api, qs } from '../api.js?v=5569f8641191';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=5569f8641191';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=5569f8641191';
+import { clashBox, same } from '../clash.js?v=5569f8641191';
+import { agreementStatus } from '../endorsements.js?v=5569f8641191';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

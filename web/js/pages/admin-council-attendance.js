@@ -1,9 +1,9 @@
 // A council meeting (a dialogue of kind radsmote): attendance per member of the council on
 // the meeting's day, one save for all, and whether the meeting has a quorum under the
 // secretariat's rule (a seat is present when its ordinary member or a substitute attends)
-import { api } from '../api.js?v=96767f9aa765';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=96767f9aa765';
-import { t } from '../i18n.js?v=96767f9aa765';
+import { api } from '../api.js?v=5569f8641191';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=5569f8641191';
+import { t } from '../i18n.js?v=5569f8641191';
 
 const asValue = (attended) => (attended == null ? '' : String(attended));
 

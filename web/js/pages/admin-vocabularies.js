@@ -1,9 +1,9 @@
 // The code lists the secretariat keeps: organisation kinds, interest areas and districts. A
 // code is added, relabelled, retired (kept for old records, no longer offered) or taken into
 // use again; codes are never deleted
-import { api, vocabularies, forgetVocabularies } from '../api.js?v=96767f9aa765';
-import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=96767f9aa765';
-import { t } from '../i18n.js?v=96767f9aa765';
+import { api, vocabularies, forgetVocabularies } from '../api.js?v=5569f8641191';
+import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=5569f8641191';
+import { t } from '../i18n.js?v=5569f8641191';
 
 const LISTS = ['districts', 'areas', 'kinds'];
 

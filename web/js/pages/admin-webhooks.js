@@ -1,9 +1,9 @@
 // The secretariat's view of the integrations: every webhook subscription, its deliveries with
 // the errors of each attempt, and a retry for a delivery that has failed (the worker then
 // sends it again like any other)
-import { api, apiAll } from '../api.js?v=96767f9aa765';
-import { h, put, announce, problemBox } from '../dom.js?v=96767f9aa765';
-import { t, fmtDateTime, fmtNum } from '../i18n.js?v=96767f9aa765';
+import { api, apiAll } from '../api.js?v=5569f8641191';
+import { h, put, announce, problemBox } from '../dom.js?v=5569f8641191';
+import { t, fmtDateTime, fmtNum } from '../i18n.js?v=5569f8641191';
 
 // The last attempt's error in words: the HTTP status the receiver answered, or why none came
 function lastError(d) {

@@ -1,11 +1,11 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, session, vocabularies, absolute } from '../api.js?v=96767f9aa765';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=96767f9aa765';
-import { t, label, fmtNum } from '../i18n.js?v=96767f9aa765';
-import { md } from '../markdown.js?v=96767f9aa765';
-import { when, seats, currentPrinciples } from '../dialogue-common.js?v=96767f9aa765';
-import { documentsSection } from '../documents.js?v=96767f9aa765';
+import { api, apiAll, session, vocabularies, absolute } from '../api.js?v=5569f8641191';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=5569f8641191';
+import { t, label, fmtNum } from '../i18n.js?v=5569f8641191';
+import { md } from '../markdown.js?v=5569f8641191';
+import { when, seats, currentPrinciples } from '../dialogue-common.js?v=5569f8641191';
+import { documentsSection } from '../documents.js?v=5569f8641191';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 

@@ -1,8 +1,8 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=96767f9aa765';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=96767f9aa765';
-import { t, label, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=96767f9aa765';
-import { when, seats } from '../dialogue-common.js?v=96767f9aa765';
+import { api, qs, vocabularies, absolute } from '../api.js?v=5569f8641191';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=5569f8641191';
+import { t, label, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=5569f8641191';
+import { when, seats } from '../dialogue-common.js?v=5569f8641191';
 
 export function dialogueItem(d, vocab, tag = 'h3') {
   const kind = label(vocab.dialogue_kinds.find((k) => k.code === d.kind));

@@ -1,9 +1,9 @@
 // The follow-up (uppföljning) of an agreement's commitments, one year at a time: per
 // principle, the action plan, the status of every year; printable as the yearly report for
 // the council and the political bodies. The secretariat records the year's follow-up here.
-import { api, qs, session } from '../api.js?v=96767f9aa765';
-import { h, put, sv, field, notice, showErrors, onSubmit } from '../dom.js?v=96767f9aa765';
-import { t, fmtDate, fmtNum } from '../i18n.js?v=96767f9aa765';
+import { api, qs, session } from '../api.js?v=5569f8641191';
+import { h, put, sv, field, notice, showErrors, onSubmit } from '../dom.js?v=5569f8641191';
+import { t, fmtDate, fmtNum } from '../i18n.js?v=5569f8641191';
 
 const STATUSES = ['not_started', 'ongoing', 'done', 'discontinued'];
 const sek = (n) => new Intl.NumberFormat(document.documentElement.lang || 'sv', { style: 'currency', currency: 'SEK', maximumFractionDigits: 0 }).format(n);

@@ -1,8 +1,8 @@
 // The accessibility statement (tillgänglighetsredogörelse), the open-data page and the
 // privacy page (personuppgifter)
-import { api, BASE } from '../api.js?v=96767f9aa765';
-import { h, put, problemBox } from '../dom.js?v=96767f9aa765';
-import { t, getLang } from '../i18n.js?v=96767f9aa765';
+import { api, BASE } from '../api.js?v=5569f8641191';
+import { h, put, problemBox } from '../dom.js?v=5569f8641191';
+import { t, getLang } from '../i18n.js?v=5569f8641191';
 
 const sec = (id, title, ...kids) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...kids);
 const list = (items) => h('ul', {}, items.map((x) => h('li', {}, x)));

@@ -1,9 +1,9 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason); a rejected one is
 // corrected and sent back for review from here
-import { api, loadMe } from '../api.js?v=96767f9aa765';
-import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=96767f9aa765';
-import { t } from '../i18n.js?v=96767f9aa765';
+import { api, loadMe } from '../api.js?v=5569f8641191';
+import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=5569f8641191';
+import { t } from '../i18n.js?v=5569f8641191';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

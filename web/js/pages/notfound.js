@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=96767f9aa765';
-import { t } from '../i18n.js?v=96767f9aa765';
+import { put, h } from '../dom.js?v=5569f8641191';
+import { t } from '../i18n.js?v=5569f8641191';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

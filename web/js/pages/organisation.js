@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=96767f9aa765';
-import { h, put, notice, problemBox } from '../dom.js?v=96767f9aa765';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=96767f9aa765';
-import { orgItem } from './organisations.js?v=96767f9aa765';
-import { endorsementTable } from '../endorsements.js?v=96767f9aa765';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=5569f8641191';
+import { h, put, notice, problemBox } from '../dom.js?v=5569f8641191';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=5569f8641191';
+import { orgItem } from './organisations.js?v=5569f8641191';
+import { endorsementTable } from '../endorsements.js?v=5569f8641191';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

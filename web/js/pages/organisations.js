@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=96767f9aa765';
-import { h, put, field, problemBox } from '../dom.js?v=96767f9aa765';
-import { t, label } from '../i18n.js?v=96767f9aa765';
+import { api, qs, vocabularies } from '../api.js?v=5569f8641191';
+import { h, put, field, problemBox } from '../dom.js?v=5569f8641191';
+import { t, label } from '../i18n.js?v=5569f8641191';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

@@ -1,9 +1,9 @@
 // Register an organisation (POST) or edit its profile (PATCH with If-Match; a clash with
 // another editor is explained and nothing typed is lost)
-import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=96767f9aa765';
-import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=96767f9aa765';
-import { t, label } from '../i18n.js?v=96767f9aa765';
-import { clashBox, same } from '../clash.js?v=96767f9aa765';
+import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=5569f8641191';
+import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=5569f8641191';
+import { t, label } from '../i18n.js?v=5569f8641191';
+import { clashBox, same } from '../clash.js?v=5569f8641191';
 
 const TEXT = ['org_number', 'name', 'kind', 'umbrella_id', 'description', 'website', 'email', 'phone', 'member_count', 'status', 'status_reason'];
 const LISTS = ['areas', 'districts'];

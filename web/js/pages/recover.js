@@ -1,9 +1,9 @@
 // The pages a mail links to, and the way to one: "forgotten password" (asks for the reset
 // mail), "choose a new password" (/aterstall-losenord?token=...) and "confirm your address"
 // (/bekrafta-adress?token=...). None needs a login.
-import { api, session, loadMe } from '../api.js?v=96767f9aa765';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=96767f9aa765';
-import { t } from '../i18n.js?v=96767f9aa765';
+import { api, session, loadMe } from '../api.js?v=5569f8641191';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=5569f8641191';
+import { t } from '../i18n.js?v=5569f8641191';
 
 function forgot(view, ctx) {
   const title = t('people.forgotTitle');

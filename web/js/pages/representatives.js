@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=96767f9aa765';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=96767f9aa765';
-import { t, fmtDate } from '../i18n.js?v=96767f9aa765';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=5569f8641191';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=5569f8641191';
+import { t, fmtDate } from '../i18n.js?v=5569f8641191';
 
 const ROLES = ['representative', 'signatory'];
 

@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=96767f9aa765';
-import { put, h } from '../dom.js?v=96767f9aa765';
-import { t, fmtNum } from '../i18n.js?v=96767f9aa765';
-import { dialogueItem } from './dialogues.js?v=96767f9aa765';
+import { api, qs, session, vocabularies } from '../api.js?v=5569f8641191';
+import { put, h } from '../dom.js?v=5569f8641191';
+import { t, fmtNum } from '../i18n.js?v=5569f8641191';
+import { dialogueItem } from './dialogues.js?v=5569f8641191';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));

@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=96767f9aa765';
-import { put, h } from '../dom.js?v=96767f9aa765';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=96767f9aa765';
+import { api, vocabularies } from '../api.js?v=5569f8641191';
+import { put, h } from '../dom.js?v=5569f8641191';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=5569f8641191';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
