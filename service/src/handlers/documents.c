@@ -166,14 +166,26 @@ int documents_upload_dialogue(struct req *rq)
 	return upload(rq, "dialogue");
 }
 
+/* How many of list()'s parameters the list statement takes ($4 the parent, then $5..$7). */
+static int list_params(enum stmt_id stmt)
+{
+	switch (stmt) {
+	case STMT_DOCUMENT_LIST_AGREEMENT:
+		return 5; /* the caller kind */
+	case STMT_DOCUMENT_LIST_PAPER:
+		return 6; /* and the endorsement */
+	case STMT_DOCUMENT_LIST_RESPONSE:
+		return 7; /* and the response, the user */
+	default:
+		return 4;
+	}
+}
+
 static int list(struct req *rq, enum stmt_id stmt, const char *missing)
 {
 	struct page_request pr;
 	const char *params[7];
-	int n = stmt == STMT_DOCUMENT_LIST_AGREEMENT ? 5
-		: stmt == STMT_DOCUMENT_LIST_PAPER  ? 6
-		: stmt == STMT_DOCUMENT_LIST_RESPONSE ? 7
-						      : 4;
+	int n = list_params(stmt);
 	PGresult *res;
 	int rc;
 
