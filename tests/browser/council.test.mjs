@@ -1,6 +1,7 @@
 // The council's public page: today and on an earlier date (from the kept terms), in Swedish
 // and English, axe-clean; the secretariat's attendance; a council meeting's public page with
-// its quorum, met or not.
+// its quorum, met or not; the secretariat ends a member's term (errors in Swedish by their
+// codes), and the member leaves the council of today but stays in its history.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, settled, axe, visit, loginTo, call, apiLogin, ADMIN, RUN } from './support.mjs';
@@ -87,5 +88,58 @@ test('the public page of a council meeting shows whether it has a quorum, in Swe
   assert.match(await sec.innerText(), new RegExp(`The meeting has a quorum: ${a.seats} of ${a.seats} seats are present`));
   await axe(page, 'en: a council meeting with a quorum');
   await page.assertClean('the quorum on the public page');
+  await context.close();
+});
+
+test('the secretariat ends a term: errors in Swedish, then the member leaves today\'s council and stays in its history', async () => {
+  const seatTitle = `Stadsdelsnämnden ${RUN}`;
+  const seat = (await call('POST', '/council/seats', { category: 'politician', title: seatTitle }, adminToken)).data;
+  const name = `Doris Slutar ${RUN}`;
+  await call('POST', `/council/seats/${seat.id}/members`, { role: 'ordinary', name, party: 'C-partiet', from: '2023-01-01' }, adminToken);
+  const day = (ms) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date(ms));
+  const yesterday = day(Date.now() - 864e5);
+  const before = day(Date.now() - 3 * 864e5);
+
+  const { page, context } = await open();
+  // the public sees no such action
+  await visit(page, '/radet');
+  assert.equal(await page.getByRole('button', { name: /Avsluta uppdraget/ }).count(), 0);
+  await loginTo(page, ADMIN.email, ADMIN.password, '/radet');
+  const item = page.locator('.org-item', { hasText: seatTitle });
+  await item.getByText(name).waitFor();
+  await settled(page);
+  const opener = item.getByRole('button', { name: `Avsluta uppdraget för ${name}` });
+  await opener.click();
+  assert.equal(await opener.getAttribute('aria-expanded'), 'true');
+  const form = page.getByRole('form', { name: `Avsluta uppdraget för ${name}` });
+  await form.getByRole('button', { name: 'Avsluta uppdraget' }).click();
+  await form.locator('.error-summary').waitFor();
+  assert.match(await form.locator('.error-summary').innerText(), /Sista dag i uppdraget: måste fyllas i/);
+  // before the first day: the API's field error, shown by its code
+  page.allow(422);
+  await form.getByLabel(/^Sista dag i uppdraget/).fill('2022-12-31');
+  await form.getByRole('button', { name: 'Avsluta uppdraget' }).click();
+  await form.locator('.error-summary', { hasText: 'får inte vara före' }).waitFor();
+  assert.match(await form.locator('.error-summary').innerText(), /Sista dag i uppdraget: får inte vara före uppdragets första dag/);
+  assert.equal(await form.getByLabel(/^Sista dag i uppdraget/).getAttribute('aria-invalid'), 'true');
+  await axe(page, 'ending a term, a day before the first');
+  assert.equal((await call('GET', '/council', undefined, adminToken)).data.seats.find((s) => s.id === seat.id).members.length, 1, 'nothing changed');
+
+  await form.getByLabel(/^Sista dag i uppdraget/).fill(yesterday);
+  await form.getByRole('button', { name: 'Avsluta uppdraget' }).click();
+  await page.locator('main').getByText(new RegExp(`^Sista dag i uppdraget för ${name} är nu \\d+ \\S+ \\d{4}\\.$`)).waitFor();
+  await settled(page);
+  assert.doesNotMatch(await item.innerText(), /Doris Slutar/);
+  assert.match(await item.innerText(), /Platsen är vakant\./);
+  await axe(page, 'the council after a term ended');
+
+  await page.getByLabel(/^Visa rådet som det såg ut på ett visst datum/).fill(before);
+  await page.getByRole('button', { name: 'Visa', exact: true }).click();
+  await page.locator('main').getByText(/^Rådet den /).waitFor();
+  await item.getByText(name).waitFor();
+  assert.match(await item.innerText(), new RegExp(`${name} \\(C-partiet\\) – ledamot[\\s\\S]*1 januari 2023 – `));
+  const m = (await call('GET', `/council?as_of=${before}`)).data.seats.find((s) => s.id === seat.id).members[0];
+  assert.deepEqual([m.name, m.from, m.to], [name, '2023-01-01', yesterday]);
+  await page.assertClean('ending a term');
   await context.close();
 });

@@ -1,12 +1,14 @@
 // The secretariat's daily tools in the browser: the verification queue filtered and paged
 // past its first page; a rejected organisation corrected and sent back by its signatory; the
 // signatory and mandate of every endorsement for the secretariat, and an endorsement received
-// on paper recorded on an organisation's behalf; the webhooks page with a failed delivery
-// retried (in English). Every state passes axe.
+// on paper recorded on an organisation's behalf with its scanned copy (a refused file asked
+// for again; the copy downloaded, by the secretariat only); the webhooks page with a failed
+// delivery retried (in English). Every state passes axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { open, settled, axe, loginTo, call, apiLogin, makeUser, orgNumber, ensureAgreement, memberWithOrganisation, ADMIN, RUN } from './support.mjs';
 
 let adminToken;
@@ -78,17 +80,70 @@ test('the secretariat sees who signed and under which mandate, and records a pap
   await axe(page, 'paper endorsement form with errors');
   await form.getByLabel(/^Namn på den som undertecknar/).fill('Pia Papper');
   await form.getByLabel(/^Beslut om anslutning/).fill('Årsmötesbeslut 2026-02-20 §9');
+  const scan = Buffer.from(`%PDF-1.7\n% ${RUN}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
+  await form.getByLabel(/^Skannad kopia av papperet/).setInputFiles({ name: 'anslutning-papper.pdf', mimeType: 'application/pdf', buffer: scan });
   await form.getByRole('button', { name: 'Registrera anslutningen' }).click();
-  await page.locator('main').getByText(`Anslutningen för ${onPaper.org.name} är registrerad.`).waitFor();
+  await page.locator('main').getByText(`Anslutningen för ${onPaper.org.name} är registrerad och den skannade kopian är sparad.`).waitFor();
   await settled(page);
-  assert.match(await page.locator('table tr', { hasText: onPaper.org.name }).innerText(), /Pia Papper[\s\S]*Mandat: Årsmötesbeslut 2026-02-20 §9/);
-  await axe(page, 'the register with a paper endorsement (secretariat)');
-  // the public register names neither
+  const row = page.locator('table tr', { hasText: onPaper.org.name });
+  assert.match(await row.innerText(), /Pia Papper[\s\S]*Mandat: Årsmötesbeslut 2026-02-20 §9[\s\S]*Kom in på papper \d+ \S+ \d{4}[\s\S]*Skannad kopia: Anslutning på papper från/);
+  await axe(page, 'the register with a paper endorsement and its scan (secretariat)');
+  // the copy is the secretariat's: the link fetches it with the session's token
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: `Skannad kopia: Anslutning på papper från ${onPaper.org.name} (1 kB)` }).click()]);
+  assert.equal(download.suggestedFilename(), 'anslutning-papper.pdf');
+  assert.ok(fs.readFileSync(await download.path()).equals(scan), 'the downloaded copy is the uploaded file');
+
+  // a file that is not what it says: the endorsement stands and the file is asked for again
+  page.allow(415);
+  const second = await memberWithOrganisation('papper2', adminToken);
+  await page.reload();
+  await settled(page);
+  await form.getByLabel(/^Organisation/).selectOption({ label: second.org.name });
+  await form.getByLabel(/^Namn på den som undertecknar/).fill('Per Papper');
+  await form.getByLabel(/^Beslut om anslutning/).fill('Styrelsebeslut 2026-03-01 §2');
+  await form.getByLabel(/^Skannad kopia av papperet/).setInputFiles({ name: 'skanning.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+  await form.getByRole('button', { name: 'Registrera anslutningen' }).click();
+  const retry = page.getByRole('form', { name: `Lägg till skannad kopia för ${second.org.name}` });
+  await retry.locator('.error-summary').waitFor();
+  assert.match(await page.locator('#anslut').innerText(), new RegExp(`Anslutningen för ${second.org.name} är registrerad, men den skannade kopian kunde inte sparas\\. Välj filen igen\\.`));
+  assert.match(await retry.locator('.error-summary').innerText(), /Skannad kopia för .*: Filen är inte av en tillåten typ/);
+  await axe(page, 'a paper endorsement whose scan was refused');
+  await retry.getByLabel(/^Skannad kopia för/).setInputFiles({ name: 'skanning.pdf', mimeType: 'application/pdf', buffer: scan });
+  await retry.getByRole('button', { name: 'Spara kopian' }).click();
+  await page.locator('main').getByText(`Anslutningen för ${second.org.name} är registrerad och den skannade kopian är sparad.`).waitFor();
+  await settled(page);
+  assert.match(await page.locator('table tr', { hasText: second.org.name }).innerText(), /Skannad kopia: Anslutning på papper från/);
+
+  // the public register names neither, and shows no copy
   const anon = await open();
   await anon.page.goto(page.url());
   await settled(anon.page);
-  assert.doesNotMatch(await anon.page.locator('main').innerText(), /Pia Papper|Årsmötesbeslut|Undertecknare och mandat/);
+  assert.doesNotMatch(await anon.page.locator('main').innerText(), /Pia Papper|Årsmötesbeslut|Undertecknare och mandat|Skannad kopia|Kom in på papper/);
   await anon.context.close();
+});
+
+test('a paper endorsement recorded without its scan gets it later, from the register', async () => {
+  const agreement = await ensureAgreement();
+  const later = await memberWithOrganisation('senare', adminToken);
+  await call('POST', `/agreements/${agreement.id}/paper-endorsements`, { organisation_id: later.org.id, signatory_name: 'Lena Senare', mandate: 'Styrelsebeslut', received_on: '2026-01-15' }, adminToken);
+  const { page } = admin;
+  await loginTo(page, ADMIN.email, ADMIN.password, '/overenskommelsen');
+  const row = page.locator('table tr', { hasText: later.org.name });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Kom in på papper 15 januari 2026/);
+  const open1 = row.getByRole('button', { name: `Lägg till skannad kopia för ${later.org.name}` });
+  await open1.click();
+  assert.equal(await open1.getAttribute('aria-expanded'), 'true');
+  await row.getByRole('button', { name: 'Spara kopian' }).click();
+  await row.locator('.error-summary').waitFor();
+  assert.match(await row.locator('.error-summary').innerText(), /Välj en fil\./);
+  await axe(page, 'adding a scan from the register, no file chosen');
+  await row.getByLabel(/^Skannad kopia för/).setInputFiles({ name: 'sida-1.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0c5e1b50000000049454e44ae426082', 'hex') });
+  await row.getByRole('button', { name: 'Spara kopian' }).click();
+  await page.locator('main').getByText(`Den skannade kopian för ${later.org.name} är sparad.`).waitFor();
+  await settled(page);
+  assert.match(await page.locator('table tr', { hasText: later.org.name }).innerText(), /Skannad kopia: Anslutning på papper från/);
+  assert.equal(await page.locator('table tr', { hasText: later.org.name }).getByRole('button', { name: /Lägg till skannad kopia/ }).count(), 0);
 });
 
 test('en: the webhooks page shows deliveries and their errors; a failed delivery is retried', async () => {

@@ -2,7 +2,8 @@
 // agreements with their own 10 MB body limit, the type checked against the bytes (hostile
 // files: HTML sent as PDF, a zip bomb named .docx, binaries, bad UTF-8), visibility that
 // follows the parent per role, downloads with Content-Disposition, nosniff, the SHA-256 ETag
-// and byte ranges, audit rows and change events.
+// and byte ranges, audit rows and change events; the scans of endorsements received on paper
+// (admin only, no change event).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,10 @@ import {
   newSession,
   clientAccess,
   createAgreement,
+  adoptAgreement,
+  createOrg,
+  verifyOrg,
+  collectPages,
   uniqueWord,
   newRequestId,
   auditRowsWhere,
@@ -503,5 +508,157 @@ describe("a draft's documents on the change feed", () => {
     const items = await waitForChanges(admin, head, untilAgreement('update', a.id), { what: 'the barrier' });
     assert.ok(untilAgreement('create', a.id)(items));
     assert.equal(documentEvents(items, [id]).length, 1, 'exactly one event');
+  });
+});
+
+describe('the scan of an endorsement received on paper', () => {
+  /** The adopted agreement (made and adopted when there is none). */
+  async function adopted() {
+    const admin = await adminToken();
+    const cur = (await api('GET', '/api/v1/agreements?limit=100', { token: admin })).json.items.find((a) => a.status === 'adopted');
+    return cur || adoptAgreement((await createAgreement()).id);
+  }
+
+  /** An endorsement recorded on paper for a new verified organisation of a new member. */
+  async function paperEndorsement(a) {
+    const member = await newSession();
+    const { id } = await createOrg(member.access);
+    await verifyOrg(id);
+    const r = await api('POST', `/api/v1/agreements/${a.id}/paper-endorsements`, {
+      token: await adminToken(),
+      body: { organisation_id: id, signatory_name: 'Birgitta Berg', mandate: 'Årsmötesbeslut 2026-02-20 §9', received_on: '2026-02-27' },
+    });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.json.paper.documents, []);
+    assert.equal('document_id' in r.json.paper, false);
+    return { e: r.json, member, orgId: id };
+  }
+
+  const scanPath = (a, e) => `/api/v1/agreements/${a.id}/endorsements/${e.id}/paper`;
+  const scanFields = { title: 'Skannad anslutning', type: 'other', filename: 'anslutning.pdf' };
+
+  test('admin uploads it (201, audited, no change event); only admin sees it, in the endorsement, the register and the lists; its download is audited', async () => {
+    const a = await adopted();
+    const { e, member } = await paperEndorsement(a);
+    const admin = await adminToken();
+    const before = await changesHead(admin);
+    const bytes = pdfBytes(4000);
+    const rid = newRequestId('scan');
+    const up = await upload(scanPath(a, e), bytes, { fields: scanFields, headers: { 'x-request-id': rid } });
+    assert.equal(up.status, 201, up.text);
+    assert.equal(up.headers.location, `/api/v1/documents/${up.json.id}`);
+    assert.deepEqual(up.json.parent, { type: 'endorsement_paper', id: e.id });
+    assert.equal(up.json.sha256, crypto.createHash('sha256').update(bytes).digest('hex'));
+    const audit = auditRowsWhere({ requestId: rid });
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0].action, 'upload');
+    assert.equal(audit[0].entity_type, 'document');
+    assert.equal(audit[0].entity_id, up.json.id);
+    // a scan makes no change event, neither as a document nor as a change of the endorsement
+    const events = (await readChanges(admin, before)).items.filter((x) => x.entity_id === up.json.id || x.entity_id === e.id);
+    assert.deepEqual(events, []);
+
+    // admin: in the endorsement (a new ETag), the register, the organisation's history, the list
+    const one = await api('GET', `/api/v1/agreements/${a.id}/endorsements/${e.id}`, { token: admin });
+    assert.equal(one.status, 200);
+    assert.deepEqual(one.json.paper.documents.map((d) => d.id), [up.json.id]);
+    assert.equal(one.json.paper.received_on, '2026-02-27');
+    const reg = await collectPages(`/api/v1/agreements/${a.id}/endorsements`, admin);
+    assert.deepEqual(reg.find((x) => x.id === e.id).paper.documents[0], up.json);
+    const hist = await api('GET', `/api/v1/organisations/${e.organisation.id}/endorsements`, { token: admin });
+    assert.equal(hist.json.items.find((x) => x.id === e.id).paper.documents.length, 1);
+    const list = await api('GET', `${scanPath(a, e)}/documents`, { token: admin });
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.json.items, [up.json]);
+
+    // the organisation's own representative, another member, a client and anonymous: nothing
+    const other = await newSession();
+    const client = await clientAccess(['organisations:read', 'changes:read']);
+    for (const [who, token] of [['anonymous', undefined], ['the organisation', member.access], ['member', other.access], ['client', client.token]]) {
+      assertProblem(await api('GET', `/api/v1/documents/${up.json.id}`, { token }), 404, `${who}: metadata`);
+      assertProblem(await download(up.json.id, { token }), 404, `${who}: content`);
+      assertProblem(await api('GET', `${scanPath(a, e)}/documents`, { token }), 404, `${who}: list`);
+      const seen = await api('GET', `/api/v1/agreements/${a.id}/endorsements/${e.id}`, { token });
+      assert.equal(seen.status, 200, who);
+      assert.equal('paper' in seen.json, false, `${who} sees the paper record`);
+      const page = await collectPages(`/api/v1/agreements/${a.id}/endorsements`, token);
+      assert.equal('paper' in page.find((x) => x.id === e.id), false, `${who}: the register`);
+    }
+
+    const rid2 = newRequestId('scan-dl');
+    const got = await download(up.json.id, { token: admin, headers: { 'x-request-id': rid2 } });
+    assert.equal(got.status, 200);
+    assert.ok(got.body.equals(bytes));
+    assert.equal(got.headers['cache-control'], 'no-store');
+    const dl = auditRowsWhere({ requestId: rid2 });
+    assert.deepEqual(dl.map((x) => [x.action, x.entity_id]), [['download', up.json.id]]);
+  });
+
+  test('who may upload: admin only (401 anonymous, 403 member, the organisation and client); 404 for an endorsement made online, of another agreement, or unknown', async () => {
+    const a = await adopted();
+    const { e, member } = await paperEndorsement(a);
+    const client = await clientAccess(['organisations:read', 'organisations:write', 'changes:read']);
+    const before = documentCount();
+    assert.equal((await upload(scanPath(a, e), pdfBytes(), { token: null, fields: scanFields })).status, 401);
+    assertProblem(await upload(scanPath(a, e), pdfBytes(), { token: (await newSession()).access, fields: scanFields }), 403, 'member');
+    assertProblem(await upload(scanPath(a, e), pdfBytes(), { token: member.access, fields: scanFields }), 403, 'the organisation');
+    assertProblem(await upload(scanPath(a, e), pdfBytes(), { token: client.token, fields: scanFields }), 403, 'client');
+
+    // an endorsement made online has no paper to attach a scan to
+    const online = await newSession();
+    const o = await createOrg(online.access);
+    await verifyOrg(o.id);
+    const made = await api('POST', `/api/v1/agreements/${a.id}/endorsements`, { token: online.access, body: { organisation_id: o.id, signatory_name: 'Olle Online', mandate: 'Styrelsebeslut' } });
+    assert.equal(made.status, 201, made.text);
+    assertProblem(await upload(scanPath(a, made.json), pdfBytes(), { fields: scanFields }), 404, 'an online endorsement');
+    assertProblem(await api('GET', `${scanPath(a, made.json)}/documents`, { token: await adminToken() }), 404, 'list of an online endorsement');
+    const draft = await createAgreement();
+    assertProblem(await upload(`/api/v1/agreements/${draft.id}/endorsements/${e.id}/paper`, pdfBytes(), { fields: scanFields }), 404, 'another agreement');
+    assertProblem(await upload(`/api/v1/agreements/${a.id}/endorsements/${crypto.randomUUID()}/paper`, pdfBytes(), { fields: scanFields }), 404, 'unknown');
+    assertProblem(await api('GET', `/api/v1/agreements/${a.id}/endorsements/not-a-uuid/paper/documents`, { token: await adminToken() }), 404, 'not a UUID');
+    assert.equal(documentCount(), before);
+  });
+
+  test('hostile files get 415, bad metadata 422, and nothing is stored; at most 10 scans (409)', async () => {
+    const a = await adopted();
+    const { e } = await paperEndorsement(a);
+    const before = documentCount();
+    const html = Buffer.from('<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>');
+    const bomb = zip([
+      { name: '[Content_Types].xml', data: CONTENT_TYPES, deflate: true },
+      { name: 'word/document.xml', data: Buffer.alloc(64 * 1024 * 1024), deflate: true },
+    ]);
+    assertProblem(await upload(scanPath(a, e), html, { fields: scanFields }), 415, 'HTML sent as a PDF');
+    assertProblem(await upload(scanPath(a, e), bomb, { ctype: DOCX, fields: { ...scanFields, filename: 'skanning.docx' } }), 415, 'a zip bomb');
+    assertProblem(await upload(scanPath(a, e), Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), { ctype: 'image/svg+xml', fields: scanFields }), 415, 'an SVG');
+    const bad = await upload(scanPath(a, e), pdfBytes(), { fields: { ...scanFields, filename: '../skanning.pdf' } });
+    assertProblem(bad, 422, 'a path as file name');
+    assert.ok(bad.json.errors.some((x) => x.field === '/filename'));
+    assert.equal(documentCount(), before);
+    await assertServiceAlive('after the hostile scans');
+
+    for (let i = 0; i < 10; i++) {
+      const r = await upload(scanPath(a, e), i % 2 ? PNG : JPEG, { ctype: i % 2 ? 'image/png' : 'image/jpeg', fields: { ...scanFields, title: `Sida ${i + 1}`, filename: `sida-${i + 1}.${i % 2 ? 'png' : 'jpg'}` } });
+      assert.equal(r.status, 201, `scan ${i + 1}: ${r.text}`);
+    }
+    assertProblem(await upload(scanPath(a, e), pdfBytes(), { fields: scanFields }), 409, 'the eleventh scan');
+    const one = await api('GET', `/api/v1/agreements/${a.id}/endorsements/${e.id}`, { token: await adminToken() });
+    assert.deepEqual(one.json.paper.documents.map((d) => d.title), Array.from({ length: 10 }, (_, i) => `Sida ${i + 1}`));
+  });
+
+  test('document_id when recording takes only null: the scan has its own route', async () => {
+    const a = await adopted();
+    const member = await newSession();
+    const { id } = await createOrg(member.access);
+    await verifyOrg(id);
+    const body = { organisation_id: id, signatory_name: 'Birgitta Berg', mandate: 'Styrelsebeslut', received_on: '2026-02-27' };
+    const r = await api('POST', `/api/v1/agreements/${a.id}/paper-endorsements`, { token: await adminToken(), body: { ...body, document_id: crypto.randomUUID() } });
+    assertProblem(r, 422);
+    assert.deepEqual(r.json.errors.map((x) => x.field), ['/document_id']);
+    assert.equal((await api('GET', `/api/v1/organisations/${id}/endorsements`, { token: await adminToken() })).json.items.length, 0);
+    const ok = await api('POST', `/api/v1/agreements/${a.id}/paper-endorsements`, { token: await adminToken(), body: { ...body, document_id: null } });
+    assert.equal(ok.status, 201, ok.text);
+    // the column from 0016 stays null: the database refuses anything else
+    assert.throws(() => psql(`INSERT INTO endorsement_paper (endorsement_id, received_on, document_id, recorded_by) SELECT e.id, current_date, gen_random_uuid(), e.endorsed_by FROM endorsement e WHERE e.organisation_id = '${id}'`), /endorsement_paper_document_id_check/);
   });
 });

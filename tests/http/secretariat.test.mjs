@@ -157,7 +157,7 @@ describe('endorsements received on paper', () => {
     assert.equal(r.json.status, 'active');
     assert.equal(r.json.mandate, body.mandate);
     assert.equal(r.json.paper.received_on, '2026-02-27');
-    assert.equal(r.json.paper.document_id, null);
+    assert.deepEqual(r.json.paper.documents, [], 'no scan yet (it is uploaded to the paper afterwards)');
     assert.match(r.headers.location, new RegExp(`/api/v1/agreements/${a.id}/endorsements/${r.json.id}$`));
 
     const pub = await api('GET', `/api/v1/agreements/${a.id}/endorsements?limit=100`);
@@ -167,6 +167,8 @@ describe('endorsements received on paper', () => {
     for (const k of ['signatory_name', 'signatory_title', 'mandate']) assert.equal(k in seen, false, `the public sees ${k}`);
     const adm = (await api('GET', `/api/v1/agreements/${a.id}/endorsements?limit=100`, { token: await adminToken() })).json.items.find((e) => e.id === r.json.id);
     assert.deepEqual([adm.signatory_name, adm.signatory_title, adm.mandate], ['Birgitta Berg', 'Ordförande', 'Årsmötesbeslut 2026-02-20 §9']);
+    assert.deepEqual(adm.paper, r.json.paper, 'admin sees how it came in the register');
+    assert.equal('paper' in seen, false, 'the public does not');
 
     const rows = await auditRowsWhere({ entityId: r.json.id });
     assert.deepEqual(rows.map((x) => x.action).sort(), ['endorse', 'record_paper']);

@@ -287,3 +287,13 @@ Test(problem, the_follow_up_messages_have_codes)
 	cr_expect_str_eq(problem_code_of("each is a commitment's number in the agreement, from 1",
 					 &min, &max), "unknown_value");
 }
+
+Test(problem, a_term_ended_before_it_began_is_ends_before_start)
+{
+	long min, max;
+
+	/* api.council_member_end (0018) and api.council_member_create (0016) */
+	cr_expect_str_eq(problem_code_of("must not be before from", &min, &max), "ends_before_start");
+	cr_expect_str_eq(problem_code_of("must be after from", &min, &max), "ends_before_start");
+	cr_expect_eq(min, PROBLEM_NO_LIMIT);
+}

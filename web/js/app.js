@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=730d4441ab16';
-import { BASE, session, onSession, logout, resume } from './api.js?v=730d4441ab16';
-import { h, announce, problemBox } from './dom.js?v=730d4441ab16';
+import { initLang, t } from './i18n.js?v=b950594d39fa';
+import { BASE, session, onSession, logout, resume } from './api.js?v=b950594d39fa';
+import { h, announce, problemBox } from './dom.js?v=b950594d39fa';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -88,7 +88,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=730d4441ab16`);
+    const mod = await import(`./pages/${page}.js?v=b950594d39fa`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

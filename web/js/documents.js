@@ -1,8 +1,8 @@
 // Documents attached to an agreement or a dialogue: the public list with download links, and
 // for the secretariat an upload form (the file's type is checked by the service, up to 10 MB)
-import { api, apiUpload, qs, session, BASE } from './api.js?v=730d4441ab16';
-import { h, put, field, showErrors, onSubmit } from './dom.js?v=730d4441ab16';
-import { t } from './i18n.js?v=730d4441ab16';
+import { api, apiUpload, qs, session, BASE } from './api.js?v=b950594d39fa';
+import { h, put, field, showErrors, onSubmit } from './dom.js?v=b950594d39fa';
+import { t } from './i18n.js?v=b950594d39fa';
 
 const TYPES = ['signed_agreement', 'decision', 'agenda', 'minutes', 'presentation', 'other'];
 const MAX = 10 * 1024 * 1024;

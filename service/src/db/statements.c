@@ -464,6 +464,21 @@ static const struct stmt stmts[STMT_COUNT] = {
 							    "h.parent_id",
 							    AFTER_TS("d.created_at", "d.id"),
 							    "d.created_at, d.id"))},
+	/* oldest first; $4 the agreement (id or slug), $5 caller kind, $6 the endorsement: its
+	 * scans when it was received on paper, for admin only (404 for everyone else) */
+	[STMT_DOCUMENT_LIST_PAPER] = {"document_list_paper", 6,
+				      HEADED_PAGE("SELECT (SELECT p.endorsement_id FROM "
+						  "api.agreement_find($4, $5) a JOIN endorsement e ON "
+						  "e.agreement_id = a.id JOIN endorsement_paper p ON "
+						  "p.endorsement_id = e.id WHERE e.id = $6::uuid AND $5 = "
+						  "'admin') AS parent_id",
+						  "h.parent_id IS NOT NULL",
+						  PAGE_ROWS("api.document_json(d)::text",
+							    "api.ts(d.created_at)", "d.id",
+							    "document d WHERE d.endorsement_paper_id = "
+							    "h.parent_id",
+							    AFTER_TS("d.created_at", "d.id"),
+							    "d.created_at, d.id"))},
 	/* $1 id, $2 caller kind, $3 a download (audited when not public), $4..$6 the actor */
 	[STMT_DOCUMENT_OPEN] = {"document_open", 6,
 				"SELECT body, is_public FROM api.document_open($1::uuid, $2, "
@@ -478,8 +493,8 @@ static const struct stmt stmts[STMT_COUNT] = {
 				   HEADED_PAGE("SELECT a.id AS agreement_id, api.as_of($6::jsonb->>"
 					       "'as_of') AS t FROM api.agreement_find($4, $5) a",
 					       "h.agreement_id IS NOT NULL",
-					       PAGE_ROWS("api.endorsement_json(e, api.represents("
-							 "e.organisation_id, $5, $7::uuid), h.t)::text",
+					       PAGE_ROWS("api.endorsement_view(e, $5, $7::uuid, h.t)"
+							 "::text",
 							 "api.ts(e.endorsed_at)", "e.id",
 							 "api.endorsement_rows(h.agreement_id, $6::jsonb, "
 							 "h.t) e WHERE true",
@@ -510,8 +525,8 @@ static const struct stmt stmts[STMT_COUNT] = {
 	 * shows it now (drafts' endorsements do not exist for non-admins) */
 	[STMT_ENDORSEMENT_GET] = {"endorsement_get", 4,
 				  "SELECT b.body, " CONTENT_ETAG("b.body") " FROM (SELECT "
-				  "api.endorsement_json(e, api.represents(e.organisation_id, $3, "
-				  "$4::uuid), clock_timestamp())::text AS body FROM "
+				  "api.endorsement_view(e, $3, $4::uuid, clock_timestamp())::text AS "
+				  "body FROM "
 				  "api.agreement_find($1, $3) a JOIN endorsement e ON e.agreement_id = "
 				  "a.id WHERE e.id = $2::uuid) b"},
 	/* newest first; $4 organisation, $5 caller kind, $6 user id; found: one the caller sees */
@@ -519,9 +534,9 @@ static const struct stmt stmts[STMT_COUNT] = {
 				   HEADED_PAGE("SELECT EXISTS (SELECT 1 FROM organisation o WHERE "
 					       "o.id = $4::uuid AND api.organisation_visible(o, $5, "
 					       "$6::uuid)) AS found", "h.found",
-					       PAGE_ROWS("api.endorsement_json(e, api.represents("
-							 "$4::uuid, $5, $6::uuid), clock_timestamp())"
-							 "::text", "api.ts(e.endorsed_at)", "e.id",
+					       PAGE_ROWS("api.endorsement_view(e, $5, $6::uuid, "
+							 "clock_timestamp())::text",
+							 "api.ts(e.endorsed_at)", "e.id",
 							 "endorsement e WHERE h.found AND "
 							 "e.organisation_id = $4::uuid",
 							 BEFORE_TS("e.endorsed_at", "e.id"),

@@ -1,6 +1,7 @@
 /*
- * documents.c -- documents attached to agreements, dialogues, consultation responses and
- * follow-up entries (openapi/openapi.yaml, tag Documents): upload (the body is the file; its metadata in the query), lists per parent,
+ * documents.c -- documents attached to agreements, dialogues, consultation responses,
+ * follow-up entries and endorsements received on paper (their scans) (openapi/openapi.yaml,
+ * tag Documents): upload (the body is the file; its metadata in the query), lists per parent,
  * metadata, and the download with Content-Disposition, nosniff, a strong ETag (the SHA-256)
  * and single byte ranges. Visibility follows the parent; the SQL decides it.
  */
@@ -103,12 +104,13 @@ static json_t *read_metadata(struct req *rq, struct problem *pb)
 
 /*
  * An upload under a parent of parent_type, whose id (or slug) is the route's first param; a
- * consultation response's is the second, after its agreement.
+ * consultation response's and a paper endorsement's is the second, after their agreement.
  */
 static int upload(struct req *rq, const char *parent_type)
 {
 	struct problem pb = PROBLEM_INIT;
-	bool response = strcmp(parent_type, "consultation_response") == 0;
+	bool response = strcmp(parent_type, "consultation_response") == 0 ||
+			strcmp(parent_type, "endorsement_paper") == 0;
 	const char *params[8];
 	int lengths[8] = {0}, formats[8] = {0};
 	const char *sniffed;
@@ -164,11 +166,26 @@ int documents_upload_dialogue(struct req *rq)
 	return upload(rq, "dialogue");
 }
 
+/* How many of list()'s parameters the list statement takes ($4 the parent, then $5..$7). */
+static int list_params(enum stmt_id stmt)
+{
+	switch (stmt) {
+	case STMT_DOCUMENT_LIST_AGREEMENT:
+		return 5; /* the caller kind */
+	case STMT_DOCUMENT_LIST_PAPER:
+		return 6; /* and the endorsement */
+	case STMT_DOCUMENT_LIST_RESPONSE:
+		return 7; /* and the response, the user */
+	default:
+		return 4;
+	}
+}
+
 static int list(struct req *rq, enum stmt_id stmt, const char *missing)
 {
 	struct page_request pr;
 	const char *params[7];
-	int n = stmt == STMT_DOCUMENT_LIST_AGREEMENT ? 5 : stmt == STMT_DOCUMENT_LIST_RESPONSE ? 7 : 4;
+	int n = list_params(stmt);
 	PGresult *res;
 	int rc;
 
@@ -220,6 +237,18 @@ int documents_upload_entry(struct req *rq)
 int documents_list_entry(struct req *rq)
 {
 	return list(rq, STMT_DOCUMENT_LIST_ENTRY, "there is no such follow-up entry");
+}
+
+/* POST .../endorsements/{endorsement_id}/paper/documents (openapi: uploadPaperDocument) */
+int documents_upload_paper(struct req *rq)
+{
+	return upload(rq, "endorsement_paper");
+}
+
+/* GET .../endorsements/{endorsement_id}/paper/documents (openapi: listPaperDocuments) */
+int documents_list_paper(struct req *rq)
+{
+	return list(rq, STMT_DOCUMENT_LIST_PAPER, "there is no such endorsement received on paper");
 }
 
 /* GET /api/v1/dialogues/{id}/documents (openapi: listDialogueDocuments) */

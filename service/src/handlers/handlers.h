@@ -129,6 +129,8 @@ int documents_upload_response(struct req *rq);
 int documents_list_response(struct req *rq);
 int documents_upload_entry(struct req *rq);
 int documents_list_entry(struct req *rq);
+int documents_upload_paper(struct req *rq);
+int documents_list_paper(struct req *rq);
 int documents_get(struct req *rq);
 int documents_content(struct req *rq);
 

@@ -1,14 +1,14 @@
 /*
  * paper_endorsements.c -- the secretariat records an endorsement that an organisation sent on
- * paper: the endorsement's own fields (checked as any endorsement's), the day it arrived, and
- * the scan among the agreement's documents (document_id, nullable until that exists).
+ * paper: the endorsement's own fields (checked as any endorsement's) and the day it arrived.
+ * The scan is uploaded afterwards to the paper's own documents (documents.c); document_id,
+ * from before that existed, is taken only as null (db/migrations/0019_paper_scan.sql says why).
  */
 #include "domain/agreement.h"
 #include "domain/fields.h"
 #include "handlers/common.h"
 #include "handlers/handlers.h"
 #include "handlers/write_result.h"
-#include "util/text.h"
 
 #include <stdlib.h>
 
@@ -17,11 +17,9 @@ static int paper_input_check(const json_t *body, struct problem *pb)
 {
 	static const struct field_spec paper_fields[] = {
 		{"received_on", FIELD_DATE, FIELD_REQUIRED, 0, 0},
-		{"document_id", FIELD_STRING, FIELD_NULLABLE, 36, 36},
 		{NULL},
 	};
-	json_t *endorsement, *paper;
-	const char *document;
+	json_t *endorsement, *paper, *document;
 	int bad;
 
 	if (!json_is_object(body))
@@ -42,12 +40,14 @@ static int paper_input_check(const json_t *body, struct problem *pb)
 			json_object_set(paper, f->name, v);
 		json_object_del(endorsement, f->name);
 	}
+	json_object_del(endorsement, "document_id");
 	bad = endorsement_input_check(endorsement, pb) | fields_check(paper, paper_fields, pb);
 	json_decref(endorsement);
 	json_decref(paper);
-	document = fields_string(body, "document_id");
-	if (!bad && document && !uuid_syntax_ok(document)) {
-		problem_add_error(pb, "/document_id", "must be a document id");
+	document = json_object_get(body, "document_id");
+	if (document && !json_is_null(document)) {
+		problem_add_error(pb, "/document_id", "must be null: the scan is uploaded to the "
+				  "paper endorsement's documents");
 		bad = -1;
 	}
 	return bad ? -1 : 0;

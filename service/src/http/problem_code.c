@@ -69,6 +69,7 @@ static const struct {
 	{"names a host that does not resolve", "not_found"},
 	{"must be after starts_at", "ends_before_start"},
 	{"must be after from", "ends_before_start"},
+	{"must not be before from", "ends_before_start"},
 	{"only the category", "not_allowed"},
 	{"would make the organisation its own umbrella", "cycle"},
 	{"has a wrong check digit", "wrong_check_digit"},

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=730d4441ab16';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=730d4441ab16';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=730d4441ab16';
-import { clashBox, same } from '../clash.js?v=730d4441ab16';
-import { agreementStatus } from '../endorsements.js?v=730d4441ab16';
+import { api, qs } from '../api.js?v=b950594d39fa';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=b950594d39fa';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=b950594d39fa';
+import { clashBox, same } from '../clash.js?v=b950594d39fa';
+import { agreementStatus } from '../endorsements.js?v=b950594d39fa';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,9 +1,9 @@
 // The code lists the secretariat keeps: organisation kinds, interest areas and districts. A
 // code is added, relabelled, retired (kept for old records, no longer offered) or taken into
 // use again; codes are never deleted
-import { api, vocabularies, forgetVocabularies } from '../api.js?v=730d4441ab16';
-import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=730d4441ab16';
-import { t } from '../i18n.js?v=730d4441ab16';
+import { api, vocabularies, forgetVocabularies } from '../api.js?v=b950594d39fa';
+import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=b950594d39fa';
+import { t } from '../i18n.js?v=b950594d39fa';
 
 const LISTS = ['districts', 'areas', 'kinds'];
 

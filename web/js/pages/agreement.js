@@ -1,14 +1,16 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=730d4441ab16';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=730d4441ab16';
-import { spreadsheetCsv } from '../spreadsheet.js?v=730d4441ab16';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=730d4441ab16';
-import { md } from '../markdown.js?v=730d4441ab16';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=730d4441ab16';
-import { documentsSection } from '../documents.js?v=730d4441ab16';
+import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=b950594d39fa';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=b950594d39fa';
+import { spreadsheetCsv } from '../spreadsheet.js?v=b950594d39fa';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=b950594d39fa';
+import { md } from '../markdown.js?v=b950594d39fa';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=b950594d39fa';
+import { documentsSection } from '../documents.js?v=b950594d39fa';
 
 const PARTIES = ['city', 'organisations', 'both'];
+// the paper endorsement's form and scans: the secretariat's only, so loaded for admin alone
+const secretariat = () => import(`../paper-endorsement.js?v=b950594d39fa`);
 export default async function agreement(view, ctx) {
   const vocab = await vocabularies();
   const { data: all } = await api(`/agreements${qs({ limit: 100 })}`);
@@ -88,6 +90,8 @@ function realDay(v) {
 }
 
 async function register(view, a, vocab, ctx) {
+  const paper = session()?.role === 'admin' ? await secretariat() : null;
+  const again = (flash) => ctx.go(`${location.pathname}${location.search}#register`, { replace: true, flash });
   const opts = (list) => [['', t('common.all')], ...list.map((e) => [e.code, label(e)])];
   const q0 = (k) => ctx.query.get(k) || '';
   const form = h('form', { class: 'search', 'aria-label': t('agreement.registerFilters'), novalidate: true },
@@ -138,6 +142,7 @@ async function register(view, a, vocab, ctx) {
       cursor = data.next_cursor;
       more.hidden = !cursor;
       slot.replaceChildren(rows.length ? endorsementTable(rows, vocab) : h('p', { class: 'empty' }, t('agreement.registerEmpty')));
+      paper?.decorate(slot, rows, a, again);
       status.textContent = rows.length ? t(cursor ? 'agreement.shownMore' : 'agreement.shown', { n: rows.length }) : '';
     } catch (e) {
       status.textContent = '';
@@ -184,7 +189,7 @@ async function endorse(view, a, ctx) {
     put(sec, h('p', {}, t('agreement.endorseLogin'), ' ', h('a', { href: `/logga-in?next=${encodeURIComponent('/overenskommelsen')}` }, t('common.loginLink'))));
     return;
   }
-  if (me.role === 'admin' && a.status === 'adopted') await paper(sec, a, ctx);
+  if (me.role === 'admin' && a.status === 'adopted') await (await secretariat()).default(sec, a, ctx);
   if (!signs.length) { if (me.role !== 'admin') put(sec, h('p', {}, t('agreement.notSignatory'))); return; }
   const again = (flash) => ctx.go('/overenskommelsen#anslut', { replace: true, flash });
   const orgs = (await Promise.all(signs.map((o) => api(`/organisations/${o.id}`).then((r) => r.data, () => null)))).filter(Boolean);
@@ -231,34 +236,4 @@ async function endorse(view, a, ctx) {
     } catch (e) { showErrors(form, e.errors || [], labels, e); }
   });
   put(sec, form);
-}
-
-// The secretariat records an endorsement that came on paper, on the organisation's behalf,
-// with the mandate read from the paper. The scan goes to the agreement's documents; the API
-// takes its document_id (null until it is uploaded).
-async function paper(sec, a, ctx) {
-  const orgs = (await apiAll('/organisations?status=verified&sort=name')).data.items.filter((o) => !o.endorsement || o.endorsement.agreement_id !== a.id);
-  const labels = { organisation_id: t('agreement.organisation'), signatory_name: t('agreement.signatoryName'), signatory_title: t('agreement.signatoryTitle'), mandate: t('agreement.mandate'), received_on: t('agreement.paperReceived'), statement: t('agreement.statement') };
-  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
-  const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'paper-h' },
-    h('p', {}, t('agreement.paperLead')),
-    field({ name: 'organisation_id', type: 'select', label: labels.organisation_id, required: true, options: [['', t('admin.choose')], ...orgs.map((o) => [o.id, o.name])] }),
-    field({ name: 'signatory_name', label: labels.signatory_name, required: true, maxlength: 200 }),
-    field({ name: 'signatory_title', label: labels.signatory_title, optional: true, hint: t('agreement.signatoryTitleHint'), maxlength: 200 }),
-    field({ name: 'mandate', label: labels.mandate, required: true, hint: t('agreement.mandateHint'), maxlength: 500 }),
-    field({ name: 'received_on', type: 'date', label: labels.received_on, required: true, value: today, max: today }),
-    field({ name: 'statement', type: 'textarea', label: labels.statement, optional: true, rows: 3, maxlength: 2000 }),
-    h('p', { class: 'hint' }, t('agreement.paperScan')),
-    h('p', {}, h('button', { type: 'submit', class: 'button' }, t('agreement.paperButton'))));
-  onSubmit(form, async () => {
-    const v = readForm(form);
-    const missing = ['organisation_id', 'signatory_name', 'mandate', 'received_on'].filter((k) => !v[k]).map((k) => ({ field: `/${k}`, code: 'required' }));
-    if (missing.length) return showErrors(form, missing, labels);
-    const body = { ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== '')), document_id: null };
-    try {
-      await api(`/agreements/${a.id}/paper-endorsements`, { method: 'POST', body });
-      ctx.go('/overenskommelsen#anslut', { replace: true, flash: t('agreement.paperDone', { name: orgs.find((o) => o.id === v.organisation_id).name }) });
-    } catch (e) { showErrors(form, e.errors || [], labels, e); }
-  });
-  put(sec, h('h3', { id: 'paper-h' }, t('agreement.paperTitle')), orgs.length ? form : h('p', { class: 'empty' }, t('agreement.paperNone')));
 }

@@ -1,8 +1,8 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=730d4441ab16';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=730d4441ab16';
-import { t, label, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=730d4441ab16';
-import { when, seats } from '../dialogue-common.js?v=730d4441ab16';
+import { api, qs, vocabularies, absolute } from '../api.js?v=b950594d39fa';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=b950594d39fa';
+import { t, label, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=b950594d39fa';
+import { when, seats } from '../dialogue-common.js?v=b950594d39fa';
 
 export function dialogueItem(d, vocab, tag = 'h3') {
   const kind = label(vocab.dialogue_kinds.find((k) => k.code === d.kind));

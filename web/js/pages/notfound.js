@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=730d4441ab16';
-import { t } from '../i18n.js?v=730d4441ab16';
+import { put, h } from '../dom.js?v=b950594d39fa';
+import { t } from '../i18n.js?v=b950594d39fa';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

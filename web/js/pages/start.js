@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=730d4441ab16';
-import { put, h } from '../dom.js?v=730d4441ab16';
-import { t, fmtNum } from '../i18n.js?v=730d4441ab16';
-import { dialogueItem } from './dialogues.js?v=730d4441ab16';
+import { api, qs, session, vocabularies } from '../api.js?v=b950594d39fa';
+import { put, h } from '../dom.js?v=b950594d39fa';
+import { t, fmtNum } from '../i18n.js?v=b950594d39fa';
+import { dialogueItem } from './dialogues.js?v=b950594d39fa';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));
