@@ -8,7 +8,8 @@
 // and the public follow-up shows what it planned. axe-clean at every step.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, visit, settled, axe, shot, loginTo, call, apiLogin, memberWithOrganisation, confirmDialog, RUN, ADMIN } from './support.mjs';
+import fs from 'node:fs';
+import { open, visit, settled, axe, shot, loginTo, call, apiLogin, memberWithOrganisation, confirmDialog, RUN, ADMIN, BASE } from './support.mjs';
 
 const YEAR = new Date().getFullYear();
 let adminToken;
@@ -264,4 +265,24 @@ test('6. the secretariat adds an action-plan activity with a budget, changes one
   assert.match(await en.page.locator('main').innerText(), new RegExp(`Action plan ${YEAR}[\\s\\S]*Föreningsmässa i Angered[\\s\\S]*300,000`));
   await axe(en.page, 'the public action plan, in English');
   await en.context.close();
+});
+
+test("the secretariat downloads a draft's document from the page: the link sends the token", async () => {
+  const d = (await call('POST', '/agreements', {
+    slug: `utkast-handling-${RUN}`, title: `Utkast med underlag ${RUN}`,
+    goals: ['Ett mål.'], principles: [{ code: 'dialog', title: 'Dialog' }], commitments: [{ party: 'city', text: 'Staden bjuder in.' }],
+  }, adminToken)).data;
+  assert.equal(d.status, 'draft');
+  const bytes = Buffer.from(`%PDF-1.7\n% ${RUN}\n%%EOF\n`);
+  const up = await fetch(`${BASE}/api/v1/agreements/${d.id}/documents?title=Beslutsunderlag&type=decision&language=sv&filename=underlag.pdf`,
+    { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/pdf' }, body: bytes });
+  assert.equal(up.status, 201, await up.text());
+  // the plain address answers 404 without a token: a draft's documents are the secretariat's
+  assert.equal((await fetch(`${BASE}/api/v1/documents/${(await up.clone().json()).id}/content`)).status, 404);
+  const { page } = admin;
+  await visit(page, `/overenskommelsen/${d.slug}`);
+  const link = page.getByRole('link', { name: /^Ladda ner Beslutsunderlag/ });
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), 'underlag.pdf');
+  assert.ok(fs.readFileSync(await download.path()).equals(bytes), 'the downloaded file is the uploaded one');
 });

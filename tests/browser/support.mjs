@@ -86,7 +86,8 @@ export async function open({ width = 1280, height = 800, lang } = {}) {
   return { context, page };
 }
 
-// Wait until no request is in flight (the app sets aria-busy on <main> meanwhile)
+// Wait until the page is whole: the app sets aria-busy on <main> while a request is in flight
+// and while the router builds a page (until its flash notice is in place)
 export async function settled(page) {
   await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy') && document.querySelector('main h1'));
   await page.waitForLoadState('networkidle');

@@ -28,6 +28,17 @@ export class ApiError extends Error {
   }
 }
 
+// Marks the page busy (aria-busy on main, the loading notice) while fn runs: the router holds
+// it for a whole page, so the page counts as loaded only once it has all it shows
+export async function whileBusy(fn) {
+  setBusy(1);
+  try {
+    return await fn();
+  } finally {
+    setBusy(-1);
+  }
+}
+
 function setBusy(d) {
   busy += d;
   const main = document.getElementById('main');

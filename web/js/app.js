@@ -1,7 +1,7 @@
 // The shell: header with navigation and language switch, History API routing, footer.
-import { initLang, t } from './i18n.js?v=b950594d39fa';
-import { BASE, session, onSession, logout, resume } from './api.js?v=b950594d39fa';
-import { h, announce, problemBox } from './dom.js?v=b950594d39fa';
+import { initLang, t } from './i18n.js?v=8157fd9ca674';
+import { BASE, session, onSession, logout, resume, whileBusy } from './api.js?v=8157fd9ca674';
+import { h, announce, problemBox } from './dom.js?v=8157fd9ca674';
 
 // [pattern, page module, options]; the pages are loaded when first needed
 const ROUTES = [
@@ -71,7 +71,12 @@ export function go(path, { replace = false, flash: msg = null } = {}) {
   return render(true);
 }
 
-async function render(focus) {
+// The page at the address, with the flash of the step before it; busy until it is whole
+function render(focus) {
+  return whileBusy(() => renderPage(focus));
+}
+
+async function renderPage(focus) {
   const token = ++current;
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const { page, params, opts } = match(path);
@@ -88,7 +93,7 @@ async function render(focus) {
     title: (s) => { document.title = t('site.title', { page: s }); },
   };
   try {
-    const mod = await import(`./pages/${page}.js?v=b950594d39fa`);
+    const mod = await import(`./pages/${page}.js?v=8157fd9ca674`);
     await mod.default(view, ctx);
   } catch (e) {
     if (token !== current) return;

@@ -1,8 +1,8 @@
 // An edit clash (412): someone saved a newer version while this person typed. Nothing typed is
 // lost; the box says what the other person changed and offers to save on top of it or to take
 // the saved version.
-import { h } from './dom.js?v=b950594d39fa';
-import { t } from './i18n.js?v=b950594d39fa';
+import { h } from './dom.js?v=8157fd9ca674';
+import { t } from './i18n.js?v=8157fd9ca674';
 
 export const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -1,9 +1,9 @@
 // What the dialogue pages and the secretariat's dialogue page share: a dialogue's time span,
 // its seats badge, and the principles of the current agreement. Kept apart so that the
 // secretariat's page does not load the public pages to get them.
-import { api, qs } from './api.js?v=b950594d39fa';
-import { h } from './dom.js?v=b950594d39fa';
-import { t, fmtDateTime, fmtTime, local } from './i18n.js?v=b950594d39fa';
+import { api, qs } from './api.js?v=8157fd9ca674';
+import { h } from './dom.js?v=8157fd9ca674';
+import { t, fmtDateTime, fmtTime, local } from './i18n.js?v=8157fd9ca674';
 
 // "torsdag 3 december 2026 18:00–20:00"
 export function when(d) {

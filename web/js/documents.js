@@ -1,11 +1,30 @@
 // Documents attached to an agreement or a dialogue: the public list with download links, and
 // for the secretariat an upload form (the file's type is checked by the service, up to 10 MB)
-import { api, apiUpload, qs, session, BASE } from './api.js?v=b950594d39fa';
-import { h, put, field, showErrors, onSubmit } from './dom.js?v=b950594d39fa';
-import { t } from './i18n.js?v=b950594d39fa';
+import { api, apiBlob, apiUpload, qs, session, BASE } from './api.js?v=8157fd9ca674';
+import { h, put, field, showErrors, onSubmit, announce, problemText } from './dom.js?v=8157fd9ca674';
+import { t } from './i18n.js?v=8157fd9ca674';
 
 const TYPES = ['signed_agreement', 'decision', 'agenda', 'minutes', 'presentation', 'other'];
 const MAX = 10 * 1024 * 1024;
+
+// A link to a document's content. Signed in, the file is fetched with the token and then
+// handed to the browser: a plain link sends none, and a draft's documents and the scans of
+// paper endorsements are the secretariat's only. Anonymous, the plain link serves.
+export function documentLink(d, text) {
+  const a = h('a', { href: `${BASE}/documents/${d.id}/content`, download: d.filename }, text);
+  a.addEventListener('click', async (ev) => {
+    if (!session()) return;
+    ev.preventDefault();
+    try {
+      const link = h('a', { href: URL.createObjectURL(await apiBlob(`/documents/${d.id}/content`)), download: d.filename, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    } catch (e) { announce(problemText(e)); }
+  });
+  return a;
+}
 
 // parent: '/agreements/<id>' or '/dialogues/<id>'; again(flash): reload the page at the list
 export async function documentsSection(view, parent, again) {
@@ -15,7 +34,7 @@ export async function documentsSection(view, parent, again) {
   const sec = h('section', { 'aria-labelledby': 'docs-h', id: 'handlingar' }, h('h2', { id: 'docs-h' }, t('life.documents')));
   put(view, sec);
   put(sec, data.items.length ? h('ul', {}, data.items.map((d) => h('li', {},
-    h('a', { href: `${BASE}/documents/${d.id}/content`, download: d.filename }, t('life.download', { title: d.title, size: t('life.kb', { n: Math.max(1, Math.round(d.size / 1024)) }) })),
+    documentLink(d, t('life.download', { title: d.title, size: t('life.kb', { n: Math.max(1, Math.round(d.size / 1024)) }) })),
     ' – ', t(`life.docType.${d.type}`)))) : h('p', { class: 'empty' }, t('life.documentsEmpty')));
   if (!admin) return;
   const form = h('form', { class: 'form', novalidate: true, 'aria-labelledby': 'up-h' },

@@ -1,6 +1,6 @@
 // DOM building without innerHTML: every text goes in as a text node.
-import { t, getLang, fieldErrorText } from './i18n.js?v=b950594d39fa';
-import { session } from './api.js?v=b950594d39fa';
+import { t, getLang, fieldErrorText } from './i18n.js?v=8157fd9ca674';
+import { session } from './api.js?v=8157fd9ca674';
 
 // h('a', {href: '/x', class: 'c', onclick: f}, 'text', child, [more])
 export function h(tag, attrs, ...kids) {

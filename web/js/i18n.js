@@ -10,7 +10,7 @@ function stored() {
 
 export async function initLang(want) {
   const l = LANGS.includes(want) ? want : LANGS.includes(stored()) ? stored() : 'sv';
-  dict = (await import(`../i18n/${l}.js?v=b950594d39fa`)).default;
+  dict = (await import(`../i18n/${l}.js?v=8157fd9ca674`)).default;
   lang = l;
   document.documentElement.lang = l;
   if (want) try { localStorage.setItem(KEY, l); } catch { /* private mode: not remembered */ }

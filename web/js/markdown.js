@@ -1,6 +1,6 @@
 // Markdown, the safe path: a small subset (headings, paragraphs, lists, **strong**, *em*,
 // `code`, [links](https://…)) turned into DOM nodes. Raw HTML in the text stays text.
-import { h } from './dom.js?v=b950594d39fa';
+import { h } from './dom.js?v=8157fd9ca674';
 
 const SAFE_URL = /^(https?:\/\/|mailto:|\/(?!\/))/i;
 

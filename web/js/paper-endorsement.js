@@ -2,9 +2,9 @@
 // endorsement that came on paper, on the organisation's behalf, with the mandate read from
 // the paper, and its scanned copy. The scan carries a signature, so it is kept with the
 // endorsement (only the secretariat sees it), never among the agreement's public documents.
-import { api, apiAll, apiUpload, qs } from './api.js?v=b950594d39fa';
-import { h, put, field, notice, readForm, showErrors, onSubmit, problemText } from './dom.js?v=b950594d39fa';
-import { t } from './i18n.js?v=b950594d39fa';
+import { api, apiAll, apiUpload, qs } from './api.js?v=8157fd9ca674';
+import { h, put, field, notice, readForm, showErrors, onSubmit, problemText } from './dom.js?v=8157fd9ca674';
+import { t } from './i18n.js?v=8157fd9ca674';
 
 const MAX = 10 * 1024 * 1024;
 

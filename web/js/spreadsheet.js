@@ -5,7 +5,7 @@
 // same filtered register the page shows; the API's endorsements.csv stays the RFC 4180 file
 // for machines. Quoting as RFC 4180, and a leading ' before =, +, -, @, tab or carriage
 // return, as the API does, so that no cell is read as a formula.
-import { label } from './i18n.js?v=b950594d39fa';
+import { label } from './i18n.js?v=8157fd9ca674';
 
 const STATUS_SV = { active: 'Ansluten', withdrawn: 'Återkallad', renewal_needed: 'Behöver förnyas' };
 const COLUMNS = ['Organisation', 'Organisationsnummer', 'Organisationsform', 'Status', 'Anslöt', 'Återkallade', 'Skäl för återkallandet', 'Ställningstagande'];

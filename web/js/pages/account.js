@@ -1,7 +1,7 @@
 // Log in and create an account
-import { api, login } from '../api.js?v=b950594d39fa';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=b950594d39fa';
-import { t, getLang } from '../i18n.js?v=b950594d39fa';
+import { api, login } from '../api.js?v=8157fd9ca674';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=8157fd9ca674';
+import { t, getLang } from '../i18n.js?v=8157fd9ca674';
 
 // Only same-site paths are followed after login; without one, the secretariat starts on its
 // own pages and everyone else on their organisations

@@ -1,9 +1,9 @@
 // The secretariat's agreements: versions, drafting (If-Match; clashes explained), adopting
-import { api, qs } from '../api.js?v=b950594d39fa';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=b950594d39fa';
-import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=b950594d39fa';
-import { clashBox, same } from '../clash.js?v=b950594d39fa';
-import { agreementStatus } from '../endorsements.js?v=b950594d39fa';
+import { api, qs } from '../api.js?v=8157fd9ca674';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=8157fd9ca674';
+import { t, getLang, fmtDate, fmtNum } from '../i18n.js?v=8157fd9ca674';
+import { clashBox, same } from '../clash.js?v=8157fd9ca674';
+import { agreementStatus } from '../endorsements.js?v=8157fd9ca674';
 
 const PARTIES = ['city', 'organisations', 'both'];
 

@@ -1,9 +1,9 @@
 // Kansliet's attendance of one dialogue: every registration in a table, attended yes/no, one
 // save for all (a PATCH per changed row), and the page stays where the person is. The notes
 // the organisations wrote when registering are the secretariat's; the list downloads as CSV.
-import { api, apiAll } from '../api.js?v=b950594d39fa';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, fmtNum } from '../i18n.js?v=b950594d39fa';
+import { api, apiAll } from '../api.js?v=8157fd9ca674';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, fmtNum } from '../i18n.js?v=8157fd9ca674';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 const asValue = (attended) => (attended == null ? '' : String(attended));

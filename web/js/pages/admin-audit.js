@@ -1,7 +1,7 @@
 // The audit log (GET /audit): who changed what and when, newest first, with filters
-import { api, qs } from '../api.js?v=b950594d39fa';
-import { h, put, field, readForm, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, fmtDateTime } from '../i18n.js?v=b950594d39fa';
+import { api, qs } from '../api.js?v=8157fd9ca674';
+import { h, put, field, readForm, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, fmtDateTime } from '../i18n.js?v=8157fd9ca674';
 
 const TYPES = ['organisation', 'endorsement', 'dialogue', 'registration', 'agreement', 'user', 'client', 'representative', 'webhook', 'vocabulary', 'council_seat', 'council_member', 'council_rule'];
 const ACTIONS = ['create', 'update', 'delete', 'verify', 'reject', 'status_pending', 'status_verified', 'status_rejected', 'status_inactive', 'register', 'resubmit', 'endorse', 'record_paper', 'withdraw', 'cancel', 'promote', 'attendance', 'adopt', 'supersede', 'retry', 'retire', 'reinstate'];

@@ -1,9 +1,9 @@
 // A council meeting (a dialogue of kind radsmote): attendance per member of the council on
 // the meeting's day, one save for all, and whether the meeting has a quorum under the
 // secretariat's rule (a seat is present when its ordinary member or a substitute attends)
-import { api } from '../api.js?v=b950594d39fa';
-import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=b950594d39fa';
-import { t } from '../i18n.js?v=b950594d39fa';
+import { api } from '../api.js?v=8157fd9ca674';
+import { h, put, onSubmit, announce, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t } from '../i18n.js?v=8157fd9ca674';
 
 const asValue = (attended) => (attended == null ? '' : String(attended));
 

@@ -1,12 +1,12 @@
 // The secretariat's dialogues: the list, creating one, editing it (If-Match; a clash is
 // explained and nothing typed is lost), minutes and status, and the attendance of everyone
 // registered, saved at once
-import { api, qs, vocabularies } from '../api.js?v=b950594d39fa';
-import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=b950594d39fa';
-import { attendance } from './admin-attendance.js?v=b950594d39fa';
-import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=b950594d39fa';
-import { clashBox, same } from '../clash.js?v=b950594d39fa';
-import { when, currentPrinciples } from '../dialogue-common.js?v=b950594d39fa';
+import { api, qs, vocabularies } from '../api.js?v=8157fd9ca674';
+import { h, put, field, checkGroup, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=8157fd9ca674';
+import { attendance } from './admin-attendance.js?v=8157fd9ca674';
+import { t, label, fromLocalInput, toLocalInput, fmtDateTime, fmtNum } from '../i18n.js?v=8157fd9ca674';
+import { clashBox, same } from '../clash.js?v=8157fd9ca674';
+import { when, currentPrinciples } from '../dialogue-common.js?v=8157fd9ca674';
 
 const FORMATS = ['in_person', 'online', 'hybrid'];
 const SERVICES = ['tolk', 'teckensprakstolk', 'horselslinga', 'lattlast'];
@@ -83,7 +83,7 @@ export default async function dialogues(section, ctx) {
     done, form);
   if (edit) await attendance(section, base);
   // loaded only for a council meeting: most dialogues never need it
-  if (edit && base.kind === 'radsmote') await (await import(`./admin-council-attendance.js?v=b950594d39fa`)).councilAttendance(section, base);
+  if (edit && base.kind === 'radsmote') await (await import(`./admin-council-attendance.js?v=8157fd9ca674`)).councilAttendance(section, base);
 
   // values as the API takes them
   const norm = (k, x) => {

@@ -3,11 +3,11 @@
 // action plan (handlingsplan) of a year: activities with a responsible party, a time frame and
 // a budget in kronor, added, changed (If-Match; clashes explained) and removed. The year's
 // follow-up itself is recorded on the agreement's public follow-up page.
-import { api, apiAll, qs } from '../api.js?v=b950594d39fa';
-import { h, put, sv, field, checkGroup, notice, readForm, showErrors, onSubmit, confirmAction, announce, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, fmtDate, fmtSek } from '../i18n.js?v=b950594d39fa';
-import { clashBox, same } from '../clash.js?v=b950594d39fa';
-import { agreementStatus } from '../endorsements.js?v=b950594d39fa';
+import { api, apiAll, qs } from '../api.js?v=8157fd9ca674';
+import { h, put, sv, field, checkGroup, notice, readForm, showErrors, onSubmit, confirmAction, announce, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, fmtDate, fmtSek } from '../i18n.js?v=8157fd9ca674';
+import { clashBox, same } from '../clash.js?v=8157fd9ca674';
+import { agreementStatus } from '../endorsements.js?v=8157fd9ca674';
 
 const FOLLOWED = ['adopted', 'superseded'];
 const day = (d) => fmtDate(`${d}T12:00:00Z`);

@@ -1,9 +1,9 @@
 // The code lists the secretariat keeps: organisation kinds, interest areas and districts. A
 // code is added, relabelled, retired (kept for old records, no longer offered) or taken into
 // use again; codes are never deleted
-import { api, vocabularies, forgetVocabularies } from '../api.js?v=b950594d39fa';
-import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=b950594d39fa';
-import { t } from '../i18n.js?v=b950594d39fa';
+import { api, vocabularies, forgetVocabularies } from '../api.js?v=8157fd9ca674';
+import { h, put, field, readForm, showErrors, onSubmit, announce, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t } from '../i18n.js?v=8157fd9ca674';
 
 const LISTS = ['districts', 'areas', 'kinds'];
 

@@ -1,9 +1,9 @@
 // The secretariat's view of the integrations: every webhook subscription, its deliveries with
 // the errors of each attempt, and a retry for a delivery that has failed (the worker then
 // sends it again like any other)
-import { api, apiAll } from '../api.js?v=b950594d39fa';
-import { h, put, announce, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, fmtDateTime, fmtNum } from '../i18n.js?v=b950594d39fa';
+import { api, apiAll } from '../api.js?v=8157fd9ca674';
+import { h, put, announce, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, fmtDateTime, fmtNum } from '../i18n.js?v=8157fd9ca674';
 
 // The last attempt's error in words: the HTTP status the receiver answered, or why none came
 function lastError(d) {

@@ -1,7 +1,7 @@
 // The secretariat (admin): organisations to review, users, API clients; the rest is coming
-import { api, qs, vocabularies, loadMe, session } from '../api.js?v=b950594d39fa';
-import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=b950594d39fa';
-import { t, label, fmtDate } from '../i18n.js?v=b950594d39fa';
+import { api, qs, vocabularies, loadMe, session } from '../api.js?v=8157fd9ca674';
+import { h, put, field, checkGroup, notice, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=8157fd9ca674';
+import { t, label, fmtDate } from '../i18n.js?v=8157fd9ca674';
 
 const TABS = [
   ['pending', '/kansli'], ['users', '/kansli/anvandare'], ['clients', '/kansli/klienter'],
@@ -29,7 +29,7 @@ export default async function admin(view, ctx) {
   put(view, section);
   const page = { pending, users: ctx.opts.sub === 'user' ? user : users, clients }[tab];
   if (page) return page(section, ctx);
-  return (await import(`./admin-${tab}.js?v=b950594d39fa`)).default(section, ctx);
+  return (await import(`./admin-${tab}.js?v=8157fd9ca674`)).default(section, ctx);
 }
 
 // The verification queue: newest first, a page at a time, filtered by name and kind

@@ -1,16 +1,16 @@
 // The agreement (Överenskommelsen): text, goals, principles, commitments, case history, the
 // public register of endorsements with a CSV link; a signatory endorses or withdraws here
-import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=b950594d39fa';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=b950594d39fa';
-import { spreadsheetCsv } from '../spreadsheet.js?v=b950594d39fa';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=b950594d39fa';
-import { md } from '../markdown.js?v=b950594d39fa';
-import { agreementStatus, endorsementTable } from '../endorsements.js?v=b950594d39fa';
-import { documentsSection } from '../documents.js?v=b950594d39fa';
+import { api, apiAll, qs, session, vocabularies, BASE } from '../api.js?v=8157fd9ca674';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox } from '../dom.js?v=8157fd9ca674';
+import { spreadsheetCsv } from '../spreadsheet.js?v=8157fd9ca674';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=8157fd9ca674';
+import { md } from '../markdown.js?v=8157fd9ca674';
+import { agreementStatus, endorsementTable } from '../endorsements.js?v=8157fd9ca674';
+import { documentsSection } from '../documents.js?v=8157fd9ca674';
 
 const PARTIES = ['city', 'organisations', 'both'];
 // the paper endorsement's form and scans: the secretariat's only, so loaded for admin alone
-const secretariat = () => import(`../paper-endorsement.js?v=b950594d39fa`);
+const secretariat = () => import(`../paper-endorsement.js?v=8157fd9ca674`);
 export default async function agreement(view, ctx) {
   const vocab = await vocabularies();
   const { data: all } = await api(`/agreements${qs({ limit: 100 })}`);

@@ -1,10 +1,10 @@
 // The consultation (remiss) on an agreement: its state, the organisation's own response
 // (send, change, withdraw while open), the secretariat's view of every response with
 // filters, CSV and comments, and after the close the public compilation (remissammanställning)
-import { api, apiBlob, qs, session, vocabularies, BASE } from '../api.js?v=b950594d39fa';
-import { h, put, sv, field, checkGroup, notice, readForm, showErrors, onSubmit, confirmAction } from '../dom.js?v=b950594d39fa';
-import { t, label, fmtDate } from '../i18n.js?v=b950594d39fa';
-import { md } from '../markdown.js?v=b950594d39fa';
+import { api, apiBlob, qs, session, vocabularies, BASE } from '../api.js?v=8157fd9ca674';
+import { h, put, sv, field, checkGroup, notice, readForm, showErrors, onSubmit, confirmAction } from '../dom.js?v=8157fd9ca674';
+import { t, label, fmtDate } from '../i18n.js?v=8157fd9ca674';
+import { md } from '../markdown.js?v=8157fd9ca674';
 
 export default async function consultation(view, ctx) {
   const ref = encodeURIComponent(ctx.params.ref);

@@ -1,9 +1,9 @@
 // The council (rådet): its seats and members today, or on any earlier or later date, read
 // from the kept terms. Names and roles only: they are public by office. The secretariat ends
 // a member's term here (the last day; the member stays in the council's history).
-import { api, qs, session } from '../api.js?v=b950594d39fa';
-import { h, put, field, showErrors, onSubmit, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, fmtDate } from '../i18n.js?v=b950594d39fa';
+import { api, qs, session } from '../api.js?v=8157fd9ca674';
+import { h, put, field, showErrors, onSubmit, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, fmtDate } from '../i18n.js?v=8157fd9ca674';
 
 const CATEGORIES = ['politician', 'official', 'organisation'];
 

@@ -1,11 +1,11 @@
 // One dialogue: details, minutes, seats, registration for a representative, the registrations,
 // and for the secretariat cancelling (attendance is recorded on Kansliet's page of the meeting)
-import { api, apiAll, session, vocabularies, absolute } from '../api.js?v=b950594d39fa';
-import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=b950594d39fa';
-import { t, label, fmtNum } from '../i18n.js?v=b950594d39fa';
-import { md } from '../markdown.js?v=b950594d39fa';
-import { when, seats, currentPrinciples } from '../dialogue-common.js?v=b950594d39fa';
-import { documentsSection } from '../documents.js?v=b950594d39fa';
+import { api, apiAll, session, vocabularies, absolute } from '../api.js?v=8157fd9ca674';
+import { h, put, sv, field, notice, readForm, showErrors, onSubmit, problemBox, confirmAction } from '../dom.js?v=8157fd9ca674';
+import { t, label, fmtNum } from '../i18n.js?v=8157fd9ca674';
+import { md } from '../markdown.js?v=8157fd9ca674';
+import { when, seats, currentPrinciples } from '../dialogue-common.js?v=8157fd9ca674';
+import { documentsSection } from '../documents.js?v=8157fd9ca674';
 
 const regStatus = (r) => (r.status === 'waitlisted' ? t('dialogue.reg.waitlisted', { n: r.waitlist_position }) : t(`dialogue.reg.${r.status}`));
 

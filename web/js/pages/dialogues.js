@@ -1,8 +1,8 @@
 // Dialogues: upcoming, a month view, past ones, and the calendar to subscribe to
-import { api, qs, vocabularies, absolute } from '../api.js?v=b950594d39fa';
-import { h, put, sv, announce, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, label, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=b950594d39fa';
-import { when, seats } from '../dialogue-common.js?v=b950594d39fa';
+import { api, qs, vocabularies, absolute } from '../api.js?v=8157fd9ca674';
+import { h, put, sv, announce, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, label, fmtTime, fmtMonth, local, getLang } from '../i18n.js?v=8157fd9ca674';
+import { when, seats } from '../dialogue-common.js?v=8157fd9ca674';
 
 export function dialogueItem(d, vocab, tag = 'h3') {
   const kind = label(vocab.dialogue_kinds.find((k) => k.code === d.kind));

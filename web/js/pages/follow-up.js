@@ -1,9 +1,9 @@
 // The follow-up (uppföljning) of an agreement's commitments, one year at a time: per
 // principle, the action plan, the status of every year; printable as the yearly report for
 // the council and the political bodies. The secretariat records the year's follow-up here.
-import { api, qs, session } from '../api.js?v=b950594d39fa';
-import { h, put, sv, field, notice, showErrors, onSubmit } from '../dom.js?v=b950594d39fa';
-import { t, fmtDate, fmtNum, fmtSek as sek } from '../i18n.js?v=b950594d39fa';
+import { api, qs, session } from '../api.js?v=8157fd9ca674';
+import { h, put, sv, field, notice, showErrors, onSubmit } from '../dom.js?v=8157fd9ca674';
+import { t, fmtDate, fmtNum, fmtSek as sek } from '../i18n.js?v=8157fd9ca674';
 
 const STATUSES = ['not_started', 'ongoing', 'done', 'discontinued'];
 

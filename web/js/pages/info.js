@@ -1,8 +1,8 @@
 // The accessibility statement (tillgänglighetsredogörelse), the open-data page and the
 // privacy page (personuppgifter)
-import { api, BASE } from '../api.js?v=b950594d39fa';
-import { h, put, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, getLang } from '../i18n.js?v=b950594d39fa';
+import { api, BASE } from '../api.js?v=8157fd9ca674';
+import { h, put, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, getLang } from '../i18n.js?v=8157fd9ca674';
 
 const sec = (id, title, ...kids) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...kids);
 const list = (items) => h('ul', {}, items.map((x) => h('li', {}, x)));

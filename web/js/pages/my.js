@@ -1,9 +1,9 @@
 // My organisations: the organisations of GET /me, with the role held in each and where the
 // secretariat's review stands (waiting, verified, rejected with the reason); a rejected one is
 // corrected and sent back for review from here
-import { api, loadMe } from '../api.js?v=b950594d39fa';
-import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=b950594d39fa';
-import { t } from '../i18n.js?v=b950594d39fa';
+import { api, loadMe } from '../api.js?v=8157fd9ca674';
+import { h, put, needLogin, notice, announce, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t } from '../i18n.js?v=8157fd9ca674';
 
 export default async function my(view, ctx) {
   if (!needLogin(view, ctx)) return;

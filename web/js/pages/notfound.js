@@ -1,6 +1,6 @@
 // Any path the router does not know
-import { put, h } from '../dom.js?v=b950594d39fa';
-import { t } from '../i18n.js?v=b950594d39fa';
+import { put, h } from '../dom.js?v=8157fd9ca674';
+import { t } from '../i18n.js?v=8157fd9ca674';
 
 export default async function notfound(view, ctx) {
   ctx.title(t('notFound.title'));

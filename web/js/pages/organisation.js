@@ -1,9 +1,9 @@
 // An organisation's page: profile, legal form, code labels, members, representatives
-import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=b950594d39fa';
-import { h, put, notice, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, label, fmtDate, fmtNum } from '../i18n.js?v=b950594d39fa';
-import { orgItem } from './organisations.js?v=b950594d39fa';
-import { endorsementTable } from '../endorsements.js?v=b950594d39fa';
+import { api, apiAll, qs, roleIn, absolute, vocabularies } from '../api.js?v=8157fd9ca674';
+import { h, put, notice, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, label, fmtDate, fmtNum } from '../i18n.js?v=8157fd9ca674';
+import { orgItem } from './organisations.js?v=8157fd9ca674';
+import { endorsementTable } from '../endorsements.js?v=8157fd9ca674';
 
 
 const labels = (codes, list) => codes.map((c) => label(list.find((e) => e.code === c))).join(', ');

@@ -1,7 +1,7 @@
 // Organisations: search as you type (300 ms), filters from the code lists, cursor paging
-import { api, qs, vocabularies } from '../api.js?v=b950594d39fa';
-import { h, put, field, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, label } from '../i18n.js?v=b950594d39fa';
+import { api, qs, vocabularies } from '../api.js?v=8157fd9ca674';
+import { h, put, field, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, label } from '../i18n.js?v=8157fd9ca674';
 
 const FILTERS = ['kind', 'area', 'district', 'endorsed'];
 

@@ -1,9 +1,9 @@
 // Register an organisation (POST) or edit its profile (PATCH with If-Match; a clash with
 // another editor is explained and nothing typed is lost)
-import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=b950594d39fa';
-import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=b950594d39fa';
-import { t, label } from '../i18n.js?v=b950594d39fa';
-import { clashBox, same } from '../clash.js?v=b950594d39fa';
+import { api, qs, loadMe, roleIn, vocabularies } from '../api.js?v=8157fd9ca674';
+import { h, put, field, checkGroup, notice, readForm, showErrors, clearErrors, onSubmit, announce, needLogin, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t, label } from '../i18n.js?v=8157fd9ca674';
+import { clashBox, same } from '../clash.js?v=8157fd9ca674';
 
 const TEXT = ['org_number', 'name', 'kind', 'umbrella_id', 'description', 'website', 'email', 'phone', 'member_count', 'status', 'status_reason'];
 const LISTS = ['areas', 'districts'];

@@ -1,9 +1,9 @@
 // Your account (/konto): name, address and language; the reminders you want; a new
 // password; your data as a file; and erasing the account. Each part is its own form, so
 // one mistake never costs what was typed in another.
-import { api, loadMe, logout } from '../api.js?v=b950594d39fa';
-import { h, put, field, notice, readForm, showErrors, onSubmit, needLogin, announce, confirmAction, problemBox } from '../dom.js?v=b950594d39fa';
-import { t } from '../i18n.js?v=b950594d39fa';
+import { api, loadMe, logout } from '../api.js?v=8157fd9ca674';
+import { h, put, field, notice, readForm, showErrors, onSubmit, needLogin, announce, confirmAction, problemBox } from '../dom.js?v=8157fd9ca674';
+import { t } from '../i18n.js?v=8157fd9ca674';
 
 const section = (id, title, ...kids) => h('section', { 'aria-labelledby': id, class: 'section' }, h('h2', { id }, title), ...kids);
 

@@ -1,9 +1,9 @@
 // The pages a mail links to, and the way to one: "forgotten password" (asks for the reset
 // mail), "choose a new password" (/aterstall-losenord?token=...) and "confirm your address"
 // (/bekrafta-adress?token=...). None needs a login.
-import { api, session, loadMe } from '../api.js?v=b950594d39fa';
-import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=b950594d39fa';
-import { t } from '../i18n.js?v=b950594d39fa';
+import { api, session, loadMe } from '../api.js?v=8157fd9ca674';
+import { h, put, field, notice, readForm, showErrors, onSubmit } from '../dom.js?v=8157fd9ca674';
+import { t } from '../i18n.js?v=8157fd9ca674';
 
 function forgot(view, ctx) {
   const title = t('people.forgotTitle');

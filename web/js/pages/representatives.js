@@ -1,7 +1,7 @@
 // Manage who acts for an organisation (admin and its signatories)
-import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=b950594d39fa';
-import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=b950594d39fa';
-import { t, fmtDate } from '../i18n.js?v=b950594d39fa';
+import { api, apiAll, loadMe, session, roleIn } from '../api.js?v=8157fd9ca674';
+import { h, put, field, readForm, showErrors, onSubmit, announce, needLogin, problemBox, confirmAction } from '../dom.js?v=8157fd9ca674';
+import { t, fmtDate } from '../i18n.js?v=8157fd9ca674';
 
 const ROLES = ['representative', 'signatory'];
 

@@ -1,8 +1,8 @@
 // Start: what Idékom and the agreement are, live figures (GET /stats), the next dialogues
-import { api, qs, session, vocabularies } from '../api.js?v=b950594d39fa';
-import { put, h } from '../dom.js?v=b950594d39fa';
-import { t, fmtNum } from '../i18n.js?v=b950594d39fa';
-import { dialogueItem } from './dialogues.js?v=b950594d39fa';
+import { api, qs, session, vocabularies } from '../api.js?v=8157fd9ca674';
+import { put, h } from '../dom.js?v=8157fd9ca674';
+import { t, fmtNum } from '../i18n.js?v=8157fd9ca674';
+import { dialogueItem } from './dialogues.js?v=8157fd9ca674';
 
 export default async function start(view, ctx) {
   ctx.title(t('nav.start'));

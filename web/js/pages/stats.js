@@ -1,7 +1,7 @@
 // Statistics (GET /stats): figures and accessible SVG charts, each with its data as a table
-import { api, vocabularies } from '../api.js?v=b950594d39fa';
-import { put, h } from '../dom.js?v=b950594d39fa';
-import { t, label, fmtNum, getLang } from '../i18n.js?v=b950594d39fa';
+import { api, vocabularies } from '../api.js?v=8157fd9ca674';
+import { put, h } from '../dom.js?v=8157fd9ca674';
+import { t, label, fmtNum, getLang } from '../i18n.js?v=8157fd9ca674';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, ...kids) {
