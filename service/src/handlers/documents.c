@@ -109,8 +109,9 @@ static json_t *read_metadata(struct req *rq, struct problem *pb)
 static int upload(struct req *rq, const char *parent_type)
 {
 	struct problem pb = PROBLEM_INIT;
-	bool response = strcmp(parent_type, "consultation_response") == 0 ||
-			strcmp(parent_type, "endorsement_paper") == 0;
+	/* a parent under an agreement: its id is the route's second param */
+	bool under_agreement = strcmp(parent_type, "consultation_response") == 0 ||
+			       strcmp(parent_type, "endorsement_paper") == 0;
 	const char *params[8];
 	int lengths[8] = {0}, formats[8] = {0};
 	const char *sniffed;
@@ -137,7 +138,7 @@ static int upload(struct req *rq, const char *parent_type)
 	meta_text = json_dumps(meta, JSON_COMPACT);
 	json_decref(meta);
 	params[0] = parent_type;
-	params[1] = req_param(rq, response ? 1 : 0);
+	params[1] = req_param(rq, under_agreement ? 1 : 0);
 	params[2] = meta_text;
 	/* the file goes as a binary parameter: no escaped copy, no text conversion */
 	params[3] = rq->raw_body;
@@ -146,7 +147,7 @@ static int upload(struct req *rq, const char *parent_type)
 	params[4] = rq->principal.id;
 	params[5] = rq->request_id;
 	params[6] = caller_kind(rq);
-	params[7] = response ? req_param(rq, 0) : NULL;
+	params[7] = under_agreement ? req_param(rq, 0) : NULL;
 	res = db_exec_params(rq->db, STMT_DOCUMENT_CREATE, params, lengths, formats, 8, 0);
 	free(meta_text);
 	if (!db_ok(res))
